@@ -1,0 +1,37 @@
+# Two commands: `make run` and `make test`. Everything else is here for them.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+HOST ?= 127.0.0.1
+export FLASK_APP := wsgi.py
+
+.PHONY: run test install db translations clean bench
+
+$(BIN)/activate: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(BIN)/activate
+
+install: $(BIN)/activate
+
+translations: install
+	$(BIN)/pybabel compile -q -d translations
+
+db: install translations
+	mkdir -p instance
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed
+
+run: db
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: install translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install translations
+	$(BIN)/python -m bench.browser
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,96 @@
+"""Thi đua: the commune emulation-movement tracker. create_app builds the application."""
+import logging
+
+from flask import Flask
+
+from config import config_from_env
+
+
+def create_app(config=None):
+    app = Flask(__name__, template_folder="../templates", static_folder="../static",
+                instance_relative_config=True)
+    app.config.from_object(config or config_from_env())
+    check_production_settings(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_web(app)
+    register_commands(app)
+    if app.config.get("ENV_NAME") == "production":
+        refuse_demo_accounts(app)
+    logging.basicConfig(level=logging.INFO)
+    return app
+
+
+class UnsafeConfiguration(RuntimeError):
+    pass
+
+
+def check_production_settings(app):
+    if app.config.get("ENV_NAME") != "production":
+        return
+    problems = []
+    secret = app.config.get("SECRET_KEY")
+    if not secret or secret == "dev-only-not-secret" or len(secret) < 32:
+        problems.append("SECRET_KEY must be set to a random value of 32+ characters")
+    if app.debug:
+        problems.append("debug must be off")
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        problems.append("DATABASE_URL must be set")
+    if app.config.get("DEMO_MODE"):
+        problems.append("DEMO_MODE must be off")
+    if problems:
+        raise UnsafeConfiguration("Refusing to start in production: " + "; ".join(problems))
+
+
+def refuse_demo_accounts(app):
+    from sqlalchemy import inspect, select
+
+    from app.auth.models import User
+    from app.extensions import db
+
+    with app.app_context():
+        if not inspect(db.engine).has_table(User.__tablename__):
+            return
+        if db.session.scalar(select(User.id).where(User.is_demo.is_(True)).limit(1)):
+            raise UnsafeConfiguration(
+                "Refusing to start in production: demo accounts exist in the database")
+        db.session.remove()
+
+
+def register_extensions(app):
+    from app import database
+    from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
+    from app.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    login_manager.session_protection = None  # the server-side session row does this job
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="../translations")
+    compress.init_app(app)
+    htmx.init_app(app)
+    database.configure_engines(app)
+
+    import app.models  # noqa: F401  every model registered before anything queries
+
+
+def register_blueprints(app):
+    from app import auth, main, plans, units
+    from app.policy import guard_unchecked_views
+
+    for module in (auth, main, plans, units):
+        app.register_blueprint(module.bp)
+    guard_unchecked_views(app)
+
+
+def register_web(app):
+    from app import web
+
+    web.init_app(app)
+
+
+def register_commands(app):
+    from app import commands
+
+    commands.init_app(app)

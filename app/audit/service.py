@@ -1,0 +1,93 @@
+"""Write audit events in the caller's transaction; the chain makes tampering visible."""
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask_login import current_user
+from sqlalchemy import event, inspect, select, text
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.models_base import utcnow
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    return value
+
+
+def snapshot(obj, fields=None) -> dict:
+    """The column values of a model instance, as JSON-ready data."""
+    mapper = inspect(obj).mapper
+    names = fields or [c.key for c in mapper.column_attrs]
+    return {name: _jsonable(getattr(obj, name)) for name in names}
+
+
+def _dump(data) -> str:
+    return "" if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True)
+
+
+def event_hash(prev_hash: str, ev: AuditEvent) -> str:
+    payload = json.dumps(
+        [prev_hash, ev.at.replace(tzinfo=None).isoformat(timespec="microseconds") if ev.at else "", ev.user_id,
+         ev.username, ev.action, ev.entity, ev.entity_id, ev.unit_id, ev.before, ev.after],
+        ensure_ascii=False, separators=(",", ":"),
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _lock_chain():
+    # PostgreSQL: serialise chain writers for this transaction; SQLite writers are
+    # already serialised by BEGIN IMMEDIATE.
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(7031)"))
+
+
+def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=None,
+           after=None, user=None) -> AuditEvent:
+    """Add an audit event to the current session; the caller's commit writes both."""
+    if user is None:
+        user = current_user if current_user and current_user.is_authenticated else None
+    _lock_chain()
+    db.session.flush()
+    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    ev = AuditEvent(
+        at=utcnow().replace(tzinfo=None),
+        user_id=getattr(user, "id", None),
+        username=getattr(user, "username", "") or "",
+        action=action, entity=entity, entity_id=entity_id, unit_id=unit_id,
+        before=_dump(before), after=_dump(after), prev_hash=prev or "",
+    )
+    ev.hash = event_hash(ev.prev_hash, ev)
+    db.session.add(ev)
+    return ev
+
+
+def verify_chain():
+    """Return (ok, first_bad_id, reason) walking the chain in id order."""
+    prev = ""
+    expected_id = None
+    for ev in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
+        if expected_id is not None and ev.id != expected_id:
+            return False, expected_id, "missing"
+        if ev.prev_hash != prev:
+            return False, ev.id, "broken link"
+        if event_hash(prev, ev) != ev.hash:
+            return False, ev.id, "altered"
+        prev = ev.hash
+        expected_id = ev.id + 1
+    return True, None, ""
+
+
+@event.listens_for(AuditEvent, "before_update")
+def _no_update(mapper, connection, target):
+    raise RuntimeError("audit events are append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _no_delete(mapper, connection, target):
+    raise RuntimeError("audit events are append-only")

@@ -1,0 +1,93 @@
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts_rules import password_problem
+from app.audit.service import record
+from app.auth import bp, sessions, throttle
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.auth.models import User, username_key
+from app.extensions import db
+from app.policy import public, requires
+
+
+def _safe_next(target):
+    # only a path on this site: never an open redirect
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            key = username_key(form.username.data)
+            ip = request.remote_addr or ""
+            if throttle.is_locked(key, ip):
+                form.password.errors.append(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại "
+                                              "sau 15 phút hoặc liên hệ quản trị viên."))
+                return render_template("auth/login.html", form=form), 429
+            user = db.session.scalar(select(User).where(User.username_key == key))
+            if user is None or not user.active or not user.check_password(form.password.data):
+                throttle.record_failure(key, ip)
+                db.session.commit()
+                form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+                return render_template("auth/login.html", form=form), 401
+            throttle.clear(key)
+            sessions.start_session(user)
+            record("auth.login", "user", user.id, unit_id=user.unit_id, user=user)
+            db.session.commit()
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+@public
+def logout():
+    if current_user.is_authenticated:
+        record("auth.logout", "user", current_user.id, unit_id=current_user.unit_id)
+        sessions.end_session(current_user.session_id)
+        db.session.commit()
+    flash(_("Bạn đã đăng xuất."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@requires("account.self")
+def change_password():
+    form = ChangePasswordForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            user = current_user._get_current_object()
+            problem = password_problem(form.new.data)
+            if not user.check_password(form.current.data):
+                form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
+            elif problem:
+                form.new.errors.append(problem)
+            elif form.new.data == form.current.data:
+                form.new.errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
+            else:
+                user.set_password(form.new.data)
+                user.must_change_password = False
+                # every other browser signed in as this person is signed out now
+                sessions.revoke_all(user.id, keep=user.session_id)
+                record("user.password", "user", user.id, unit_id=user.unit_id)
+                db.session.commit()
+                flash(_("Đã đổi mật khẩu."), "success")
+                return redirect(url_for("main.home"))
+    return render_template("auth/password.html", form=form), status

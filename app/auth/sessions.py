@@ -1,0 +1,78 @@
+"""Server-side sessions: the cookie holds a random id, the user_session row decides.
+
+Logout, deactivation and a password change revoke rows, so a cookie captured earlier is
+refused by every worker at once. Idle and absolute timeouts are checked on every load.
+"""
+import secrets
+from datetime import timedelta
+
+from flask import current_app, request, session
+from flask_login import login_user, logout_user
+from sqlalchemy import select, update
+from sqlalchemy.exc import OperationalError
+
+from app.auth.models import User, UserSession
+from app.extensions import db, login_manager
+from app.models_base import utcnow
+
+TOUCH_EVERY = timedelta(minutes=5)
+
+
+def start_session(user: User) -> UserSession:
+    # A fresh cookie on every sign-in: whatever id a visitor held before is dropped.
+    session.clear()
+    row = UserSession(id=secrets.token_urlsafe(32), user_id=user.id,
+                      user_agent=(request.user_agent.string or "")[:200])
+    db.session.add(row)
+    user.session_id = row.id
+    login_user(user)
+    session.permanent = True
+    return row
+
+
+def end_session(session_id) -> None:
+    if session_id:
+        db.session.execute(update(UserSession).where(UserSession.id == session_id,
+                                                     UserSession.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()))
+    logout_user()
+    session.clear()
+
+
+def revoke_all(user_id: int, keep: str | None = None) -> None:
+    stmt = update(UserSession).where(UserSession.user_id == user_id,
+                                     UserSession.revoked_at.is_(None))
+    if keep:
+        stmt = stmt.where(UserSession.id != keep)
+    db.session.execute(stmt.values(revoked_at=utcnow()))
+
+
+@login_manager.user_loader
+def load_user(session_id):
+    row = db.session.execute(
+        select(UserSession, User).join(User, User.id == UserSession.user_id)
+        .where(UserSession.id == str(session_id))
+    ).first()
+    if row is None:
+        return None
+    sess, user = row
+    now = utcnow()
+    cfg = current_app.config
+    if (sess.revoked_at is not None or not user.active
+            or now - sess.last_seen_at > cfg["SESSION_IDLE_TIMEOUT"]
+            or now - sess.created_at > cfg["SESSION_ABSOLUTE_TIMEOUT"]):
+        return None
+    if now - sess.last_seen_at > TOUCH_EVERY:
+        _touch(sess.id, now)
+    user.session_id = sess.id
+    return user
+
+
+def _touch(session_id, now):
+    # Its own short transaction, best effort: a busy database must not fail a page view.
+    try:
+        with db.engine.begin() as conn:
+            conn.execute(update(UserSession).where(UserSession.id == session_id)
+                         .values(last_seen_at=now))
+    except OperationalError:
+        current_app.logger.warning("could not record session activity")

@@ -1,0 +1,41 @@
+from flask import current_app, redirect, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from app.extensions import db
+from app.i18n import LANG_COOKIE
+from app.main import bp
+from app.policy import can, public, requires
+
+
+@bp.route("/")
+@requires("plan.view")
+def home():
+    """The chair, the office and the Front start from the whole plan; a unit from its page."""
+    if can(current_user, "overview.view") or current_user.unit is None:
+        return redirect(url_for("plans.overview"))
+    return redirect(url_for("units.show", slug=current_user.unit.slug))
+
+
+@bp.route("/healthz")
+@public
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy", never a 500
+        db.session.rollback()
+        current_app.logger.exception("health check failed")
+        return {"status": "unavailable"}, 503
+    return {"status": "ok"}
+
+
+@bp.route("/lang/<code>")
+@public
+def set_language(code):
+    if code not in current_app.config["LANGUAGES"]:
+        code = current_app.config["BABEL_DEFAULT_LOCALE"]
+    back = request.referrer if request.referrer and request.referrer.startswith(request.host_url) else url_for("main.home")
+    response = redirect(back)
+    response.set_cookie(LANG_COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax",
+                        httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"])
+    return response

@@ -1,0 +1,9 @@
+"""Imports every domain's models so Alembic and the app see the whole schema."""
+from app.audit.models import AuditEvent  # noqa: F401
+from app.auth.models import LoginAttempt, User, UserSession  # noqa: F401
+from app.comments.models import Comment  # noqa: F401
+from app.plans.models import (Area, Indicator, IndicatorValue, Milestone, Plan,  # noqa: F401
+                              PlanSection, indicator_contributor)
+from app.reports.models import (PeriodDeadline, Report, ReportingPeriod,  # noqa: F401
+                                ReportValue, period_unit)
+from app.units.models import Unit  # noqa: F401

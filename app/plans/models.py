@@ -1,0 +1,209 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text,
+                        UniqueConstraint, select)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import Amount, UTCDateTime, utcnow
+
+# How a target is read (DESIGN.md §2). Labels are what the reader sees.
+SEMANTICS = {
+    "at_least": "Đạt tối thiểu",
+    "at_most": "Không vượt quá",
+    "reduce_by": "Giảm so với gốc",
+    "increase_by": "Tăng so với gốc",
+    "sum_flow": "Cộng dồn cả năm",
+    "latest_level": "Đạt mức (số mới nhất)",
+    "count_of_total": "Số đạt trên tổng số",
+    "yes_no": "Đạt / không đạt",
+}
+
+# The sections of a unit's implementation plan that section IV.1 of the plan asks for.
+UNIT_PLAN_SECTIONS = (
+    ("muc_tieu", "Mục tiêu"),
+    ("noi_dung", "Nội dung thi đua"),
+    ("giai_phap", "Giải pháp"),
+    ("tien_do", "Tiến độ thực hiện"),
+    ("phan_cong", "Phân công trách nhiệm"),
+)
+
+class Plan(db.Model):
+    """The commune plan (parent_id empty) or one unit's implementation plan under it."""
+
+    __tablename__ = "plan"
+    __table_args__ = (UniqueConstraint("parent_id", "unit_id", name="one_plan_per_unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("plan.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    number: Mapped[str] = mapped_column(String(60), default="")
+    date_text: Mapped[str] = mapped_column(String(100), default="")
+    issued_on: Mapped[Optional[date]] = mapped_column(Date)
+    title: Mapped[str] = mapped_column(Text, default="")
+    basis: Mapped[str] = mapped_column(Text, default="")
+    theme: Mapped[str] = mapped_column(Text, default="")
+    signer_title: Mapped[str] = mapped_column(String(100), default="")
+    signer_name: Mapped[str] = mapped_column(String(100), default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")  # one per line
+    locked: Mapped[bool] = mapped_column(Boolean, default=False)  # a closed year
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    sections: Mapped[list["PlanSection"]] = relationship(
+        order_by="PlanSection.sort_order", back_populates="plan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line for line in self.recipients.splitlines() if line.strip()]
+
+    @staticmethod
+    def commune_plan_stmt(year: Optional[int] = None):
+        stmt = select(Plan).where(Plan.parent_id.is_(None))
+        if year is not None:
+            return stmt.where(Plan.year == year)
+        return stmt.order_by(Plan.year.desc()).limit(1)
+
+
+class PlanSection(db.Model):
+    __tablename__ = "plan_section"
+    __table_args__ = (UniqueConstraint("plan_id", "key", name="one_section_per_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    key: Mapped[str] = mapped_column(String(40))
+    heading: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    plan: Mapped[Plan] = relationship(back_populates="sections")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Area(db.Model):
+    """A content area of the commune plan (III.1 … III.6)."""
+
+    __tablename__ = "area"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="one_area_per_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text, default="")
+    lead_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    lead_unit: Mapped[Optional["Unit"]] = relationship()  # noqa: F821
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+indicator_contributor = db.Table(
+    "indicator_contributor",
+    db.Column("indicator_id", ForeignKey("indicator.id"), primary_key=True),
+    db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+)
+
+
+class Indicator(db.Model):
+    __tablename__ = "indicator"
+    __table_args__ = (UniqueConstraint("plan_id", "code", name="one_indicator_per_code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(300))
+    unit_of_measure: Mapped[str] = mapped_column(String(60), default="")
+    semantics: Mapped[str] = mapped_column(String(20))
+    target: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    total: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    baseline: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    lead_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
+    source_text: Mapped[str] = mapped_column(Text, default="")
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    area: Mapped[Area] = relationship()
+    lead_unit: Mapped[Optional["Unit"]] = relationship()  # noqa: F821
+    contributors: Mapped[list["Unit"]] = relationship(secondary=indicator_contributor)  # noqa: F821
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def semantics_label(self) -> str:
+        return SEMANTICS.get(self.semantics, self.semantics)
+
+
+class IndicatorValue(db.Model):
+    """An accepted figure: one indicator, one reporting period, one reporting unit."""
+
+    __tablename__ = "indicator_value"
+    __table_args__ = (
+        UniqueConstraint("indicator_id", "period_id", "unit_id", name="one_value_per_cell"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    value: Mapped[Decimal] = mapped_column(Amount)
+    note: Mapped[str] = mapped_column(Text, default="")
+    report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report.id"))
+    accepted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+MILESTONE_STATUSES = {
+    "not_started": "Chưa bắt đầu",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+    "paused": "Tạm dừng",
+    "cancelled": "Hủy",
+}
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    owner: Mapped[str] = mapped_column(String(120), default="")
+    area_id: Mapped[Optional[int]] = mapped_column(ForeignKey("area.id"))
+    indicator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("indicator.id"))
+    start_on: Mapped[Optional[date]] = mapped_column(Date)
+    due_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="not_started", index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0)
+    evidence: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    area: Mapped[Optional[Area]] = relationship()
+    indicator: Mapped[Optional[Indicator]] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return MILESTONE_STATUSES.get(self.status, self.status)
+
+    def is_overdue(self, today: date) -> bool:
+        # computed from the date, never stored
+        return (self.due_on is not None and self.due_on < today
+                and self.status not in ("done", "cancelled"))

@@ -1,0 +1,68 @@
+import csv
+import io
+
+from flask import Response, render_template
+
+from app.plans import bp, queries
+from app.plans.models import PlanSection
+from app.plans.progress import share_of_total
+from app.policy import requires
+
+CSV_COLUMNS = ("code", "area", "name", "unit", "semantics", "target", "baseline", "latest",
+               "achievement_pct")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.route("/plan")
+@requires("plan.view")
+def overview():
+    plan = queries.requested_plan()
+    areas = queries.areas_of(plan)
+    indicators = queries.indicators_of(plan)
+    progress = queries.progress_of(plan, indicators)
+    by_area = {a.id: [i for i in indicators if i.area_id == a.id] for a in areas}
+    sections = [s for s in plan.sections if isinstance(s, PlanSection)]
+    return render_template("plans/overview.html", plan=plan, areas=areas, by_area=by_area,
+                           progress=progress, sections=sections, years=queries.years(),
+                           share_of_total=lambda ind: share_of_total(queries.target_of(ind)))
+
+
+def neutralise(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula is prefixed with a quote."""
+    return "'" + cell if cell.startswith(FORMULA_START) else cell
+
+
+def _plain(value) -> str:
+    return "" if value is None else format(value.normalize(), "f")
+
+
+@bp.route("/indicators/export.csv")
+@requires("indicator.export")
+def export_csv():
+    plan = queries.requested_plan()
+    indicators = queries.indicators_of(plan)
+    areas = {a.id: a for a in queries.areas_of(plan)}
+    progress = queries.progress_of(plan, indicators)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for ind in indicators:
+        p = progress[ind.id]
+        # numbers are written for machines here: a point as decimal mark, no grouping
+        row = [ind.code, areas[ind.area_id].code, ind.name, ind.unit_of_measure, ind.semantics,
+               _plain(ind.target), _plain(ind.baseline), _plain(p.current),
+               _plain(p.achievement_pct)]
+        writer.writerow([neutralise(c) if isinstance(c, str) and not _is_number(c) else c
+                         for c in row])
+    filename = f"chi-tieu-{plan.year}.csv"
+    return Response("\ufeff" + buf.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _is_number(cell: str) -> bool:
+    # our own plain numbers (e.g. "-1.2") are data, not formulas
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return cell.strip() == cell and cell != ""

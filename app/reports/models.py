@@ -1,0 +1,121 @@
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Optional
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import Amount, UTCDateTime, utcnow
+
+PERIOD_KINDS = {
+    "month": "Tháng",
+    "quarter": "Quý",
+    "half": "6 tháng",
+    "year": "Năm",
+    "adhoc": "Đột xuất",
+}
+
+REPORT_STATUSES = {
+    "draft": "Đang soạn",
+    "submitted": "Đã gửi",
+    "returned": "Trả lại",
+    "accepted": "Đã duyệt",
+}
+
+
+class ReportingPeriod(db.Model):
+    """A reporting period (Decree 09/2019, Art. 12) or an ad-hoc request."""
+
+    __tablename__ = "reporting_period"
+    __table_args__ = (UniqueConstraint("year", "kind", "number", name="one_period_per_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    number: Mapped[int] = mapped_column(Integer)  # month 1–12, quarter 1–4, 1 for half/year
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    deadline: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def label(self) -> str:
+        if self.kind == "month":
+            return f"Tháng {self.number:02d}/{self.year}"
+        if self.kind == "quarter":
+            return f"Quý {self.number}/{self.year}"
+        if self.kind == "half":
+            return f"6 tháng đầu năm {self.year}"
+        if self.kind == "year":
+            return f"Năm {self.year}"
+        return self.subject or f"Đột xuất {self.number}/{self.year}"
+
+
+class PeriodDeadline(db.Model):
+    """Staggered deadlines: villages before departments before the office that compiles."""
+
+    __tablename__ = "period_deadline"
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"), primary_key=True)
+    unit_kind: Mapped[str] = mapped_column(String(20), primary_key=True)
+    deadline: Mapped[date] = mapped_column(Date)
+
+
+period_unit = db.Table(
+    "period_unit",
+    db.Column("period_id", ForeignKey("reporting_period.id"), primary_key=True),
+    db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+)
+
+
+class Report(db.Model):
+    __tablename__ = "report"
+    __table_args__ = (UniqueConstraint("unit_id", "period_id", name="one_report_per_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
+    results: Mapped[str] = mapped_column(Text, default="")
+    good_models: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    next_tasks: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    unit: Mapped["Unit"] = relationship()  # noqa: F821
+    period: Mapped[ReportingPeriod] = relationship()
+    values: Mapped[list["ReportValue"]] = relationship(back_populates="report")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def status_label(self) -> str:
+        return REPORT_STATUSES.get(self.status, self.status)
+
+
+class ReportValue(db.Model):
+    """A figure typed in a report; it becomes an IndicatorValue when the report is accepted."""
+
+    __tablename__ = "report_value"
+    __table_args__ = (UniqueConstraint("report_id", "indicator_id", name="one_figure_per_report"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"))
+    value: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    note: Mapped[str] = mapped_column(Text, default="")
+    explanation: Mapped[str] = mapped_column(Text, default="")
+
+    report: Mapped[Report] = relationship(back_populates="values")
+    indicator: Mapped["Indicator"] = relationship()  # noqa: F821

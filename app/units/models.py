@@ -1,0 +1,51 @@
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models_base import UTCDateTime, utcnow
+
+# Kinds in the order a commune reads them; villages report first, the office compiles last.
+UNIT_KINDS = {
+    "commune": "UBND xã",
+    "office": "Văn phòng",
+    "department": "Phòng chuyên môn",
+    "service": "Đơn vị sự nghiệp, dịch vụ công",
+    "health": "Y tế",
+    "school": "Trường học",
+    "front": "Mặt trận Tổ quốc",
+    "organisation": "Đoàn thể",
+    "village": "Bản",
+}
+
+
+class Unit(db.Model):
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(80), default="")
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    parent_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"))
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    archived_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    parent: Mapped[Optional["Unit"]] = relationship(remote_side=[id])
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def kind_label(self) -> str:
+        return UNIT_KINDS.get(self.kind, self.kind)
+
+    @property
+    def is_village(self) -> bool:
+        return self.kind == "village"
+
+    def __repr__(self):
+        return f"<Unit {self.slug}>"

@@ -1,0 +1,123 @@
+"""What every response shares: error pages, security headers, cache rules for
+fingerprinted static files, template filters and globals."""
+import hashlib
+from pathlib import Path
+
+from flask import current_app, g, render_template, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app import policy, vietnamese
+from app.extensions import db, htmx
+
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
+YEAR = 365 * 24 * 3600
+
+ERROR_TEXT = {
+    400: "Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập.",
+    401: "Vui lòng đăng nhập để tiếp tục.",
+    403: "Bạn không có quyền thực hiện thao tác này.",
+    404: "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
+    405: "Thao tác không được hỗ trợ tại địa chỉ này.",
+    409: "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại và thử lại.",
+    413: "Dữ liệu gửi lên quá lớn.",
+    422: "Dữ liệu chưa hợp lệ. Vui lòng kiểm tra lại.",
+    429: "Bạn thao tác quá nhanh hoặc đã nhập sai nhiều lần. Vui lòng thử lại sau ít phút.",
+    500: "Hệ thống gặp lỗi. Thao tác chưa được lưu; vui lòng thử lại.",
+    503: "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.",
+}
+
+
+def init_app(app):
+    _register_errors(app)
+    _register_headers(app)
+    _register_templates(app)
+
+
+def error_response(code, message=None):
+    message = message or _(ERROR_TEXT.get(code, ERROR_TEXT[400]))
+    if htmx and not htmx.boosted:
+        # shown in the page's message area, not dropped and not swapped into a table cell
+        html = render_template("_alert.html", message=message, category="error")
+        return html, code, {"HX-Retarget": "#messages", "HX-Reswap": "innerHTML"}
+    return render_template("error.html", code=code, message=message), code
+
+
+def _register_errors(app):
+    @app.errorhandler(CSRFError)
+    def _csrf(err):
+        db.session.rollback()
+        return error_response(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
+                                     "Vui lòng tải lại trang và thử lại."))
+
+    @app.errorhandler(HTTPException)
+    def _http(err):
+        db.session.rollback()
+        if err.code and err.code < 400:
+            return err
+        return error_response(err.code or 500)
+
+    @app.errorhandler(Exception)
+    def _unexpected(err):
+        db.session.rollback()
+        current_app.logger.exception("unhandled error")
+        return error_response(500)
+
+
+def _register_headers(app):
+    @app.after_request
+    def _security_headers(response):
+        h = response.headers
+        h.setdefault("Content-Security-Policy", CSP)
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if request.endpoint == "static" and request.args.get("v"):
+            h["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+        elif request.endpoint != "static":
+            h.setdefault("Cache-Control", "no-cache, private")
+        if getattr(g, "vary_htmx", False):
+            response.vary.add("HX-Request")
+        return response
+
+
+_static_hashes: dict[str, str] = {}
+
+
+def static_version(filename: str) -> str:
+    """Content hash of a static file, computed once per process."""
+    if filename not in _static_hashes:
+        path = Path(current_app.static_folder) / filename
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
+        except OSError:
+            digest = "0"
+        _static_hashes[filename] = digest
+    return _static_hashes[filename]
+
+
+def _register_templates(app):
+    @app.url_defaults
+    def _fingerprint_static(endpoint, values):
+        if endpoint == "static" and "filename" in values and "v" not in values:
+            values["v"] = static_version(values["filename"])
+
+    app.jinja_env.filters.update(
+        vn_number=vietnamese.format_number,
+        vn_percent=vietnamese.format_percent,
+        vn_date=vietnamese.format_date,
+        vn_datetime=vietnamese.format_datetime,
+    )
+    app.jinja_env.globals.update(can=lambda action, unit_id=None: policy.can(
+        current_user, action, unit_id))
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def _locale():
+        return {"current_locale": str(get_locale() or "vi")}
