@@ -76,10 +76,10 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from app import auth, main, plans, units
+    from app import admin, auth, dashboard, main, milestones, plans, reports, units
     from app.policy import guard_unchecked_views
 
-    for module in (auth, main, plans, units):
+    for module in (auth, main, plans, units, milestones, reports, admin, dashboard):
         app.register_blueprint(module.bp)
     guard_unchecked_views(app)
 

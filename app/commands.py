@@ -4,6 +4,7 @@ import sys
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from app.audit.service import record, verify_chain
@@ -18,6 +19,7 @@ def init_app(app):
 
 
 @click.command("seed")
+@with_appcontext
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100),
               help="Multiply the sample content (villages, milestones) for budget tests.")
 def seed(scale):
@@ -45,6 +47,7 @@ def seed(scale):
 
 
 @click.command("create-admin")
+@with_appcontext
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
 def create_admin(username, full_name):
@@ -75,6 +78,7 @@ def plan_cli():
 
 
 @plan_cli.command("check")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def plan_check(path):
     """Validate a plan file without loading it."""
@@ -88,6 +92,7 @@ def plan_check(path):
 
 
 @plan_cli.command("load")
+@with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def plan_load(path):
     """Load a plan file into an empty database (the first step for another commune)."""
@@ -111,6 +116,7 @@ def audit_cli():
 
 
 @audit_cli.command("verify")
+@with_appcontext
 def audit_verify():
     """Check the audit hash chain; name the first altered or missing row."""
     ok, bad_id, reason = verify_chain()

@@ -1,0 +1,2 @@
+"""Routes of this domain; see the issue that builds it."""
+from app.admin import bp  # noqa: F401

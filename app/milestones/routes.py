@@ -1,0 +1,2 @@
+"""Routes of this domain; see the issue that builds it."""
+from app.milestones import bp  # noqa: F401

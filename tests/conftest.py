@@ -1,0 +1,218 @@
+"""Fixtures chained app → client → logged-in client, on real databases.
+
+The schema comes from the real migrations and the data from the real `flask seed`, built
+once per session into a template; every test gets its own copy (a file copy for SQLite,
+CREATE DATABASE … TEMPLATE for PostgreSQL), so tests are isolated and fast.
+PostgreSQL and Chromium tests skip when those are missing, unless REQUIRE_POSTGRES=1 /
+REQUIRE_BROWSER=1 (CI sets both), in which case they fail.
+"""
+import itertools
+import os
+import re
+import shutil
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from app import create_app
+from config import TestConfig
+
+PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
+                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+DEMO_PASSWORD = "binhlu2026"
+_counter = itertools.count()
+
+
+def make_config(url, **overrides):
+    return type("TestRunConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url, **overrides})
+
+
+def build_database(url, scale=1):
+    """Migrate and seed an empty database through the app's own commands."""
+    app = create_app(make_config(url))
+    runner = app.test_cli_runner()
+    for args in (["db", "upgrade"], ["seed", "--scale", str(scale)]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+    with app.app_context():
+        from app.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+# ---------- SQLite ----------
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    path = tmp_path_factory.mktemp("template") / "template.sqlite"
+    build_database(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def sqlite_template_x10(tmp_path_factory):
+    """The demo data scaled ×10, for the budgets of DESIGN.md §5."""
+    path = tmp_path_factory.mktemp("template10") / "template10.sqlite"
+    build_database(f"sqlite:///{path}", scale=10)
+    return path
+
+
+def _sqlite_app(template, tmp_path, **overrides):
+    path = tmp_path / f"test-{next(_counter)}.sqlite"
+    shutil.copyfile(template, path)
+    app = create_app(make_config(f"sqlite:///{path}", **overrides))
+    yield app
+    with app.app_context():
+        from app.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def app(sqlite_template, tmp_path):
+    yield from _sqlite_app(sqlite_template, tmp_path)
+
+
+@pytest.fixture
+def app_x10(sqlite_template_x10, tmp_path):
+    yield from _sqlite_app(sqlite_template_x10, tmp_path)
+
+
+# ---------- PostgreSQL ----------
+
+def _pg_admin_engine():
+    return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
+
+
+def _pg_url(name):
+    return re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
+
+
+@pytest.fixture(scope="session")
+def pg_template():
+    try:
+        engine = _pg_admin_engine()
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:  # noqa: BLE001 - any failure means "no PostgreSQL here"
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            pytest.fail(f"PostgreSQL is required but not reachable: {exc}")
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    name = f"thidua_tpl_{os.getpid()}"
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    build_database(_pg_url(name))
+    yield name
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture
+def pg_app(pg_template):
+    name = f"thidua_t_{os.getpid()}_{next(_counter)}"
+    engine = _pg_admin_engine()
+    with engine.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
+    app = create_app(make_config(_pg_url(name)))
+    yield app
+    with app.app_context():
+        from app.extensions import db
+        db.session.remove()
+        db.engine.dispose()
+    with engine.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_app(request):
+    """The same test on SQLite and on PostgreSQL."""
+    return request.getfixturevalue("app" if request.param == "sqlite" else "pg_app")
+
+
+# ---------- clients ----------
+
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    m = CSRF_RE.search(html) or re.search(r'"X-CSRFToken": "([^"]+)"', html)
+    assert m, "no CSRF token in page"
+    return m.group(1)
+
+
+class Client:
+    """A test client that signs in like a person and carries the CSRF token."""
+
+    def __init__(self, app):
+        self.app = app
+        self.http = app.test_client()
+        self.token = None
+
+    def login(self, username, password=DEMO_PASSWORD):
+        page = self.http.get("/login")
+        self.token = csrf_from(page.get_data(as_text=True))
+        response = self.http.post("/login", data={"csrf_token": self.token,
+                                                  "username": username, "password": password})
+        if response.status_code == 302:
+            # a new session carries a new token
+            home = self.http.get("/plan")
+            self.token = csrf_from(home.get_data(as_text=True))
+        return response
+
+    def get(self, url, **kw):
+        return self.http.get(url, **kw)
+
+    def post(self, url, data=None, htmx=False, headers=None, **kw):
+        data = dict(data or {})
+        headers = dict(headers or {})
+        if htmx:
+            headers.update({"HX-Request": "true", "X-CSRFToken": self.token or ""})
+        else:
+            data.setdefault("csrf_token", self.token or "")
+        return self.http.post(url, data=data, headers=headers, **kw)
+
+
+@pytest.fixture
+def client(app):
+    return Client(app)
+
+
+@pytest.fixture
+def login(app):
+    """login("ban01") → a Client signed in as that demo account."""
+    def _login(username, password=DEMO_PASSWORD, on=None):
+        c = Client(on or app)
+        response = c.login(username, password)
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return c
+    return _login
+
+
+@pytest.fixture
+def count_queries(app):
+    """with count_queries() as n: ...; n() → SQL statements executed inside."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def _count(target_app=None):
+        from app.extensions import db
+        target_app = target_app or app
+        with target_app.app_context():
+            engine = db.engine
+        statements = []
+
+        def before(conn, cursor, statement, *args):
+            if not statement.lstrip().upper().startswith(("BEGIN", "PRAGMA", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", before)
+        try:
+            yield lambda: len(statements)
+        finally:
+            event.remove(engine, "before_cursor_execute", before)
+    return _count
