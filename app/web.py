@@ -1,6 +1,7 @@
 """What every response shares: error pages, security headers, cache rules for
 fingerprinted static files, template filters and globals."""
 import hashlib
+from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, g, render_template, request
@@ -101,6 +102,13 @@ def static_version(filename: str) -> str:
     return _static_hashes[filename]
 
 
+def vn_number(value, decimals=None):
+    """Figures come back from NUMERIC(20,4) as 9950.3000: show them as written, 9.950,3."""
+    if decimals is None and isinstance(value, Decimal):
+        value = value.normalize()
+    return vietnamese.format_number(value, decimals)
+
+
 def _register_templates(app):
     @app.url_defaults
     def _fingerprint_static(endpoint, values):
@@ -108,7 +116,7 @@ def _register_templates(app):
             values["v"] = static_version(values["filename"])
 
     app.jinja_env.filters.update(
-        vn_number=vietnamese.format_number,
+        vn_number=vn_number,
         vn_percent=vietnamese.format_percent,
         vn_date=vietnamese.format_date,
         vn_datetime=vietnamese.format_datetime,

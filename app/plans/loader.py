@@ -185,14 +185,15 @@ def load_plan(pf: PlanFile, user=None) -> Plan:
     for order, ind in enumerate(d.get("indicators", [])):
         total = ind.get("total") or None
         baseline = ind.get("baseline") or None
-        db.session.add(Indicator(
+        indicator = Indicator(
             plan_id=plan.id, area=areas[ind["area"]], code=ind["code"], name=_text(ind["name"]),
             unit_of_measure=_text(ind.get("unit_of_measure")), semantics=ind["semantics"],
-            target=parse_number(ind["target"]),
             total=parse_number(total) if total else None,
             baseline=parse_number(baseline) if baseline else None,
             lead_unit=units.get(ind.get("lead")), source_text=_text(ind.get("source")),
-            sort_order=order, contributors=[units[c] for c in ind.get("contributors", [])]))
+            sort_order=order, contributors=[units[c] for c in ind.get("contributors", [])])
+        indicator.set_target(parse_number(ind["target"]))
+        db.session.add(indicator)
     db.session.flush()
     for unit in units.values():
         ensure_unit_plan(plan, unit)

@@ -129,6 +129,8 @@ class Indicator(db.Model):
     unit_of_measure: Mapped[str] = mapped_column(String(60), default="")
     semantics: Mapped[str] = mapped_column(String(20))
     target: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    # decimal places the target is written with ("16,90" → 2), kept for display
+    target_places: Mapped[Optional[int]] = mapped_column(Integer)
     total: Mapped[Optional[Decimal]] = mapped_column(Amount)
     baseline: Mapped[Optional[Decimal]] = mapped_column(Amount)
     lead_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
@@ -145,6 +147,11 @@ class Indicator(db.Model):
     @property
     def semantics_label(self) -> str:
         return SEMANTICS.get(self.semantics, self.semantics)
+
+    def set_target(self, value: Optional[Decimal]) -> None:
+        """Set the target, remembering how many decimal places it was written with."""
+        self.target = value
+        self.target_places = None if value is None else max(0, -value.as_tuple().exponent)
 
 
 class IndicatorValue(db.Model):

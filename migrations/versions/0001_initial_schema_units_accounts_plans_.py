@@ -250,6 +250,7 @@ def upgrade():
     sa.Column('unit_of_measure', sa.String(length=60), nullable=False),
     sa.Column('semantics', sa.String(length=20), nullable=False),
     sa.Column('target', sa.Numeric(precision=20, scale=4), nullable=True),
+    sa.Column('target_places', sa.Integer(), nullable=True),
     sa.Column('total', sa.Numeric(precision=20, scale=4), nullable=True),
     sa.Column('baseline', sa.Numeric(precision=20, scale=4), nullable=True),
     sa.Column('lead_unit_id', sa.Integer(), nullable=True),

@@ -1,0 +1,52 @@
+"""The schema comes from migrations: they build an empty SQLite and PostgreSQL database,
+match the models, and go down to nothing and up again."""
+import os
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect, text
+
+from app import create_app
+from app.extensions import db
+from tests.conftest import _pg_admin_engine, _pg_url, make_config
+
+
+def _roundtrip(url):
+    app = create_app(make_config(url))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"unit", "user_account", "plan", "indicator", "milestone", "report",
+                "audit_event"} <= tables
+        with db.engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+        assert diff == [], f"models and migrations differ: {diff}"
+    result = runner.invoke(args=["db", "downgrade", "base"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert set(inspect(db.engine).get_table_names()) <= {"alembic_version"}
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_migrations_up_down_up_on_sqlite(tmp_path):
+    _roundtrip(f"sqlite:///{tmp_path / 'm.sqlite'}")
+
+
+def test_migrations_up_down_up_on_postgresql(pg_template):
+    name = f"thidua_mig_{os.getpid()}"
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        _roundtrip(_pg_url(name))
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
