@@ -17,7 +17,7 @@ $(BIN)/activate: requirements.txt requirements-dev.txt
 install: $(BIN)/activate
 
 translations: install
-	$(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -f -d translations >/dev/null
 
 db: install translations
 	mkdir -p instance
