@@ -16,6 +16,15 @@ PERIOD_KINDS = {
     "adhoc": "Đột xuất",
 }
 
+# The sections of a unit report, in the order the commune's reports are written.
+REPORT_SECTIONS = (
+    ("results", "Kết quả đạt được"),
+    ("good_models", "Mô hình hay, cách làm hiệu quả"),
+    ("difficulties", "Khó khăn, vướng mắc"),
+    ("proposals", "Đề xuất, kiến nghị"),
+    ("next_tasks", "Nhiệm vụ kỳ tới"),
+)
+
 REPORT_STATUSES = {
     "draft": "Đang soạn",
     "submitted": "Đã gửi",
@@ -86,6 +95,13 @@ class Report(db.Model):
     difficulties: Mapped[str] = mapped_column(Text, default="")
     proposals: Mapped[str] = mapped_column(Text, default="")
     next_tasks: Mapped[str] = mapped_column(Text, default="")
+    # What the person typed in the figure boxes while drafting, as JSON {indicator_id:
+    # {"v": text, "e": explanation}}: kept raw, even half-typed, so nothing typed is lost.
+    # Submitting parses it strictly into ReportValue rows.
+    figures_draft: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # The page instance that saved last: a retried autosave whose first answer was lost on a
+    # bad link is recognised as the same writer, not as a conflicting one.
+    draft_token: Mapped[str] = mapped_column(String(32), default="", server_default="")
     submitted_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     reviewed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
     reviewed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
@@ -103,6 +119,11 @@ class Report(db.Model):
     def status_label(self) -> str:
         return REPORT_STATUSES.get(self.status, self.status)
 
+    @property
+    def editable(self) -> bool:
+        """A unit changes its report until it is submitted, and again when it is returned."""
+        return self.status in ("draft", "returned")
+
 
 class ReportValue(db.Model):
     """A figure typed in a report; it becomes an IndicatorValue when the report is accepted."""
@@ -119,3 +140,65 @@ class ReportValue(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="values")
     indicator: Mapped["Indicator"] = relationship()  # noqa: F821
+
+
+REPORT_ACTIONS = {
+    "submit": "Gửi báo cáo",
+    "return": "Trả lại",
+    "accept": "Duyệt",
+}
+
+
+class ReportEvent(db.Model):
+    """One step of a report's life (submitted, returned, accepted), kept for good: a
+    submission holds a snapshot of what was sent, a return points to its comment."""
+
+    __tablename__ = "report_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("report.id"), index=True)
+    action: Mapped[str] = mapped_column(String(20))
+    user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    comment_id: Mapped[Optional[int]] = mapped_column(ForeignKey("comment.id"))
+    snapshot: Mapped[str] = mapped_column(Text, default="")  # JSON
+
+    user: Mapped[Optional["User"]] = relationship()  # noqa: F821
+
+    @property
+    def action_label(self) -> str:
+        return REPORT_ACTIONS.get(self.action, self.action)
+
+
+class CommuneReport(db.Model):
+    """The commune's report to the province for one period (Decree 30/2020 layout), compiled
+    from the accepted unit reports and then edited by the secretariat."""
+
+    __tablename__ = "commune_report"
+    __table_args__ = (UniqueConstraint("period_id", name="one_commune_report_per_period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    period_id: Mapped[int] = mapped_column(ForeignKey("reporting_period.id"))
+    number: Mapped[str] = mapped_column(String(40), default="")
+    subject: Mapped[str] = mapped_column(String(300), default="")
+    issued_on: Mapped[Optional[date]] = mapped_column(Date)
+    intro: Mapped[str] = mapped_column(Text, default="")
+    results: Mapped[str] = mapped_column(Text, default="")
+    good_models: Mapped[str] = mapped_column(Text, default="")
+    difficulties: Mapped[str] = mapped_column(Text, default="")
+    proposals: Mapped[str] = mapped_column(Text, default="")
+    next_tasks: Mapped[str] = mapped_column(Text, default="")
+    signer_name: Mapped[str] = mapped_column(String(100), default="")
+    recipients: Mapped[str] = mapped_column(Text, default="")  # one per line
+    compiled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    period: Mapped[ReportingPeriod] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [line.strip() for line in self.recipients.splitlines() if line.strip()]
