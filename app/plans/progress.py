@@ -1,27 +1,45 @@
 """Achievement and on-track status of a target, from its semantics (DESIGN.md §2).
 
-Plain functions on plain values, so every rule is tested without a database or request.
-A figure is (period_kind, period_end, unit_id, value). "To date" means: figures accepted
-so far, read as of the end of the latest period that has one.
+Plain functions on plain values, so every rule is tested without a database or request
+(tests/test_progress.py). A figure is one accepted value: period kind, the period's first and
+last day, the unit that reported it, the value.
+
+How "to date" is read:
+- the commune's figure for a span of time is its lead unit's figure when the lead reported
+  one (the lead compiles its indicator); otherwise the contributing units' figures;
+- a flow (sum_flow) adds the figures of non-overlapping periods, finest period first, so a
+  quarter is never added on top of the months inside it, yet a quarter reported instead of
+  its months still counts; it is on track when the sum keeps pace with the elapsed share of
+  the reporting year (15/12 of the year before to 14/12, Decree 09/2019 Art. 12);
+- a level (at_least, latest_level, at_most, count_of_total, yes_no) is the lead unit's latest
+  figure — a village's own rate is not the commune's, so without the lead's figure there is
+  no commune level to judge;
+- a delta (reduce_by, increase_by) is that level against the baseline, and keeps pace like a
+  flow: the reduction accrues over the year.
 """
 from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, NamedTuple, Optional
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_data"
+STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
 STATUS_LABELS = {
     ON_TRACK: "Đúng tiến độ",
     AT_RISK: "Có nguy cơ chậm",
     OFF_TRACK: "Chậm tiến độ",
     NO_DATA: "Chưa có số liệu",
 }
-# A level within this share of its target is "at risk" rather than "off track".
+# Within this share short of what is due, a target is "at risk" rather than "off track".
 RISK_MARGIN = Decimal("0.10")
 HUNDRED = Decimal(100)
-# Finest first: a unit's flow is summed over the finest kind of period it reported, so a
-# quarter is never added on top of the months inside it.
+# Finest first. Ad-hoc (đột xuất) figures are not part of any flow: they repeat what the
+# periodic reports carry.
 FLOW_KINDS = ("month", "quarter", "half", "year")
+KIND_MONTHS = {"month": 1, "quarter": 3, "half": 6, "year": 12}
+FLOWS = ("sum_flow",)
+DELTAS = ("reduce_by", "increase_by")
+LEVELS = ("at_least", "latest_level", "at_most", "count_of_total", "yes_no")
 
 
 class Figure(NamedTuple):
@@ -29,6 +47,7 @@ class Figure(NamedTuple):
     period_end: date
     unit_id: int
     value: Decimal
+    period_start: Optional[date] = None  # derived from kind and end when not given
 
 
 @dataclass(frozen=True)
@@ -42,108 +61,193 @@ class Target:
 
 @dataclass(frozen=True)
 class Progress:
-    current: Optional[Decimal]      # the figure to date (sum, latest level, or delta)
+    current: Optional[Decimal]      # the figure to date: a sum, the latest level, or a delta
     achievement_pct: Optional[Decimal]
     status: str
     as_of: Optional[date]
-    expected: Optional[Decimal] = None  # for flows: what keeps pace at as_of
+    expected: Optional[Decimal] = None  # flows and deltas: what keeps pace at as_of
 
     @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 
 
+def year_bounds(year: int) -> tuple[date, date]:
+    """The reporting year: 15/12 of the year before to 14/12."""
+    return date(year - 1, 12, 15), date(year, 12, 14)
+
+
 def year_share(as_of: date, year: int) -> Decimal:
-    """Elapsed share of the reporting year (15/12 of the year before to 14/12)."""
-    start, end = date(year - 1, 12, 15), date(year, 12, 14)
-    if as_of <= start:
+    """Elapsed share of the reporting year at the end of the day `as_of`."""
+    start, end = year_bounds(year)
+    if as_of < start:
         return Decimal(0)
     if as_of >= end:
         return Decimal(1)
     return Decimal((as_of - start).days + 1) / Decimal((end - start).days + 1)
 
 
-def flow_to_date(figures: Iterable[Figure]) -> Optional[Decimal]:
-    by_unit: dict[int, dict[str, list[Figure]]] = {}
+def _months_back(d: date, months: int) -> date:
+    month0 = d.month - 1 - months
+    year, month = d.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(d.day, 28))  # periods end on the 14th; 28 is always safe
+
+
+def span(f: Figure) -> tuple[date, date]:
+    """First and last day of the figure's period."""
+    if f.period_start is not None:
+        return f.period_start, f.period_end
+    months = KIND_MONTHS.get(f.period_kind)
+    if months is None:
+        return f.period_end, f.period_end
+    return _months_back(f.period_end, months) + timedelta(days=1), f.period_end
+
+
+def _overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
+    return a[0] <= b[1] and b[0] <= a[1]
+
+
+def _finest_cover(figures: list[Figure]) -> list[Figure]:
+    """One unit's figures whose periods do not overlap, finest period first."""
+    chosen: list[Figure] = []
+    spans: list[tuple[date, date]] = []
+    for f in sorted(figures, key=lambda f: (FLOW_KINDS.index(f.period_kind), f.period_end)):
+        s = span(f)
+        if not any(_overlaps(s, other) for other in spans):
+            chosen.append(f)
+            spans.append(s)
+    return chosen
+
+
+def flow_figures(figures: Iterable[Figure], lead_unit_id=None) -> list[Figure]:
+    """The figures a flow adds up: the lead's where it reported, the others' elsewhere."""
+    by_unit: dict[int, list[Figure]] = {}
     for f in figures:
         if f.period_kind in FLOW_KINDS:
-            by_unit.setdefault(f.unit_id, {}).setdefault(f.period_kind, []).append(f)
-    if not by_unit:
+            by_unit.setdefault(f.unit_id, []).append(f)
+    lead = _finest_cover(by_unit.pop(lead_unit_id, []))
+    lead_spans = [span(f) for f in lead]
+    counted = list(lead)
+    for unit_figures in by_unit.values():
+        counted += [f for f in _finest_cover(unit_figures)
+                    if not any(_overlaps(span(f), s) for s in lead_spans)]
+    return counted
+
+
+def flow_to_date(figures: Iterable[Figure], lead_unit_id=None) -> Optional[Decimal]:
+    counted = flow_figures(figures, lead_unit_id)
+    if not counted:
         return None
-    total = Decimal(0)
-    for kinds in by_unit.values():
-        finest = next(k for k in FLOW_KINDS if k in kinds)
-        total += sum((f.value for f in kinds[finest]), Decimal(0))
-    return total
+    return sum((f.value for f in counted), Decimal(0))
+
+
+def level_figures(figures: Iterable[Figure], lead_unit_id=None) -> list[Figure]:
+    """The figures that state the commune's level: the lead unit's (anyone's if no lead)."""
+    figures = list(figures)
+    if lead_unit_id is None:
+        return figures
+    return [f for f in figures if f.unit_id == lead_unit_id]
+
+
+def _latest(figures: list[Figure]) -> Optional[Figure]:
+    # at one end date, the coarser period's figure is the more considered one
+    return max(figures, default=None, key=lambda f: (
+        f.period_end, FLOW_KINDS.index(f.period_kind) if f.period_kind in FLOW_KINDS else -1,
+        -f.unit_id))
 
 
 def latest_level(figures: Iterable[Figure], lead_unit_id=None) -> tuple[Optional[Decimal], Optional[date]]:
-    """The latest figure; the lead unit's figure is the commune's when it has one."""
-    figures = list(figures)
-    lead = [f for f in figures if f.unit_id == lead_unit_id]
-    pool = lead or figures
-    if not pool:
-        return None, None
-    best = max(pool, key=lambda f: (f.period_end, FLOW_KINDS.index(f.period_kind)
-                                    if f.period_kind in FLOW_KINDS else -1))
-    return best.value, best.period_end
+    best = _latest(level_figures(figures, lead_unit_id))
+    return (None, None) if best is None else (best.value, best.period_end)
 
 
 def _pct(part: Decimal, whole: Optional[Decimal]) -> Optional[Decimal]:
     if whole is None or whole == 0:
         return None
-    return (part / whole * HUNDRED).quantize(Decimal("0.1"))
+    return (part / whole * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
-def _level_status(ok: bool, near: bool) -> str:
+def _status(ok: bool, near: bool) -> str:
     return ON_TRACK if ok else (AT_RISK if near else OFF_TRACK)
+
+
+def _paced(current: Decimal, target: Decimal, as_of: date, year: int):
+    """Status and expected value of something that accrues over the year."""
+    expected = target * year_share(as_of, year)
+    status = _status(current >= expected, current >= expected * (1 - RISK_MARGIN))
+    return status, expected.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
     figures = list(figures)
-    if not figures or t.target is None:
+    sem, target = t.semantics, t.target
+    if sem not in FLOWS + DELTAS + LEVELS:
+        raise ValueError(f"unknown semantics {sem!r}")
+    if target is None:
         return Progress(None, None, NO_DATA, None)
-    as_of = max(f.period_end for f in figures)
-    target = t.target
-    sem = t.semantics
 
-    if sem == "sum_flow":
-        current = flow_to_date(figures)
-        if current is None:
-            return Progress(None, None, NO_DATA, as_of)
-        expected = (target * year_share(as_of, year)).quantize(Decimal("0.0001"))
-        status = _level_status(current >= expected, current >= expected * (1 - RISK_MARGIN))
+    if sem in FLOWS:
+        counted = flow_figures(figures, t.lead_unit_id)
+        if not counted:
+            return Progress(None, None, NO_DATA, None)
+        current = sum((f.value for f in counted), Decimal(0))
+        as_of = max(f.period_end for f in counted)
+        status, expected = _paced(current, target, as_of, year)
         return Progress(current, _pct(current, target), status, as_of, expected)
 
     level, as_of = latest_level(figures, t.lead_unit_id)
+    if level is None:
+        return Progress(None, None, NO_DATA, None)
     if sem in ("at_least", "latest_level"):
-        status = _level_status(level >= target, level >= target * (1 - RISK_MARGIN))
-        return Progress(level, _pct(level, target), status, as_of)
-    if sem == "at_most":
-        ok = level <= target
-        pct = HUNDRED if level == 0 and ok else _pct(target, level)
-        return Progress(level, pct, _level_status(ok, level <= target * (1 + RISK_MARGIN)), as_of)
-    if sem == "count_of_total":
-        # 7 of 8 schools: the target is a count; the total only frames it (87,5 %)
         return Progress(level, _pct(level, target),
-                        _level_status(level >= target, level >= target - 1), as_of)
+                        _status(level >= target, level >= target * (1 - RISK_MARGIN)), as_of)
+    if sem == "at_most":
+        # "down to 16,90 %": lower is better, so achievement is target over level
+        ok = level <= target
+        pct = (HUNDRED if ok else Decimal(0)) if level == 0 or target == 0 else _pct(target, level)
+        return Progress(level, pct, _status(ok, level <= target * (1 + RISK_MARGIN)), as_of)
+    if sem == "count_of_total":
+        # 7 of 8 schools: the target is a count; one short of it is "at risk"
+        return Progress(level, _pct(level, target),
+                        _status(level >= target, level >= target - 1), as_of)
     if sem == "yes_no":
         ok = level >= 1
         return Progress(level, HUNDRED if ok else Decimal(0), ON_TRACK if ok else OFF_TRACK, as_of)
-    if sem in ("reduce_by", "increase_by"):
+
+    # reduce_by / increase_by: a delta from the baseline
+    if t.baseline is None:
+        # a delta needs its starting point; without it nothing can be said honestly
+        return Progress(None, None, NO_DATA, as_of)
+    delta = t.baseline - level if sem == "reduce_by" else level - t.baseline
+    status, expected = _paced(delta, target, as_of, year)
+    pct = _pct(delta, target) if target != 0 else (HUNDRED if delta >= 0 else Decimal(0))
+    return Progress(delta, pct, status, as_of, expected)
+
+
+def series(t: Target, figures: Iterable[Figure]) -> list[tuple[date, Decimal]]:
+    """The figure to date at each period end, oldest first: what a trend line draws.
+    Flows are cumulative; levels are the commune's level; deltas are against the baseline."""
+    figures = list(figures)
+    if t.semantics in FLOWS:
+        counted = flow_figures(figures, t.lead_unit_id)
+        ends = sorted({f.period_end for f in counted})
+        return [(end, sum((f.value for f in counted if f.period_end <= end), Decimal(0)))
+                for end in ends]
+    points: dict[date, Figure] = {}
+    for f in level_figures(figures, t.lead_unit_id):
+        if f.period_end not in points or _latest([points[f.period_end], f]) is f:
+            points[f.period_end] = f
+    out = sorted((end, f.value) for end, f in points.items())
+    if t.semantics in DELTAS:
         if t.baseline is None:
-            # a delta needs its starting point; without it nothing can be said honestly
-            return Progress(None, None, NO_DATA, as_of)
-        delta = t.baseline - level if sem == "reduce_by" else level - t.baseline
-        pct = _pct(delta, target) if target != 0 else (HUNDRED if delta >= 0 else Decimal(0))
-        ok = delta >= target
-        near = delta >= target * year_share(as_of, year) * (1 - RISK_MARGIN) and delta > 0
-        return Progress(delta, pct, _level_status(ok, near), as_of)
-    raise ValueError(f"unknown semantics {sem!r}")
+            return []
+        sign = -1 if t.semantics == "reduce_by" else 1
+        out = [(end, sign * (v - t.baseline)) for end, v in out]
+    return out
 
 
 def share_of_total(t: Target) -> Optional[Decimal]:
     """For a count of total: the target as a percentage of the total (7/8 → 87,5)."""
-    if t.semantics != "count_of_total" or not t.total:
+    if t.semantics != "count_of_total" or not t.total or t.target is None:
         return None
-    return (t.target / t.total * HUNDRED).quantize(Decimal("0.1"))
+    return (t.target / t.total * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)

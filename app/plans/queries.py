@@ -39,13 +39,13 @@ def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
 def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
     rows = db.session.execute(
         select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
-               IndicatorValue.unit_id, IndicatorValue.value)
+               IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
         .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
         .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
         .where(Indicator.plan_id == plan.id))
     out: dict[int, list[Figure]] = {}
-    for ind_id, kind, ends_on, unit_id, value in rows:
-        out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value))
+    for ind_id, kind, ends_on, unit_id, value, starts_on in rows:
+        out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))
     return out
 
 
