@@ -32,6 +32,8 @@ RULES = {
     "commune_report.edit": {"secretariat": ANY},
     # comments: supervision by the Front, review by the office and the chair; a unit answers
     "comment.add": {"chair": ANY, "secretariat": ANY, "supervisor": ANY, "editor": OWN},
+    # opening a thread on a unit's page is for those who follow units; editors answer
+    "comment.start": {"chair": ANY, "secretariat": ANY, "supervisor": ANY},
     # the commune plan itself, and administration
     "plan.edit": {"secretariat": ANY},
     "admin.accounts": {"admin": ANY},
