@@ -1,0 +1,88 @@
+"""DESIGN.md §5 budgets that are deterministic: bytes on the wire and SQL statements.
+
+Every GET page a person can open is measured with the demo data scaled ×10. A page that
+breaks a budget is named with its figure. Timings live in bench/, not here.
+"""
+import re
+
+import brotli
+import pytest
+from flask import url_for
+
+PAGE_SQL_BUDGET = 10
+REPEAT_VISIT_BYTES = 14_000
+LOGIN_FIRST_VISIT_BYTES = 30_000
+LOGIN_FIRST_VISIT_REQUESTS = 4
+SKIP = {"main.set_language", "auth.logout", "main.healthz"}
+USERS = {"chutich": "ubnd-xa", "vhxh": "phong-vhxh", "ban01": "ban-mau-01", "mttq": "mttq",
+         "admin": "ubnd-xa"}
+
+
+def wire_bytes(response) -> int:
+    """What crosses the network: the body as the app sent it (compressed) plus headers."""
+    body = response.get_data()
+    headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+    return len(body) + headers + len("HTTP/1.1 200 OK\r\n\r\n")
+
+
+def page_urls(app, slug):
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if (rule.endpoint == "static" or rule.endpoint in SKIP or "GET" not in rule.methods
+                    or set(rule.arguments) - {"slug"}):
+                continue
+            yield rule.endpoint, url_for(rule.endpoint, **({"slug": slug} if rule.arguments else {}))
+
+
+def assets_of(html: str) -> list[str]:
+    """Stylesheets, scripts and images the page makes the browser fetch."""
+    found = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
+    found += re.findall(r'<script[^>]+src="([^"]+)"', html)
+    found += [u for u in re.findall(r'<img[^>]+src="([^"]+)"', html) if not u.startswith("data:")]
+    return found
+
+
+def test_login_first_visit_fits_in_30_kb_and_4_requests(client):
+    page = client.get("/login", headers={"Accept-Encoding": "br, gzip"})
+    html = brotli.decompress(page.get_data()).decode() if page.headers.get("Content-Encoding") == "br" else page.get_data(as_text=True)
+    assets = assets_of(html)
+    total = wire_bytes(page)
+    for url in assets:
+        response = client.get(url, headers={"Accept-Encoding": "br, gzip"})
+        assert response.status_code == 200, url
+        assert response.headers.get("Content-Encoding") in ("br", "gzip"), url
+        total += wire_bytes(response)
+    assert 'rel="icon" href="data:,"' in html  # no favicon request
+    assert 1 + len(assets) <= LOGIN_FIRST_VISIT_REQUESTS, assets
+    assert total <= LOGIN_FIRST_VISIT_BYTES, f"login first visit: {total} bytes"
+
+
+def test_static_assets_are_fingerprinted_and_immutable(client):
+    html = client.get("/login").get_data(as_text=True)
+    for url in assets_of(html):
+        assert re.search(r"\?v=[0-9a-f]{10}$", url), url
+        response = client.get(url)
+        assert "immutable" in response.headers["Cache-Control"], url
+        assert "max-age=31536000" in response.headers["Cache-Control"], url
+    # htmx never blocks first paint
+    assert re.search(r'<script[^>]+defer', html)
+
+
+@pytest.mark.parametrize("username", sorted(USERS))
+def test_every_page_within_sql_and_repeat_visit_budgets(app_x10, username, count_queries):
+    from tests.conftest import Client
+    c = Client(app_x10)
+    assert c.login(username).status_code == 302
+    over = []
+    for endpoint, url in page_urls(app_x10, USERS[username]):
+        with count_queries(app_x10) as n:
+            response = c.get(url, headers={"Accept-Encoding": "br, gzip"})
+        if response.status_code in (403, 302):
+            continue
+        assert response.status_code == 200, (url, response.status_code)
+        if n() > PAGE_SQL_BUDGET:
+            over.append(f"{url}: {n()} SQL statements > {PAGE_SQL_BUDGET}")
+        size = wire_bytes(response)
+        if size > REPEAT_VISIT_BYTES:
+            over.append(f"{url}: {size} bytes on a repeat visit > {REPEAT_VISIT_BYTES}")
+    assert over == []
