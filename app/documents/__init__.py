@@ -1,0 +1,1 @@
+"""Documents the commune sends out, in the layouts the law sets."""
