@@ -16,6 +16,8 @@ def init_app(app):
     app.cli.add_command(create_admin)
     app.cli.add_command(plan_cli)
     app.cli.add_command(audit_cli)
+    app.cli.add_command(backup_cmd)
+    app.cli.add_command(restore_cmd)
 
 
 @click.command("seed")
@@ -124,3 +126,40 @@ def audit_verify():
         click.echo("Nhật ký toàn vẹn.")
         return
     raise click.ClickException(f"Nhật ký bị sửa: dòng {bad_id} ({reason}).")
+
+
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_cmd(path):
+    """Online backup of the database to PATH."""
+    from app.backup import BackupError, backup
+
+    db.session.remove()
+    try:
+        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    click.echo(f"Đã sao lưu vào {path}.")
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def restore_cmd(path, yes):
+    """Replace the database with the backup at PATH, then verify the audit chain."""
+    from app.backup import BackupError, restore
+
+    if not yes:
+        click.confirm("Khôi phục sẽ thay toàn bộ dữ liệu hiện tại. Tiếp tục?", abort=True)
+    db.session.remove()
+    db.engine.dispose()
+    try:
+        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+    except BackupError as exc:
+        raise click.ClickException(str(exc))
+    ok, bad_id, reason = verify_chain()
+    if not ok:
+        raise click.ClickException(f"Đã khôi phục, nhưng nhật ký bị sửa: dòng {bad_id} ({reason}).")
+    click.echo("Đã khôi phục; nhật ký toàn vẹn.")
