@@ -49,6 +49,9 @@ class BaseConfig:
         "application/javascript", "application/json", "image/svg+xml",
     ]
     SEND_FILE_MAX_AGE_DEFAULT = 3600
+    # the load test reads how many SQL statements each request ran; off unless asked
+    SQL_COUNT_HEADER = _bool("SQL_COUNT_HEADER", False)
+    BEHIND_PROXY = _bool("BEHIND_PROXY", False)
 
 
 class DevelopmentConfig(BaseConfig):

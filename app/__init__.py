@@ -11,6 +11,10 @@ def create_app(config=None):
                 instance_relative_config=True)
     app.config.from_object(config or config_from_env())
     check_production_settings(app)
+    if app.config.get("BEHIND_PROXY"):
+        # nginx in front: take the client's address from X-Forwarded-For (one hop only)
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     register_extensions(app)
     register_blueprints(app)
     register_web(app)
@@ -75,12 +79,17 @@ def register_extensions(app):
     import app.models  # noqa: F401  every model registered before anything queries
 
 
+BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin", "dashboard")
+
+
 def register_blueprints(app):
-    from app import admin, auth, dashboard, main, milestones, plans, reports, units
+    import importlib
+
     from app.policy import guard_unchecked_views
 
-    for module in (auth, main, plans, units, milestones, reports, admin, dashboard):
-        app.register_blueprint(module.bp)
+    for name in BLUEPRINTS:
+        importlib.import_module(f"app.{name}.routes")  # attaches the views to the blueprint
+        app.register_blueprint(importlib.import_module(f"app.{name}").bp)
     guard_unchecked_views(app)
 
 

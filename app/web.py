@@ -1,10 +1,11 @@
 """What every response shares: error pages, security headers, cache rules for
 fingerprinted static files, template filters and globals."""
 import hashlib
+import re
 from decimal import Decimal
 from pathlib import Path
 
-from flask import current_app, g, render_template, request
+from flask import current_app, g, has_request_context, render_template, request, session
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -84,6 +85,47 @@ def _register_headers(app):
             h.setdefault("Cache-Control", "no-cache, private")
         if getattr(g, "vary_htmx", False):
             response.vary.add("HX-Request")
+        _etag_page(response)
+        return response
+
+    if app.config.get("SQL_COUNT_HEADER"):
+        _count_sql(app)
+
+
+# The signed CSRF token changes on every render though the session's token does not: leave
+# it out of the ETag, but put the session in, so a 304 never hands back another session's page.
+_CSRF_IN_PAGE = re.compile(rb'(name="csrf_token" type="hidden" value="|"X-CSRFToken": ")[^"]+')
+
+
+def _etag_page(response):
+    """A repeat visit to an unchanged page costs one small 304 instead of the whole page."""
+    if (request.method != "GET" or response.status_code != 200 or response.direct_passthrough
+            or response.mimetype != "text/html" or response.is_streamed
+            or (htmx and not htmx.boosted)):
+        return
+    body = _CSRF_IN_PAGE.sub(rb"\1", response.get_data())
+    digest = hashlib.sha256(body)
+    digest.update(str(session.get("_user_id", "")).encode())
+    digest.update(str(session.get("csrf_token", "")).encode())
+    response.set_etag(digest.hexdigest()[:32])
+    response.make_conditional(request)
+
+
+def _count_sql(app):
+    """Bench mode only: X-SQL-Statements tells the load test what each request cost."""
+    from sqlalchemy import event
+
+    with app.app_context():
+        engine = db.engine
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _count(conn, cursor, statement, *args):
+        if has_request_context():
+            g.sql_statements = g.get("sql_statements", 0) + 1
+
+    @app.after_request
+    def _header(response):
+        response.headers["X-SQL-Statements"] = str(g.get("sql_statements", 0))
         return response
 
 

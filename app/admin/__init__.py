@@ -2,4 +2,6 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from app.admin import routes  # noqa: E402,F401
+from app.admin import guards, routes  # noqa: E402,F401
+
+bp.before_app_request(guards.require_password_change)

@@ -1,8 +1,9 @@
 from flask import Blueprint
 
+# Only the blueprint here: models can be imported without pulling in the routes
+# (create_app imports app.auth.routes when it registers the blueprint).
 bp = Blueprint("auth", __name__)
 
-from app.auth import routes  # noqa: E402,F401
 
 
 @bp.before_app_request

@@ -1,5 +1,5 @@
 from flask import Blueprint
 
+# Only the blueprint here: models can be imported without pulling in the routes
+# (create_app imports app.main.routes when it registers the blueprint).
 bp = Blueprint("main", __name__)
-
-from app.main import routes  # noqa: E402,F401

@@ -66,3 +66,6 @@ def _is_number(cell: str) -> bool:
     except ValueError:
         return False
     return cell.strip() == cell and cell != ""
+
+
+from app.plans import edit_routes  # noqa: E402,F401  editing the plan itself (issue 9)

@@ -1,5 +1,5 @@
 from flask import Blueprint
 
+# Only the blueprint here: models can be imported without pulling in the routes
+# (create_app imports app.reports.routes when it registers the blueprint).
 bp = Blueprint("reports", __name__)
-
-from app.reports import routes  # noqa: E402,F401

@@ -1,5 +1,5 @@
 from flask import Blueprint
 
+# Only the blueprint here: models can be imported without pulling in the routes
+# (create_app imports app.units.routes when it registers the blueprint).
 bp = Blueprint("units", __name__)
-
-from app.units import routes  # noqa: E402,F401

@@ -1,0 +1,21 @@
+"""gunicorn settings for production (and the load test): `gunicorn -c deploy/gunicorn.conf.py wsgi:app`.
+
+Workers are processes with a few threads each; nginx in front buffers slow 3G clients, so
+a worker is never held by a phone trickling bytes. Nothing shared lives in a worker:
+sessions, throttling and uploads are in the database.
+"""
+import multiprocessing
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+worker_class = "gthread"
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+max_requests = 2000          # recycle workers now and then; jitter avoids a stampede
+max_requests_jitter = 200
+accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # unset: no access log (nginx keeps one)
+errorlog = "-"
+forwarded_allow_ips = "127.0.0.1"
