@@ -120,8 +120,15 @@ def _report_id(unit):
     return db.session.scalar(select(Report.id).where(Report.unit_id == unit.id).limit(1))
 
 
+def _period_id(unit):
+    # a period the unit must report: with the unit's slug it names the unit's report
+    from app.reports.models import period_unit
+    return db.session.scalar(select(period_unit.c.period_id)
+                             .where(period_unit.c.unit_id == unit.id).limit(1))
+
+
 # Domains add a resolver here when they add a URL variable that names a unit's record.
-EXTRA_RESOLVERS = {"report_id": _report_id}
+EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id}
 
 
 @pytest.mark.parametrize("attacker,victim", [("ban01", "ban-mau-02"),

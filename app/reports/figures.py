@@ -16,7 +16,8 @@ from typing import Iterable, Mapping, Optional
 
 from app.plans.progress import OFF_TRACK, Figure, evaluate
 from app.plans.queries import target_of
-from app.vietnamese import VNInputError, _l, fold, format_number, nfc, parse_number
+from app.vietnamese import (MAX_ABS_NUMBER, VNInputError, _l, fold, format_number, nfc,
+                            parse_number)
 
 PERCENT_UNITS = frozenset({"%", "điểm %"})
 MAX_DECIMALS = 4  # the Amount column keeps four places; more would be rounded silently
@@ -48,6 +49,8 @@ def parse_figure(ind, text) -> Optional[Decimal]:
         value = Decimal(str(text)) if isinstance(text, float) else Decimal(text)
         if not value.is_finite():
             raise VNInputError(_l("Không phải là một số."))
+        if abs(value) >= MAX_ABS_NUMBER:
+            raise VNInputError(_l("Số quá lớn."))
     else:
         text = nfc(str(text or "")).strip()
         if not text:

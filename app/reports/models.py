@@ -64,6 +64,12 @@ class ReportingPeriod(db.Model):
             return f"Năm {self.year}"
         return self.subject or f"Đột xuất {self.number}/{self.year}"
 
+    @property
+    def short_label(self) -> str:
+        """A matrix column's heading: T01, Q1, 6T, Năm, ĐX1."""
+        return {"month": f"T{self.number:02d}", "quarter": f"Q{self.number}", "half": "6T",
+                "year": "Năm"}.get(self.kind, f"ĐX{self.number}")
+
 
 class PeriodDeadline(db.Model):
     """Staggered deadlines: villages before departments before the office that compiles."""

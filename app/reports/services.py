@@ -57,7 +57,7 @@ def generate_year(year: int) -> int:
     every active unit listed; periods that exist are left as the secretariat edited them."""
     existing = set(db.session.execute(
         select(ReportingPeriod.kind, ReportingPeriod.number)
-        .where(ReportingPeriod.year == year, ReportingPeriod.kind != "adhoc")).tuples())
+        .where(ReportingPeriod.year == year, ReportingPeriod.kind != "adhoc")))
     units = reporting_units()
     kinds = {u.kind for u in units}
     created = []
@@ -253,7 +253,7 @@ def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decim
     report.draft_token = token
     snap = snapshot(report, kept, by_ind)
     db.session.flush()
-    db.session.add(ReportEvent(report_id=report.id, action="submit", user_id=_user_id(),
+    db.session.add(ReportEvent(report_id=report.id, action="submit", user_id=current_user_id(),
                                snapshot=json.dumps(snap, ensure_ascii=False)))
     record("report.submit", "report", report.id, unit_id=report.unit_id,
            before={"status": old_status}, after=snap)
@@ -269,7 +269,7 @@ def snapshot(report: Report, kept, by_ind) -> dict:
                                                 key=lambda kv: by_ind[kv[0]].sort_order)]}
 
 
-def _user_id():
+def current_user_id():
     return current_user.id if current_user and current_user.is_authenticated else None
 
 
@@ -296,7 +296,7 @@ def accept(report: Report, version: Optional[int], indicators, accepted) -> int:
         raise ReportProblem(_l("Số liệu của chỉ tiêu %(codes)s làm chỉ tiêu chậm tiến độ nhưng "
                                "chưa có giải trình: hãy trả lại để đơn vị bổ sung.",
                                codes=", ".join(unexplained)), 422)
-    now, who = utcnow(), _user_id()
+    now, who = utcnow(), current_user_id()
     cells = {iv.indicator_id: iv for iv in db.session.scalars(
         select(IndicatorValue).where(IndicatorValue.period_id == report.period_id,
                                      IndicatorValue.unit_id == report.unit_id,
@@ -325,7 +325,7 @@ def return_report(report: Report, version: Optional[int], body: str) -> Comment:
     if not body.strip():
         raise ReportProblem(_l("Vui lòng ghi rõ lý do trả lại."), 422,
                             {"comment": _l("Vui lòng ghi rõ lý do trả lại.")})
-    who = _user_id()
+    who = current_user_id()
     comment = Comment(subject_type="report", subject_id=report.id, unit_id=report.unit_id,
                       author_id=who, kind="return", body=body)
     db.session.add(comment)
@@ -344,7 +344,7 @@ def add_comment(report: Report, body: str) -> Comment:
         raise ReportProblem(_l("Vui lòng nhập ý kiến."), 422,
                             {"comment": _l("Vui lòng nhập ý kiến.")})
     comment = Comment(subject_type="report", subject_id=report.id, unit_id=report.unit_id,
-                      author_id=_user_id(), kind="comment", body=body)
+                      author_id=current_user_id(), kind="comment", body=body)
     db.session.add(comment)
     db.session.flush()
     record("comment.add", "comment", comment.id, unit_id=report.unit_id,

@@ -1,0 +1,286 @@
+"""Spreadsheets: every accepted figure (indicator × period, real numbers), and the template a
+unit fills offline and uploads back.
+
+An upload is distrusted until read: its size and its zip (entries, expanded size,
+compression ratio) are checked before openpyxl opens it, it is read in read-only mode, and
+every figure is checked; one bad cell names itself ("Ô C5: …") and nothing is imported.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Optional
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from app.plans.routes import neutralise
+from app.reports import figures as fig
+from app.vietnamese import VNInputError, _l, nfc
+
+MAX_UPLOAD_BYTES = 1024 * 1024
+MAX_EXPANDED_BYTES = 20 * 1024 * 1024
+MAX_ENTRIES = 200
+MAX_RATIO = 100
+MAX_ROWS = 500
+NUMBER_FORMAT = "#,##0.####"
+DATE_FORMAT = "dd/mm/yyyy"
+TEMPLATE_MARK = "thidua-report/1"
+SHEET = "Số liệu"
+META_SHEET = "_thidua"
+FIRST_ROW = 5  # data starts under the title, the unit, the period and the header
+COL_CODE, COL_NAME, COL_VALUE, COL_UNIT, COL_TARGET, COL_EXPLAIN = "ABCDEF"
+BOLD = Font(bold=True)
+
+
+class UploadProblem(Exception):
+    def __init__(self, messages, status=422):
+        super().__init__("; ".join(str(m) for m in messages))
+        self.messages = [str(m) for m in messages]
+        self.status = status
+
+
+def _text(value) -> str:
+    """A text cell that a spreadsheet will never run as a formula."""
+    return neutralise(str(value)) if value is not None else ""
+
+
+def _number(value: Optional[Decimal]):
+    # openpyxl writes a float; four decimals at most, so nothing is lost on the way
+    if value is None:
+        return None
+    value = value.normalize()
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _to_bytes(wb) -> bytes:
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _widths(ws, widths):
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = w
+
+
+# --- export: every figure ------------------------------------------------------------
+
+def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
+    """`values`: IndicatorValue rows of the year. Sheet 1: a row per indicator and
+    reporting unit, a column per period; sheet 2: one row per figure with who accepted it."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Theo kỳ"
+    with_figures = [p for p in periods if any(v.period_id == p.id for v in values)]
+    head = ["Mã", "Chỉ tiêu", "Đơn vị tính", "Đơn vị báo cáo", *[p.label for p in with_figures]]
+    ws.append([_text(h) for h in head])
+    for cell in ws[1]:
+        cell.font = BOLD
+    cells = {(v.indicator_id, v.unit_id, v.period_id): v.value for v in values}
+    pairs = sorted({(v.indicator_id, v.unit_id) for v in values},
+                   key=lambda iu: (indicators[iu[0]].sort_order, units[iu[1]].sort_order))
+    for ind_id, unit_id in pairs:
+        ind, unit = indicators[ind_id], units[unit_id]
+        ws.append([_text(ind.code), _text(ind.name), _text(ind.unit_of_measure),
+                   _text(unit.short_name or unit.name),
+                   *[_number(cells.get((ind_id, unit_id, p.id))) for p in with_figures]])
+    for row in ws.iter_rows(min_row=2, min_col=5):
+        for cell in row:
+            cell.number_format = NUMBER_FORMAT
+    _widths(ws, [10, 50, 14, 22, *[14] * len(with_figures)])
+    ws.freeze_panes = "E2"
+
+    detail = wb.create_sheet("Chi tiết")
+    detail.append(["Mã", "Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo", "Từ ngày", "Đến ngày",
+                   "Đơn vị báo cáo", "Số liệu", "Giải trình, ghi chú", "Ngày duyệt"])
+    for cell in detail[1]:
+        cell.font = BOLD
+    by_period = {p.id: p for p in periods}
+    for v in sorted(values, key=lambda v: (indicators[v.indicator_id].sort_order,
+                                           by_period[v.period_id].ends_on,
+                                           units[v.unit_id].sort_order)):
+        ind, p, unit = indicators[v.indicator_id], by_period[v.period_id], units[v.unit_id]
+        detail.append([_text(ind.code), _text(ind.name), _text(ind.unit_of_measure),
+                       _text(p.label), p.starts_on, p.ends_on, _text(unit.short_name or unit.name),
+                       _number(v.value), _text(v.note),
+                       v.accepted_at.date() if v.accepted_at else None])
+        row = detail.max_row
+        for col in "EFJ":
+            detail[f"{col}{row}"].number_format = DATE_FORMAT
+        detail[f"H{row}"].number_format = NUMBER_FORMAT
+    _widths(detail, [10, 50, 14, 20, 12, 12, 22, 14, 40, 12])
+    detail.freeze_panes = "A2"
+    return _to_bytes(wb)
+
+
+# --- the template a unit fills offline -----------------------------------------------
+
+def template_workbook(unit, period, indicators, draft: dict[int, dict[str, str]]) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    ws["A1"] = "BIỂU SỐ LIỆU CHỈ TIÊU THI ĐUA"
+    ws["A1"].font = Font(bold=True, size=13)
+    ws["A2"], ws["B2"] = "Đơn vị:", _text(unit.name)
+    ws["A3"], ws["B3"] = "Kỳ báo cáo:", _text(f"{period.label} (số liệu từ "
+                                              f"{period.starts_on:%d/%m/%Y} đến "
+                                              f"{period.ends_on:%d/%m/%Y})")
+    head = ["Mã chỉ tiêu", "Chỉ tiêu", "Số liệu", "Đơn vị tính", "Kế hoạch năm",
+            "Giải trình (bắt buộc nếu số liệu làm chỉ tiêu chậm tiến độ)"]
+    for i, h in enumerate(head):
+        cell = ws.cell(row=FIRST_ROW - 1, column=i + 1, value=h)
+        cell.font = BOLD
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    yes_no = DataValidation(type="list", formula1='"Đạt,Chưa đạt"', allow_blank=True)
+    ws.add_data_validation(yes_no)
+    for n, ind in enumerate(indicators):
+        row = FIRST_ROW + n
+        entry = draft.get(ind.id, {})
+        value = _draft_value(ind, entry.get("v", ""))
+        ws[f"{COL_CODE}{row}"] = _text(ind.code)
+        ws[f"{COL_NAME}{row}"] = _text(ind.name)
+        ws[f"{COL_VALUE}{row}"] = value
+        ws[f"{COL_VALUE}{row}"].number_format = NUMBER_FORMAT
+        ws[f"{COL_UNIT}{row}"] = _text(ind.unit_of_measure)
+        ws[f"{COL_TARGET}{row}"] = "Đạt" if ind.semantics == "yes_no" else _number(ind.target)
+        ws[f"{COL_TARGET}{row}"].number_format = NUMBER_FORMAT
+        ws[f"{COL_EXPLAIN}{row}"] = _text(entry.get("e", "")) or None
+        if ind.semantics == "yes_no":
+            yes_no.add(f"{COL_VALUE}{row}")
+    _widths(ws, [12, 55, 14, 14, 14, 45])
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    meta = wb.create_sheet(META_SHEET)
+    meta["A1"], meta["A2"], meta["A3"] = TEMPLATE_MARK, unit.slug, period.id
+    meta.sheet_state = "hidden"
+    return _to_bytes(wb)
+
+
+def _draft_value(ind, text: str):
+    """The draft's figure as a real number cell (a yes/no as its word); an unreadable
+    draft figure goes in as the text typed, for the person to correct."""
+    try:
+        value = fig.parse_figure(ind, text)
+    except VNInputError:
+        return _text(text)
+    if value is None:
+        return None
+    if ind.semantics == "yes_no":
+        return "Đạt" if value >= 1 else "Chưa đạt"
+    return _number(value)
+
+
+# --- reading an upload ---------------------------------------------------------------
+
+def check_archive(data: bytes) -> None:
+    """Refuse what is too big, not a zip, or a zip bomb, before any parser sees it."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise UploadProblem([_l("Tệp quá lớn (tối đa 1 MB).")], 413)
+    if not data:
+        raise UploadProblem([_l("Chưa chọn tệp hoặc tệp rỗng.")], 400)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise UploadProblem([_l("Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu "
+                                "tải về từ trang báo cáo.")], 400) from None
+    expanded = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos)
+    names = {i.filename for i in infos}
+    if (len(infos) > MAX_ENTRIES or expanded > MAX_EXPANDED_BYTES
+            or expanded > MAX_RATIO * max(packed, 1)
+            or any(i.file_size > MAX_RATIO * max(i.compress_size, 1) and i.file_size > 1_000_000
+                   for i in infos)):
+        raise UploadProblem([_l("Tệp có cấu trúc bất thường (nén quá mức); hệ thống không đọc "
+                                "tệp này.")], 413)
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise UploadProblem([_l("Tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.")], 400)
+    if "xl/workbook.xml" not in names:
+        raise UploadProblem([_l("Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu "
+                                "tải về từ trang báo cáo.")], 400)
+
+
+@dataclass
+class Upload:
+    values: dict[int, Optional[Decimal]]
+    explanations: dict[int, str]
+
+
+def read_upload(data: bytes, unit, period, indicators) -> Upload:
+    """The figures of a filled template, all or nothing."""
+    check_archive(data)
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds on a damaged file; all mean "unreadable"
+        raise UploadProblem([_l("Không đọc được tệp Excel; hãy lưu lại bằng Excel hoặc dùng "
+                                "tệp mẫu mới.")], 400) from None
+    try:
+        return _read(wb, unit, period, indicators)
+    finally:
+        wb.close()
+
+
+def _read(wb, unit, period, indicators) -> Upload:
+    if META_SHEET not in wb.sheetnames or SHEET not in wb.sheetnames:
+        raise UploadProblem([_l("Tệp không phải tệp mẫu của hệ thống; hãy tải tệp mẫu từ "
+                                "trang báo cáo rồi điền vào.")])
+    meta = [r[0] for r in wb[META_SHEET].iter_rows(min_row=1, max_row=3, max_col=1,
+                                                   values_only=True)]
+    if len(meta) < 3 or meta[0] != TEMPLATE_MARK:
+        raise UploadProblem([_l("Tệp không phải tệp mẫu của hệ thống; hãy tải tệp mẫu từ "
+                                "trang báo cáo rồi điền vào.")])
+    if meta[1] != unit.slug or str(meta[2]) != str(period.id):
+        raise UploadProblem([_l("Tệp mẫu này của đơn vị hoặc kỳ báo cáo khác; hãy tải tệp "
+                                "mẫu đúng của kỳ này.")])
+    by_code = {ind.code: ind for ind in indicators}
+    values, explanations, errors, seen = {}, {}, [], set()
+    ws = wb[SHEET]
+    for row_no, row in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=6, values_only=True),
+                                 FIRST_ROW):
+        if row_no >= FIRST_ROW + MAX_ROWS:
+            errors.append(_l("Tệp có quá nhiều dòng (tối đa %(n)s).", n=MAX_ROWS))
+            break
+        row = (*row, *([None] * (6 - len(row))))
+        code, _name, raw, _unit, _target, explain = row[:6]
+        if code is None and raw is None and explain is None:
+            continue
+        code = nfc(str(code or "")).strip().lstrip("'")
+        ind = by_code.get(code)
+        if ind is None:
+            errors.append(_l("Ô %(cell)s: mã chỉ tiêu “%(code)s” không phải chỉ tiêu của đơn vị "
+                             "trong kỳ này.", cell=f"{COL_CODE}{row_no}", code=code[:40]))
+            continue
+        if ind.id in seen:
+            errors.append(_l("Ô %(cell)s: chỉ tiêu %(code)s xuất hiện hai lần.",
+                             cell=f"{COL_CODE}{row_no}", code=code))
+            continue
+        seen.add(ind.id)
+        try:
+            values[ind.id] = fig.parse_figure(ind, _cell_number(raw))
+        except VNInputError as e:
+            errors.append(_l("Ô %(cell)s: %(msg)s", cell=f"{COL_VALUE}{row_no}", msg=str(e.message)))
+        text = nfc(str(explain)).strip() if explain is not None else ""
+        if len(text) > fig.MAX_EXPLANATION:
+            errors.append(_l("Ô %(cell)s: giải trình quá dài (tối đa %(n)s ký tự).",
+                             cell=f"{COL_EXPLAIN}{row_no}", n=fig.MAX_EXPLANATION))
+        explanations[ind.id] = text
+    if errors:
+        raise UploadProblem(errors)
+    return Upload(values, explanations)
+
+
+def _cell_number(raw):
+    """A cell as parse_figure takes it: Excel's binary floats rounded to the 15 digits
+    Excel shows (9950.3, not 9950.299999999999); dates and booleans are not figures."""
+    if isinstance(raw, (bool, date)):
+        raise VNInputError(_l("Ô này chứa ngày tháng hoặc đúng/sai, không phải số liệu."))
+    if isinstance(raw, float):
+        return Decimal(format(raw, ".15g"))
+    if raw is None:
+        return ""
+    return raw
