@@ -1,2 +1,154 @@
-"""Routes of this domain; see the issue that builds it."""
-from app.dashboard import bp  # noqa: F401
+"""The chair's dashboard: the whole movement on one page, light enough for weak 3G.
+
+/dashboard                 every target against its figure to date, people and deadlines
+/dashboard?status=&area=   the same, filtered; htmx swaps only the indicator list
+/dashboard/people          every late unit, overdue milestone, returned report and comment
+/dashboard/print           an A4 black-and-white copy for the chair's meetings
+/areas/<id>                one content area: its indicators and the milestones serving it
+"""
+from flask import abort, current_app, g, render_template, request, url_for
+from flask_babel import gettext as _
+from jinja2_fragments.flask import render_block
+
+from app.dashboard import bp, queries
+from app.dashboard.board import build, read_status
+from app.dashboard.trend import sparkline
+from app.extensions import db, htmx
+from app.plans import queries as plan_queries
+from app.plans.models import Area
+from app.plans.progress import STATUS_LABELS, STATUSES
+from app.policy import requires
+from app.reports.calendar import today as vn_today
+from app.reports.completeness import STATE_LABELS
+from app.web import error_response
+
+# How many items of each people-and-deadlines list the dashboard shows before "see all".
+SHORT_LIST = 6
+
+
+@bp.app_template_global()
+def trend_svg(line, year):
+    ind, p = line.indicator, line.progress
+    return sparkline(line.points, year=year, semantics=ind.semantics, target=ind.target,
+                     status=p.status, label=_("Xu hướng %(code)s", code=ind.code))
+
+
+@bp.app_template_global()
+def indicator_trend(ind, figs, year):
+    """The indicator page's larger trend."""
+    return sparkline(figs.points, year=year, semantics=ind.semantics, target=ind.target,
+                     status=figs.progress.status, label=_("Xu hướng %(code)s", code=ind.code),
+                     w=320, h=72)
+
+
+@bp.app_template_global()
+def report_url(report, unit):
+    """The report's own page once the reports domain has one; the unit page until then."""
+    if "reports.show" in current_app.view_functions:
+        return url_for("reports.show", report_id=report.id)
+    return url_for("units.show", slug=unit.slug) + "#reports"
+
+
+@bp.app_template_global()
+def comment_url(comment, unit):
+    """Where a comment's thread is read: the indicator's page, else the unit's."""
+    if comment.subject_type == "indicator":
+        return url_for("plans.indicator", indicator_id=comment.subject_id) + "#comments"
+    anchor = {"milestone": "milestones", "report": "reports"}.get(comment.subject_type,
+                                                                  "comments")
+    return url_for("units.show", slug=unit.slug) + "#" + anchor
+
+
+def _board(year=None, plan_id=None):
+    plan, areas = queries.plan_and_areas(year, plan_id)
+    indicators = plan_queries.indicators_of(plan)
+    return build(plan, areas, indicators, plan_queries.figures_by_indicator(plan))
+
+
+class BadFilter(ValueError):
+    pass
+
+
+@bp.errorhandler(BadFilter)
+def _bad_filter(err):
+    return error_response(400, str(err))
+
+
+def _filters(board, fixed_area=None):
+    """?status= and ?area= from the query string; a value we do not know is a 400."""
+    try:
+        status = read_status(request.args.get("status"))
+    except ValueError:
+        raise BadFilter(_("Bộ lọc tình trạng không hợp lệ.")) from None
+    if fixed_area is not None:
+        return status, fixed_area
+    raw = request.args.get("area", "")
+    area_id = request.args.get("area", type=int)
+    if raw and (area_id is None or board.area(area_id) is None):
+        raise BadFilter(_("Bộ lọc nội dung thi đua không hợp lệ."))
+    return status, area_id
+
+
+def _people(plan, today, limit):
+    returned_total, returned = queries.returned_reports(plan, limit)
+    comments_total, comments = queries.unanswered_comments(limit)
+    return dict(period_status=queries.current_period_status(today, plan.year),
+                overdue=queries.overdue_milestones_by_unit(plan, today),
+                returned=returned, returned_total=returned_total,
+                comments=comments, comments_total=comments_total,
+                limit=limit, state_labels=STATE_LABELS)
+
+
+def _indicator_context(board, status, area_id):
+    return dict(board=board, plan=board.plan, status=status, area_id=area_id,
+                shown=board.filtered(status, area_id), statuses=STATUSES,
+                status_labels=STATUS_LABELS)
+
+
+@bp.route("/dashboard")
+@requires("overview.view")
+def index():
+    g.vary_htmx = True
+    board = _board(queries.requested_year())
+    context = _indicator_context(board, *_filters(board))
+    if htmx.target == "indicators":
+        return render_block("dashboard/index.html", "indicators", **context)
+    today = vn_today()
+    return render_template("dashboard/index.html", today=today, **context,
+                           **_people(board.plan, today, SHORT_LIST))
+
+
+@bp.route("/dashboard/people")
+@requires("overview.view")
+def people():
+    plan, _areas = queries.plan_and_areas(queries.requested_year())
+    today = vn_today()
+    return render_template("dashboard/people.html", plan=plan, today=today,
+                           **_people(plan, today, None))
+
+
+@bp.route("/dashboard/print")
+@requires("overview.view")
+def print_view():
+    board = _board(queries.requested_year())
+    today = vn_today()
+    return render_template("dashboard/print.html", board=board, plan=board.plan, today=today,
+                           statuses=STATUSES, status_labels=STATUS_LABELS,
+                           **_people(board.plan, today, None))
+
+
+@bp.route("/areas/<int:area_id>")
+@requires("plan.view")
+def area(area_id):
+    g.vary_htmx = True
+    found = db.session.get(Area, area_id)
+    if found is None:
+        abort(404)
+    board = _board(plan_id=found.plan_id)
+    context = _indicator_context(board, *_filters(board, fixed_area=area_id))
+    context["area_board"] = board.area(area_id)
+    if htmx.target == "indicators":
+        return render_block("dashboard/area.html", "indicators", **context)
+    today = vn_today()
+    return render_template("dashboard/area.html", today=today,
+                           milestones=queries.milestones_of_area(found, today), **context)

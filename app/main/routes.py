@@ -11,7 +11,10 @@ from app.policy import can, public, requires
 @bp.route("/")
 @requires("plan.view")
 def home():
-    """The chair, the office and the Front start from the whole plan; a unit from its page."""
+    """The chair starts from the dashboard; the office and the Front from the whole plan;
+    a unit from its page."""
+    if current_user.has_role("chair"):
+        return redirect(url_for("dashboard.index"))
     if can(current_user, "overview.view") or current_user.unit is None:
         return redirect(url_for("plans.overview"))
     return redirect(url_for("units.show", slug=current_user.unit.slug))

@@ -1,0 +1,81 @@
+"""The dashboard's picture of the plan: every indicator with its progress and trend, grouped
+by content area, with a tally per status. Plain functions over loaded rows."""
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from app.plans.models import Area, Indicator, Plan
+from app.plans.progress import STATUSES, Figure, Progress, evaluate, series
+from app.plans.queries import target_of
+
+
+@dataclass
+class Line:
+    indicator: Indicator
+    progress: Progress
+    points: list
+
+
+@dataclass
+class AreaBoard:
+    area: Area
+    lines: list[Line]
+    counts: Counter = field(default_factory=Counter)
+
+
+@dataclass
+class Board:
+    plan: Plan
+    areas: list[AreaBoard]
+
+    @property
+    def counts(self) -> Counter:
+        total = Counter()
+        for a in self.areas:
+            total.update(a.counts)
+        return total
+
+    @property
+    def as_of(self) -> Optional[date]:
+        """The latest period end of any accepted figure."""
+        return max((ln.progress.as_of for a in self.areas for ln in a.lines
+                    if ln.progress.as_of), default=None)
+
+    def area(self, area_id: int) -> Optional[AreaBoard]:
+        return next((a for a in self.areas if a.area.id == area_id), None)
+
+    def filtered(self, status: Optional[str] = None, area_id: Optional[int] = None):
+        """Areas and their lines that pass the filters; areas left empty drop out."""
+        out = []
+        for a in self.areas:
+            if area_id is not None and a.area.id != area_id:
+                continue
+            lines = [ln for ln in a.lines if status is None or ln.progress.status == status]
+            if lines or (status is None and area_id is not None):
+                out.append(AreaBoard(a.area, lines, a.counts))
+        return out
+
+
+def build(plan: Plan, areas: list[Area], indicators: list[Indicator],
+          figures: dict[int, list[Figure]]) -> Board:
+    boards = {a.id: AreaBoard(a, []) for a in areas}
+    for ind in indicators:
+        t = target_of(ind)
+        figs = figures.get(ind.id, [])
+        p = evaluate(t, figs, plan.year)
+        board = boards.get(ind.area_id)
+        if board is None:
+            continue
+        board.lines.append(Line(ind, p, series(t, figs)))
+        board.counts[p.status] += 1
+    return Board(plan, list(boards.values()))
+
+
+def read_status(value: Optional[str]) -> Optional[str]:
+    """A status filter from the query string: empty is none; anything unknown is refused."""
+    if not value:
+        return None
+    if value not in STATUSES:
+        raise ValueError(value)
+    return value

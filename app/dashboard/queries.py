@@ -1,0 +1,171 @@
+"""Read side of the chair's dashboard: one statement per block, none growing with the rows.
+
+Every function takes `today` (a Vietnamese date) so tests pin the calendar.
+"""
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Optional
+
+from flask import abort, request
+from sqlalchemy import and_, case, exists, func, select
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.comments.models import Comment
+from app.extensions import db
+from app.plans.models import Area, Milestone, Plan
+from app.reports.completeness import MISSING, RETURNED, Cell, Rate, cell, rate
+from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.units.models import Unit
+
+# Regular periods, coarsest first: when several close on the same day (14/03 ends month 03
+# and quarter 1) the coarser report is the one the chair follows.
+PERIOD_RANK = {"year": 0, "half": 1, "quarter": 2, "month": 3}
+
+
+def plan_and_areas(year: Optional[int] = None, plan_id: Optional[int] = None
+                   ) -> tuple[Plan, list[Area]]:
+    """The commune plan of `year` (default: the newest), or plan `plan_id`, with its areas,
+    in one statement; 404 when there is none."""
+    stmt = (select(Plan, Area).outerjoin(Area, Area.plan_id == Plan.id)
+            .where(Plan.parent_id.is_(None)).order_by(Area.sort_order))
+    if plan_id is not None:
+        stmt = stmt.where(Plan.id == plan_id)
+    else:
+        newest = select(func.max(Plan.year)).where(Plan.parent_id.is_(None)).scalar_subquery()
+        stmt = stmt.where(Plan.year == (year if year is not None else newest))
+    rows = db.session.execute(stmt).all()
+    if not rows:
+        abort(404)
+    return rows[0][0], [a for _, a in rows if a is not None]
+
+
+def requested_year() -> Optional[int]:
+    return request.args.get("year", type=int)
+
+
+# ---------------------------------------------------------------- reporting status
+
+@dataclass
+class PeriodStatus:
+    """Where every expected report of one period stands (states of app/reports/completeness)."""
+    period: Optional[ReportingPeriod]
+    rows: list[tuple[Unit, Cell]] = field(default_factory=list)
+
+    @property
+    def rate(self) -> Rate:
+        return rate(c for _, c in self.rows)
+
+    def count(self, *states) -> int:
+        return sum(1 for _, c in self.rows if c.state in states)
+
+    def accepted(self) -> int:
+        return sum(1 for _, c in self.rows if c.accepted)
+
+    def waiting(self) -> list[tuple[Unit, Cell]]:
+        """Units whose report is past its deadline and not received, or sent back."""
+        return [(u, c) for u, c in self.rows if c.state in (MISSING, RETURNED)]
+
+
+def current_period_status(today: date, year: Optional[int] = None) -> PeriodStatus:
+    """The latest regular period whose data cut-off has passed (the one being reported
+    now), with every unit that must report for it and where its report stands.
+    One statement: the period, left-joined to its units, their reports and deadlines."""
+    rank = case(PERIOD_RANK, value=ReportingPeriod.kind, else_=9)
+    current = (select(ReportingPeriod.id)
+               .where(ReportingPeriod.kind.in_(PERIOD_RANK), ReportingPeriod.ends_on < today)
+               .order_by(ReportingPeriod.ends_on.desc(), rank).limit(1))
+    if year is not None:
+        current = current.where(ReportingPeriod.year == year)
+    current = current.scalar_subquery()
+    rows = db.session.execute(
+        select(ReportingPeriod, Unit, Report.id, Report.status, Report.submitted_at,
+               PeriodDeadline.deadline)
+        .select_from(ReportingPeriod)
+        .outerjoin(period_unit, period_unit.c.period_id == ReportingPeriod.id)
+        .outerjoin(Unit, Unit.id == period_unit.c.unit_id)
+        .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
+                                Report.unit_id == Unit.id))
+        .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
+                                        PeriodDeadline.unit_kind == Unit.kind))
+        .where(ReportingPeriod.id == current)
+        .order_by(Unit.sort_order, Unit.name)).all()
+    if not rows:
+        return PeriodStatus(None)
+    period = rows[0][0]
+    return PeriodStatus(period, [
+        (unit, cell(status, submitted_at, deadline or period.deadline, today, report_id))
+        for _, unit, report_id, status, submitted_at, deadline in rows if unit is not None])
+
+
+# ---------------------------------------------------------------- overdue milestones
+
+@dataclass
+class OverdueByUnit:
+    unit: Unit
+    count: int
+    oldest_due: date
+
+
+def overdue_milestones_by_unit(plan: Plan, today: date) -> list[OverdueByUnit]:
+    """Units with milestones past due and not done, most overdue first."""
+    overdue = (select(Milestone.unit_id, func.count(Milestone.id).label("n"),
+                      func.min(Milestone.due_on).label("oldest"))
+               .join(Plan, Plan.id == Milestone.plan_id)
+               .where(Plan.parent_id == plan.id, Milestone.due_on < today,
+                      Milestone.status.not_in(("done", "cancelled")))
+               .group_by(Milestone.unit_id).subquery())
+    rows = db.session.execute(
+        select(Unit, overdue.c.n, overdue.c.oldest).join(overdue, overdue.c.unit_id == Unit.id)
+        .order_by(overdue.c.n.desc(), overdue.c.oldest, Unit.sort_order)).all()
+    return [OverdueByUnit(unit, n, oldest) for unit, n, oldest in rows]
+
+
+# ---------------------------------------------------------------- returned reports
+
+def returned_reports(plan: Plan, limit: Optional[int] = None):
+    """Reports sent back to their unit and not yet sent again, oldest first:
+    (how many in all, the first `limit` as (report, unit, period))."""
+    stmt = (select(Report, Unit, ReportingPeriod, func.count().over())
+            .join(Unit, Unit.id == Report.unit_id)
+            .join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
+            .where(Report.status == "returned", ReportingPeriod.year == plan.year)
+            .order_by(Report.reviewed_at, Report.id))
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    rows = db.session.execute(stmt).all()
+    return (rows[0][3] if rows else 0), [(r, u, p) for r, u, p, _ in rows]
+
+
+# ---------------------------------------------------------------- unanswered comments
+
+def unanswered_comments(limit: Optional[int] = None) -> tuple[int, list[tuple[Comment, Unit]]]:
+    """Supervision and review comments on a unit's work that no one has answered yet,
+    oldest first: (how many in all, the first `limit` with their unit). A comment written
+    by the unit's own people is an answer or a note, not something awaiting one."""
+    reply = aliased(Comment)
+    waiting = (select(Comment, Unit, func.count().over().label("total"))
+               .join(Unit, Unit.id == Comment.unit_id)
+               .join(User, User.id == Comment.author_id)
+               .where(Comment.kind == "comment",
+                      (User.unit_id.is_(None)) | (User.unit_id != Comment.unit_id),
+                      ~exists().where(reply.reply_to_id == Comment.id))
+               .order_by(Comment.created_at, Comment.id))
+    if limit is not None:
+        waiting = waiting.limit(limit)
+    rows = db.session.execute(waiting).all()
+    total = rows[0][2] if rows else 0
+    return total, [(c, u) for c, u, _ in rows]
+
+
+
+# ---------------------------------------------------------------- an area's milestones
+
+def milestones_of_area(area: Area, today: date, limit: int = 50) -> list[tuple[Milestone, Unit]]:
+    """Milestones of the units' plans that serve this area, overdue ones first."""
+    overdue = and_(Milestone.due_on < today, Milestone.status.not_in(("done", "cancelled")))
+    return [(m, u) for m, u in db.session.execute(
+        select(Milestone, Unit).join(Unit, Unit.id == Milestone.unit_id)
+        .where(Milestone.area_id == area.id)
+        .order_by(case((overdue, 0), else_=1), Milestone.due_on.is_(None), Milestone.due_on,
+                  Milestone.id).limit(limit)).all()]

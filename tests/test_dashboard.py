@@ -1,0 +1,366 @@
+"""The chair's dashboard (issue 5): every target against its figure to date, people and
+deadlines, drill-down pages, filters with and without htmx, the print view.
+
+Figures, periods, reports and comments are written straight into the test database: the
+reporting workflow has its own tests."""
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import insert, select
+
+from app.auth.models import User
+from app.comments.models import Comment
+from app.extensions import db
+from app.plans.models import Area, Indicator, IndicatorValue, Milestone, Plan
+from app.reports.calendar import today as vn_today
+from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.units.models import Unit
+
+YEAR = 2026
+
+
+# ---------------------------------------------------------------- data helpers
+
+def unit_id(slug):
+    return db.session.scalar(select(Unit.id).where(Unit.slug == slug))
+
+
+def indicator(code, year=YEAR):
+    return db.session.scalar(select(Indicator).join(Plan, Plan.id == Indicator.plan_id)
+                             .where(Indicator.code == code, Plan.year == year))
+
+
+def add_period(kind="month", number=1, starts=None, ends=None, deadline=None, year=YEAR,
+               units=(), deadlines=None):
+    """A reporting period; by default month `number` of the year (15th to 14th)."""
+    if ends is None:
+        ends = date(year, number, 14)
+        starts = date(year - 1, 12, 15) if number == 1 else date(year, number - 1, 15)
+    period = ReportingPeriod(year=year, kind=kind, number=number, starts_on=starts,
+                             ends_on=ends, deadline=deadline or ends + timedelta(days=6))
+    db.session.add(period)
+    db.session.flush()
+    if units:
+        db.session.execute(insert(period_unit), [{"period_id": period.id, "unit_id": unit_id(s)}
+                                                  for s in units])
+    for kind_, d in (deadlines or {}).items():
+        db.session.add(PeriodDeadline(period_id=period.id, unit_kind=kind_, deadline=d))
+    return period
+
+
+def add_value(code, period, slug, value, note=""):
+    db.session.add(IndicatorValue(indicator_id=indicator(code).id, period_id=period.id,
+                                  unit_id=unit_id(slug), value=Decimal(value), note=note))
+
+
+def add_report(slug, period, status, submitted_at=None, reviewed_at=None):
+    report = Report(unit_id=unit_id(slug), period_id=period.id, status=status,
+                    submitted_at=submitted_at, reviewed_at=reviewed_at)
+    db.session.add(report)
+    db.session.flush()
+    return report
+
+
+def add_comment(author, slug, body, subject_type="unit", subject_id=None, reply_to=None,
+                kind="comment"):
+    user = db.session.scalar(select(User).where(User.username == author))
+    uid = unit_id(slug)
+    c = Comment(subject_type=subject_type, subject_id=subject_id or uid, unit_id=uid,
+                author_id=user.id, kind=kind, body=body, reply_to_id=reply_to)
+    db.session.add(c)
+    db.session.flush()
+    return c
+
+
+def seed_figures():
+    """Six indicators, one per semantics the plan uses, each in a known state."""
+    jan = add_period("month", 1)
+    q1 = add_period("quarter", 1, date(2025, 12, 15), date(YEAR, 3, 14), date(YEAR, 3, 20))
+    add_value("III.2-08", jan, "ban-mau-01", "30")           # jobs: 30 of 323, pace 27,4
+    add_value("III.2-04", q1, "phong-kinh-te", "55")         # forest cover 55 of 58,39
+    add_value("III.3-06", q1, "tram-y-te", "19")             # stunting 19, ceiling 16,90
+    add_value("III.4-01", jan, "phong-kinh-te", "1234.5")    # revenue far behind pace
+    add_value("III.3-01", q1, "phong-vhxh", "7")             # schools 7 of 8
+    add_value("III.3-05", q1, "tram-y-te", "1")              # health criteria kept
+    return jan, q1
+
+
+def body(response):
+    return response.get_data(as_text=True)
+
+
+def item(html, code):
+    """The dashboard's list item of one indicator."""
+    m = re.search(rf'<li><a href="/indicators/\d+"><span class="code">{re.escape(code)}</span>'
+                  rf'.*?</li>', html, re.S)
+    assert m, f"{code} not on the page"
+    return m.group(0)
+
+
+# ---------------------------------------------------------------- landing and access
+
+def test_the_chair_lands_on_the_dashboard_others_where_they_did(login):
+    assert login("chutich").get("/").headers["Location"].endswith("/dashboard")
+    assert login("vhxh").get("/").headers["Location"].endswith("/plan")
+    assert login("ban01").get("/").headers["Location"].endswith("/units/ban-mau-01")
+
+
+@pytest.mark.parametrize("username,code", [("chutich", 200), ("vhxh", 200), ("mttq", 200),
+                                           ("admin", 200), ("kinhte", 403), ("ban01", 403)])
+def test_the_dashboard_is_for_those_who_follow_the_whole_movement(login, username, code):
+    c = login(username)
+    assert c.get("/dashboard").status_code == code
+    assert c.get("/dashboard/print").status_code == code
+    assert c.get("/dashboard/people").status_code == code
+
+
+def test_the_dashboard_is_in_the_menu_of_those_who_may_open_it(login):
+    assert 'href="/dashboard"' in body(login("chutich").get("/plan"))
+    assert 'href="/dashboard"' not in body(login("ban01").get("/plan"))
+
+
+# ---------------------------------------------------------------- the whole movement
+
+def test_without_figures_every_indicator_shows_its_target_and_no_data(app, login):
+    html = body(login("chutich").get("/dashboard"))
+    with app.app_context():
+        plan = db.session.scalar(Plan.commune_plan_stmt())
+        codes = list(db.session.scalars(select(Indicator.code).where(Indicator.plan_id == plan.id)))
+        areas = list(db.session.scalars(select(Area).where(Area.plan_id == plan.id)))
+        theme = plan.theme
+    assert theme in html
+    for code in codes:
+        assert "Chưa có số liệu" in item(html, code)
+    for a in areas:
+        assert f'href="/areas/{a.id}"' in html
+    assert "Mục tiêu 16,90 %" in item(html, "III.3-06")          # as the plan writes it
+    assert "Mục tiêu 33.515 triệu đồng" in item(html, "III.4-01")
+    assert f'<span class="st st-no_data">Chưa có số liệu</span> <b>{len(codes)}</b>' in html
+
+
+def test_each_indicator_shows_its_figure_status_and_achievement_in_vietnamese(app, login):
+    with app.app_context():
+        seed_figures()
+        db.session.commit()
+    html = body(login("chutich").get("/dashboard"))
+    jobs = item(html, "III.2-08")
+    assert "st-on_track" in jobs and "Đúng tiến độ" in jobs
+    assert "Lũy kế <b>30</b> / 323 lao động · 9,3%" in jobs
+    forest = item(html, "III.2-04")
+    assert "Có nguy cơ chậm" in forest and "<b>55</b> / 58,39 %" in forest and "94,2%" in forest
+    stunting = item(html, "III.3-06")                  # at most: above the ceiling is late
+    assert "Chậm tiến độ" in stunting and "<b>19</b> / 16,90 %" in stunting and "88,9%" in stunting
+    revenue = item(html, "III.4-01")
+    assert "Chậm tiến độ" in revenue and "<b>1.234,5</b> / 33.515 triệu đồng" in revenue
+    assert "cần 2.846" in revenue                      # 33.515 × 31/365, what pace asks
+    schools = item(html, "III.3-01")
+    assert "Đạt <b>7</b>/8 trường · mục tiêu 7 · 100%" in schools and "Đúng tiến độ" in schools
+    health = item(html, "III.3-05")
+    assert "<b>Đạt</b>" in health and "Đúng tiến độ" in health
+    # the tally counts them, and the area table too
+    assert '<span class="st st-on_track">Đúng tiến độ</span> <b>3</b>' in html
+    assert '<span class="st st-off_track">Chậm tiến độ</span> <b>2</b>' in html
+    assert "số liệu đã duyệt đến 14/03/2026" in html
+
+
+def test_a_trend_is_drawn_inline_on_the_server_and_reads_without_colour(app, login):
+    with app.app_context():
+        for n, v in ((1, "30"), (2, "25"), (3, "40")):
+            add_value("III.2-08", add_period("month", n), "ban-mau-01", v)
+        db.session.commit()
+    jobs = item(body(login("chutich").get("/dashboard")), "III.2-08")
+    svg = re.search(r"<svg.*?</svg>", jobs, re.S).group(0)
+    assert 'role="img"' in svg and "<title>Xu hướng III.2-08: 14/01: 30; 14/02: 55; 14/03: 95; mục tiêu 323</title>" in svg
+    assert "<polyline" in svg and 'stroke-dasharray="3 2"' in svg   # the pace, dashed
+    assert "style=" not in svg
+
+
+def test_filters_narrow_the_list_with_and_without_htmx(app, login):
+    with app.app_context():
+        seed_figures()
+        area_id = indicator("III.3-06").area_id
+        db.session.commit()
+    c = login("chutich")
+    page = body(c.get("/dashboard?status=off_track"))
+    assert "III.3-06" in page and "III.4-01" in page and 'href="/indicators/1"' not in page
+    assert '<option value="off_track" selected>' in page
+    part = c.get(f"/dashboard?status=off_track&area={area_id}",
+                 headers={"HX-Request": "true", "HX-Target": "indicators"})
+    html = body(part)
+    assert part.status_code == 200 and "HX-Request" in part.headers["Vary"]
+    assert html.lstrip().startswith('<div id="indicators"') and "<html" not in html
+    assert "III.3-06" in html and "III.4-01" not in html
+    # a boosted navigation to the same URL gets the whole page
+    assert "<html" in body(c.get("/dashboard?status=off_track", headers={"HX-Request": "true",
+                                                                        "HX-Boosted": "true"}))
+    empty = body(c.get("/dashboard?status=at_risk&area=" + str(area_id)))
+    assert "Không có chỉ tiêu nào khớp bộ lọc." in empty
+
+
+@pytest.mark.parametrize("query,message", [("status=xau", "Bộ lọc tình trạng không hợp lệ."),
+                                           ("area=abc", "Bộ lọc nội dung thi đua không hợp lệ."),
+                                           ("area=99999", "Bộ lọc nội dung thi đua không hợp lệ.")])
+def test_a_bad_filter_is_a_400_with_a_vietnamese_message(login, query, message):
+    response = login("chutich").get(f"/dashboard?{query}")
+    assert response.status_code == 400 and message in body(response)
+
+
+def test_an_unknown_year_is_a_404(login):
+    assert login("chutich").get("/dashboard?year=1999").status_code == 404
+
+
+# ---------------------------------------------------------------- people and deadlines
+
+def test_reporting_status_of_the_current_period_names_the_late_units(app, login):
+    today = vn_today()
+    with app.app_context():
+        ended = today - timedelta(days=12)
+        period = add_period("month", 11, ended - timedelta(days=30), ended,
+                            deadline=today - timedelta(days=3),
+                            units=("ban-mau-01", "ban-mau-02", "phong-kinh-te", "mttq"),
+                            deadlines={"village": today - timedelta(days=8)})
+        add_period("month", 12, ended + timedelta(days=1), today + timedelta(days=20))  # running
+        add_report("ban-mau-01", period, "accepted",
+                   submitted_at=datetime.now(timezone.utc) - timedelta(days=9))
+        add_report("phong-kinh-te", period, "returned")
+        db.session.commit()
+        label = period.label
+    html = body(login("chutich").get("/dashboard"))
+    block = re.search(r'<section id="reporting".*?</section>', html, re.S).group(0)
+    assert f"Báo cáo kỳ {label}" in block
+    assert "Đã gửi 1/4 đơn vị (25%)" in block and "đúng hạn 1" in block and "đã duyệt 1" in block
+    assert re.search(r'href="/units/ban-mau-02">Bản mẫu 02</a> <span class="st st-off_track">'
+                     r'Chưa nộp</span>', block)
+    assert re.search(r'href="/units/phong-kinh-te">[^<]+</a> <span class="st st-off_track">'
+                     r'Bị trả lại</span>', block)
+    assert "ban-mau-01" not in block
+    assert 'href="/units/mttq"' in block          # the period's own deadline has passed too
+
+
+def test_overdue_milestones_are_counted_by_unit_with_a_link(app, login):
+    today = vn_today()
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "ban-mau-02"))
+        plan = db.session.scalar(select(Plan).where(Plan.unit_id == unit.id,
+                                                    Plan.parent_id.is_not(None)))
+        db.session.execute(Milestone.__table__.update().where(Milestone.unit_id != unit.id)
+                           .values(status="done"))
+        db.session.execute(Milestone.__table__.update().where(Milestone.unit_id == unit.id)
+                           .values(status="done"))
+        for days, status in ((40, "in_progress"), (5, "not_started"), (9, "done"),
+                             (-3, "not_started")):
+            db.session.add(Milestone(plan_id=plan.id, unit_id=unit.id, title=f"Mốc {days}",
+                                     due_on=today - timedelta(days=days), status=status))
+        db.session.commit()
+    html = body(login("chutich").get("/dashboard"))
+    block = re.search(r'<section id="overdue".*?</section>', html, re.S).group(0)
+    assert "1 đơn vị có 2 mốc quá hạn." in block
+    oldest = (today - timedelta(days=40)).strftime("%d/%m/%Y")
+    assert f'href="/units/ban-mau-02#milestones">Bản mẫu 02</a>: <span class="st st-off_track">' \
+           f'2 mốc quá hạn</span> <small class="muted">từ {oldest}</small>' in block
+
+
+def test_returned_reports_and_unanswered_comments_are_listed_with_links(app, login):
+    with app.app_context():
+        period = add_period("month", 2)
+        add_report("ban-mau-01", period, "returned",
+                   reviewed_at=datetime(2026, 2, 20, 3, 0, tzinfo=timezone.utc))
+        asked = add_comment("mttq", "ban-mau-02", "Đề nghị bản làm rõ số hộ thoát nghèo.")
+        answered = add_comment("mttq", "ban-mau-01", "Vì sao chậm báo cáo?")
+        add_comment("ban01", "ban-mau-01", "Đã bổ sung.", reply_to=answered.id, kind="reply")
+        add_comment("ban02", "ban-mau-02", "Ghi chú nội bộ của bản.")      # not a question to it
+        ind = indicator("III.2-07")
+        add_comment("chutich", "phong-vhxh", "Cần số liệu gốc năm 2025.", "indicator", ind.id)
+        db.session.commit()
+        ind_id = ind.id
+    html = body(login("chutich").get("/dashboard"))
+    returned = re.search(r'<section id="returned".*?</section>', html, re.S).group(0)
+    assert "Bản mẫu 01 · Tháng 02/2026" in returned and "trả lại 20/02/2026 10:00" in returned
+    comments = re.search(r'<section id="comments".*?</section>', html, re.S).group(0)
+    assert 'href="/units/ban-mau-02#comments">Bản mẫu 02</a>: Đề nghị bản làm rõ' in comments
+    assert f'href="/indicators/{ind_id}#comments">' in comments
+    assert "Vì sao chậm" not in comments and "Ghi chú nội bộ" not in comments
+    assert "Cán bộ Ủy ban MTTQ xã" in comments
+
+
+def test_long_lists_are_cut_short_with_a_link_to_all(app, login):
+    with app.app_context():
+        slugs = [f"ban-mau-0{n}" for n in range(1, 7)] + ["mttq", "hoi-phu-nu"]
+        for s in slugs:
+            add_comment("mttq" if s != "mttq" else "vhxh", s, f"Ý kiến cho {s}")
+        db.session.commit()
+    c = login("chutich")
+    comments = re.search(r'<section id="comments".*?</section>', body(c.get("/dashboard")), re.S).group(0)
+    assert comments.count("<li>") == 6 and 'href="/dashboard/people#comments">Xem tất cả 8 ý kiến' in comments
+    everything = re.search(r'<section id="comments".*?</section>', body(c.get("/dashboard/people")), re.S).group(0)
+    assert everything.count("<li>") == 8
+
+
+# ---------------------------------------------------------------- drill-down
+
+def test_the_area_page_shows_its_indicators_and_the_milestones_serving_it(app, login):
+    with app.app_context():
+        seed_figures()
+        area = db.session.get(Area, indicator("III.3-06").area_id)
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "tram-y-te"))
+        plan = db.session.scalar(select(Plan).where(Plan.unit_id == unit.id,
+                                                    Plan.parent_id.is_not(None)))
+        db.session.add(Milestone(plan_id=plan.id, unit_id=unit.id, area_id=area.id,
+                                 title="Cân, đo trẻ dưới 5 tuổi", status="in_progress",
+                                 due_on=vn_today() - timedelta(days=2)))
+        db.session.commit()
+        area_id, code, title = area.id, area.code, area.title
+    c = login("ban01")                      # reading an area is for everyone
+    html = body(c.get(f"/areas/{area_id}"))
+    assert f"<h1>{code}. {title}</h1>" in html
+    assert "III.3-06" in html and "III.2-08" not in html
+    assert "Cân, đo trẻ dưới 5 tuổi" in html and "Quá hạn" in html
+    part = c.get(f"/areas/{area_id}?status=off_track",
+                 headers={"HX-Request": "true", "HX-Target": "indicators"})
+    assert "<html" not in body(part) and "III.3-06" in body(part) and "III.3-01" not in body(part)
+    assert c.get("/areas/99999").status_code == 404
+
+
+def test_the_indicator_page_shows_figures_by_period_and_by_unit_with_notes(app, login):
+    with app.app_context():
+        jan, feb = add_period("month", 1), add_period("month", 2)
+        add_value("III.2-08", jan, "ban-mau-01", "12", note="Xuất khẩu lao động 12 người")
+        add_value("III.2-08", jan, "ban-mau-02", "18")
+        add_value("III.2-08", feb, "ban-mau-01", "5")
+        db.session.commit()
+        ind_id = indicator("III.2-08").id
+        ban01 = unit_id("ban-mau-01")
+    c = login("chutich")
+    html = body(c.get(f"/indicators/{ind_id}"))
+    figures = re.search(r'<section id="figures".*?</section>', html, re.S).group(0)
+    assert "Lũy kế <b>35</b> / 323 lao động" in figures
+    assert re.search(r"<td>Tháng 01/2026</td><td class=\"num\">30</td><td class=\"num\">30</td>"
+                     r"<td class=\"num\">2</td>", figures)
+    assert re.search(r"<td>Tháng 02/2026</td><td class=\"num\">5</td><td class=\"num\">35</td>",
+                     figures)
+    assert re.search(r'Bản mẫu 01</a></td><td class="num">2</td><td class="num">5 <small '
+                     r'class="muted">Tháng 02/2026</small></td><td class="num">17</td>', figures)
+    assert "Xuất khẩu lao động 12 người" in figures
+    assert "<svg" in figures and "<title>" in figures
+    one = re.search(r'<section id="figures".*?</section>',
+                    body(c.get(f"/indicators/{ind_id}?unit={ban01}")), re.S).group(0)
+    assert "Theo kỳ báo cáo: Bản mẫu 01" in one and "Theo đơn vị báo cáo" not in one
+    assert re.search(r"<td>Tháng 01/2026</td><td class=\"num\">12</td>", one)
+
+
+# ---------------------------------------------------------------- print
+
+def test_the_print_view_is_one_a4_table_readable_in_black_and_white(app, login):
+    with app.app_context():
+        seed_figures()
+        db.session.commit()
+    c = login("chutich")
+    html = body(c.get("/dashboard/print"))
+    assert 'class="print-table"' in html and "ỦY BAN NHÂN DÂN" in html
+    assert html.count('<th colspan="7" scope="rowgroup">') == 6       # every area
+    # status in words and shape, never colour alone
+    assert '<span class="st st-off_track">Chậm tiến độ</span>' in html
+    css = c.get(re.search(r'href="(/static/app.css\?v=\w+)"', html).group(1)).get_data(as_text=True)
+    assert "@page{size:A4" in css and ".st,.spark,.muted{color:#000" in css
