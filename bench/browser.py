@@ -35,13 +35,16 @@ class Meter:
         self.cdp.send("Network.enable")
         self.cdp.send("Network.emulateNetworkConditions", {"offline": False, **LINKS[link]})
         self.requests = self.bytes = 0
+        self.cached = set()
+        self.cdp.on("Network.requestServedFromCache", lambda e: self.cached.add(e["requestId"]))
         self.cdp.on("Network.responseReceived", self._response)
         self.cdp.on("Network.loadingFinished", self._finished)
 
     def _response(self, event):
         # only what went over the network: cache hits are not requests on the wire
         r = event["response"]
-        if (not r["url"].startswith("data:") and not r.get("fromDiskCache")
+        if (event["requestId"] not in self.cached and not r["url"].startswith("data:")
+                and not r.get("fromDiskCache")
                 and not r.get("fromPrefetchCache") and not r.get("fromServiceWorker")):
             self.requests += 1
 
