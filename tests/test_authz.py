@@ -120,6 +120,21 @@ def _report_id(unit):
     return db.session.scalar(select(Report.id).where(Report.unit_id == unit.id).limit(1))
 
 
+def _indicator_id(unit):
+    from app.plans.models import Indicator
+    return db.session.scalar(select(Indicator.id).where(Indicator.lead_unit_id == unit.id).limit(1))
+
+
+def _area_id(unit):
+    from app.plans.models import Area
+    return db.session.scalar(select(Area.id).where(Area.lead_unit_id == unit.id).limit(1))
+
+
+def _user_id(unit):
+    from app.auth.models import User
+    return db.session.scalar(select(User.id).where(User.unit_id == unit.id).limit(1))
+
+
 def _period_id(unit):
     # a period the unit must report: with the unit's slug it names the unit's report
     from app.reports.models import period_unit
@@ -128,7 +143,8 @@ def _period_id(unit):
 
 
 # Domains add a resolver here when they add a URL variable that names a unit's record.
-EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id}
+EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id, "indicator_id": _indicator_id, "area_id": _area_id,
+                   "user_id": _user_id, "unit_id": lambda unit: unit.id}
 
 
 @pytest.mark.parametrize("attacker,victim", [("ban01", "ban-mau-02"),

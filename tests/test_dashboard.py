@@ -226,17 +226,18 @@ def test_reporting_status_of_the_current_period_names_the_late_units(app, login)
                    submitted_at=datetime.now(timezone.utc) - timedelta(days=9))
         add_report("phong-kinh-te", period, "returned")
         db.session.commit()
-        label = period.label
+        label, pid = period.label, period.id
     html = body(login("chutich").get("/dashboard"))
     block = re.search(r'<section id="reporting".*?</section>', html, re.S).group(0)
     assert f"Báo cáo kỳ {label}" in block
     assert "Đã gửi 1/4 đơn vị (25%)" in block and "đúng hạn 1" in block and "đã duyệt 1" in block
-    assert re.search(r'href="/units/ban-mau-02">Bản mẫu 02</a> <span class="st st-off_track">'
-                     r'Chưa nộp</span>', block)
-    assert re.search(r'href="/units/phong-kinh-te">[^<]+</a> <span class="st st-off_track">'
-                     r'Bị trả lại</span>', block)
+    assert re.search(rf'href="/units/ban-mau-02/reports/{pid}">Bản mẫu 02</a> '
+                     r'<span class="st st-off_track">Chưa nộp</span>', block)
+    assert re.search(rf'href="/units/phong-kinh-te/reports/{pid}">[^<]+</a> '
+                     r'<span class="st st-off_track">Bị trả lại</span>', block)
     assert "ban-mau-01" not in block
-    assert 'href="/units/mttq"' in block          # the period's own deadline has passed too
+    assert f'href="/units/mttq/reports/{pid}"' in block   # the period's own deadline passed too
+    assert f"/reports/completeness?year=2026&amp;kind=month&amp;period={pid}" in block
 
 
 def test_overdue_milestones_are_counted_by_unit_with_a_link(app, login):
@@ -267,22 +268,51 @@ def test_returned_reports_and_unanswered_comments_are_listed_with_links(app, log
         period = add_period("month", 2)
         add_report("ban-mau-01", period, "returned",
                    reviewed_at=datetime(2026, 2, 20, 3, 0, tzinfo=timezone.utc))
-        asked = add_comment("mttq", "ban-mau-02", "Đề nghị bản làm rõ số hộ thoát nghèo.")
+        add_comment("mttq", "ban-mau-02", "Đề nghị bản làm rõ số hộ thoát nghèo.")
         answered = add_comment("mttq", "ban-mau-01", "Vì sao chậm báo cáo?")
         add_comment("ban01", "ban-mau-01", "Đã bổ sung.", reply_to=answered.id, kind="reply")
         add_comment("ban02", "ban-mau-02", "Ghi chú nội bộ của bản.")      # not a question to it
         ind = indicator("III.2-07")
         add_comment("chutich", "phong-vhxh", "Cần số liệu gốc năm 2025.", "indicator", ind.id)
+        milestone = db.session.scalar(select(Milestone).where(
+            Milestone.unit_id == unit_id("ban-mau-02")).limit(1))
+        add_comment("vhxh", "ban-mau-02", "Mốc này cần minh chứng.", "milestone", milestone.id)
+        # a report's comments are not threaded: the unit answers with a later comment
+        rep = add_report("ban-mau-02", period, "submitted")
+        add_comment("mttq", "ban-mau-02", "Số liệu tháng 02 chưa khớp.", "report", rep.id)
+        other = add_report("ban-mau-03", period, "submitted")
+        first = add_comment("mttq", "ban-mau-03", "Thiếu phần khó khăn.", "report", other.id)
+        later = add_comment("vhxh", "ban-mau-03", "Đã nhắc bản.", "report", other.id)
+        first.created_at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+        later.created_at = datetime(2026, 3, 2, tzinfo=timezone.utc)
+        answer = add_comment("vhxh", "ban-mau-03", "Bản đã bổ sung.", "report", other.id)
+        answer.author_id = db.session.scalar(select(User.id).join(Unit).where(
+            Unit.slug == "ban-mau-03").limit(1)) or _editor_of("ban-mau-03")
+        answer.created_at = datetime(2026, 3, 3, tzinfo=timezone.utc)
         db.session.commit()
-        ind_id = ind.id
-    html = body(login("chutich").get("/dashboard"))
+        ind_id, ms_id, period_id = ind.id, milestone.id, period.id
+    html = body(login("chutich").get("/dashboard/people"))
     returned = re.search(r'<section id="returned".*?</section>', html, re.S).group(0)
-    assert "Bản mẫu 01 · Tháng 02/2026" in returned and "trả lại 20/02/2026 10:00" in returned
+    assert f'href="/units/ban-mau-01/reports/{period_id}">Bản mẫu 01 · Tháng 02/2026' in returned
+    assert "trả lại 20/02/2026 10:00" in returned
     comments = re.search(r'<section id="comments".*?</section>', html, re.S).group(0)
     assert 'href="/units/ban-mau-02#comments">Bản mẫu 02</a>: Đề nghị bản làm rõ' in comments
-    assert f'href="/indicators/{ind_id}#comments">' in comments
+    assert f'href="/indicators/{ind_id}">' in comments
+    assert f'href="/milestones/{ms_id}">Bản mẫu 02</a>: Mốc này cần minh chứng.' in comments
+    assert f'href="/units/ban-mau-02/reports/{period_id}">Bản mẫu 02</a>: Số liệu tháng 02' in comments
+    assert "Thiếu phần khó khăn" not in comments and "Đã nhắc bản" not in comments
     assert "Vì sao chậm" not in comments and "Ghi chú nội bộ" not in comments
     assert "Cán bộ Ủy ban MTTQ xã" in comments
+
+
+def _editor_of(slug):
+    """An account of the unit, made for the test when the demo has none."""
+    user = User(username=f"cb-{slug}", username_key=f"cb-{slug}", full_name=f"Cán bộ {slug}",
+                unit_id=unit_id(slug), password_hash="x")
+    user.roles = ("editor",)
+    db.session.add(user)
+    db.session.flush()
+    return user.id
 
 
 def test_long_lists_are_cut_short_with_a_link_to_all(app, login):

@@ -1,7 +1,5 @@
 from flask import Blueprint
 
+# Only the blueprint here: models can be imported without pulling in the routes
+# (create_app imports app.admin.routes when it registers the blueprint).
 bp = Blueprint("admin", __name__)
-
-from app.admin import guards, routes  # noqa: E402,F401
-
-bp.before_app_request(guards.require_password_change)

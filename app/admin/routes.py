@@ -1,2 +1,347 @@
-"""Routes of this domain; see the issue that builds it."""
-from app.admin import bp  # noqa: F401
+"""Administration (issue 9): accounts and units. Only the administrator reaches these
+pages (policy actions admin.accounts and admin.units); app/admin/service.py holds the rules.
+"""
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.admin import bp, service
+from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
+from app.admin.units import choices, unit_order, units_for_choice
+from app.auth.models import ROLES, User
+from app.extensions import db
+from app.plans.forms import stale_fields
+from app.policy import requires
+from app.units.models import Unit
+from app.vietnamese import fold, sort_key
+
+INVALID, CONFLICT = 422, 409
+
+
+def _no_store(response_tuple):
+    """A page that shows a temporary password must not stay in any cache."""
+    body, status = response_tuple
+    return body, status, {"Cache-Control": "no-store"}
+
+
+# ---- accounts ----
+
+def matching_accounts(users, q: str) -> list[User]:
+    """Accounts whose name, username, position or unit contains q, accents ignored;
+    sorted the Vietnamese way by full name."""
+    needle = fold(q)
+    found = [u for u in users if not needle or needle in fold(
+        " ".join((u.full_name, u.username, u.position, u.unit.name if u.unit else "")))]
+    return sorted(found, key=lambda u: (sort_key(u.full_name), u.username_key))
+
+
+@bp.route("/admin/accounts")
+@requires("admin.accounts")
+def accounts():
+    q = request.args.get("q", "", type=str)[:100]
+    users = matching_accounts(db.session.scalars(select(User)).unique(), q)
+    g.vary_htmx = True  # one URL: the whole page, or only the rows for the live search
+    context = {"users": users, "q": q, "roles": ROLES}
+    if request.headers.get("HX-Target") == "account-rows":
+        return render_block("admin/accounts.html", "rows", **context)
+    return render_template("admin/accounts.html", **context)
+
+
+def _account_form(user=None):
+    form = AccountForm(obj=user)
+    form.unit_id.choices = choices(units_for_choice([user.unit_id] if user else []),
+                                   blank=_("— Không thuộc đơn vị nào —"))
+    if user is not None and request.method == "GET":
+        form.roles.data = sorted(user.roles)
+    return form
+
+
+def _account_page(form, user=None, conflicts=None, status=200):
+    return render_template("admin/account_edit.html", form=form, user=user,
+                           conflicts=conflicts, actions=AccountActionForm(), roles=ROLES), status
+
+
+@bp.route("/admin/accounts/new", methods=["GET", "POST"])
+@requires("admin.accounts")
+def new_account():
+    form = _account_form()
+    if request.method == "GET":
+        return _account_page(form)
+    if not form.validate_on_submit():
+        return _account_page(form, status=INVALID)
+    try:
+        user, password = service.create_account(
+            current_user, form.username.data, form.full_name.data, form.position.data or "",
+            form.unit_id.data, form.roles.data or [])
+        db.session.commit()
+    except service.Refused as refused:
+        db.session.rollback()
+        form[refused.field or "roles"].errors.extend(refused.problems)
+        return _account_page(form, status=INVALID)
+    except IntegrityError:  # the same username, a moment ago, by someone else
+        db.session.rollback()
+        form.username.errors.append(_("Tên đăng nhập này vừa được dùng; hãy chọn tên khác."))
+        return _account_page(form, status=CONFLICT)
+    # shown once, in this response only: never in a URL, a flash cookie or the log
+    return _no_store((render_template("admin/temporary_password.html", user=user,
+                                      password=password, created=True), 200))
+
+
+def _user_or_404(user_id) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@bp.route("/admin/accounts/<int:user_id>", methods=["GET", "POST"])
+@requires("admin.accounts")
+def edit_account(user_id):
+    user = _user_or_404(user_id)
+    form = _account_form(user)
+    del form.username  # a username never changes: it is how the person signs in
+    if request.method == "GET":
+        return _account_page(form, user)
+    if not form.validate_on_submit():
+        return _account_page(form, user, status=INVALID)
+    if form.version.data != user.version:
+        return _account_conflict(form, user)
+    try:
+        changed = service.update_account(current_user, user, form.full_name.data,
+                                         form.position.data or "", form.unit_id.data,
+                                         form.roles.data or [])
+        db.session.commit()
+    except service.Refused as refused:
+        db.session.rollback()
+        form[refused.field or "roles"].errors.extend(refused.problems)
+        return _account_page(form, db.session.get(User, user_id), status=INVALID)
+    except StaleDataError:
+        db.session.rollback()
+        return _account_conflict(form, db.session.get(User, user_id))
+    flash(_("Đã lưu tài khoản %(name)s.", name=user.username) if changed
+          else _("Không có gì thay đổi."), "success")
+    return redirect(url_for("admin.accounts"))
+
+
+def _account_conflict(form, user):
+    conflicts = stale_fields(form, user, ("full_name", "position", "unit_id"))
+    if sorted(form.roles.data or []) != sorted(user.roles):
+        conflicts.append((form.roles.label.text,
+                          ", ".join(ROLES.get(r, r) for r in sorted(form.roles.data or [])) or "—",
+                          ", ".join(ROLES.get(r, r) for r in sorted(user.roles)) or "—"))
+    form.version.data = user.version
+    return _account_page(form, user, conflicts, CONFLICT)
+
+
+@bp.route("/admin/accounts/<int:user_id>/active", methods=["POST"])
+@requires("admin.accounts")
+def set_active(user_id):
+    user = _user_or_404(user_id)
+    form = AccountActionForm()
+    if not form.validate_on_submit() or form.active.data not in ("0", "1"):
+        abort(400)
+    if form.version.data != user.version:
+        flash(_("Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."),
+              "error")
+        return redirect(url_for("admin.edit_account", user_id=user_id))
+    active = form.active.data == "1"
+    try:
+        service.set_active(current_user, user, active)
+        db.session.commit()
+    except service.Refused as refused:
+        return _refused_page(user, refused)
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."),
+              "error")
+        return redirect(url_for("admin.edit_account", user_id=user_id))
+    flash(_("Đã mở khóa tài khoản %(name)s.", name=user.username) if active else
+          _("Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
+            name=user.username), "success")
+    return redirect(url_for("admin.edit_account", user_id=user_id))
+
+
+def _refused_page(user, refused):
+    """A refused action: the account page again, with the reason, as a 409."""
+    db.session.rollback()
+    user = db.session.get(User, user.id)
+    form = _account_form(user)
+    del form.username
+    form.version.data = user.version
+    form.roles.data = sorted(user.roles)
+    return render_template("admin/account_edit.html", form=form, user=user, conflicts=None,
+                           actions=AccountActionForm(), roles=ROLES,
+                           refused=refused.problems), CONFLICT
+
+
+@bp.route("/admin/accounts/<int:user_id>/reset-password", methods=["POST"])
+@requires("admin.accounts")
+def reset_password(user_id):
+    user = _user_or_404(user_id)
+    form = AccountActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        password = service.reset_password(current_user, user)
+        db.session.commit()
+    except service.Refused as refused:
+        return _refused_page(user, refused)
+    except StaleDataError:
+        db.session.rollback()
+        abort(409)
+    return _no_store((render_template("admin/temporary_password.html", user=user,
+                                      password=password, created=False), 200))
+
+
+# ---- units ----
+
+@bp.route("/admin/units")
+@requires("admin.units")
+def units():
+    all_units = sorted(db.session.scalars(select(Unit)), key=unit_order)
+    counts = dict(db.session.execute(
+        select(User.unit_id, func.count(User.id)).where(User.active.is_(True))
+        .group_by(User.unit_id)).all())
+    by_id = {u.id: u for u in all_units}
+    return render_template("admin/units.html", units=all_units, counts=counts, by_id=by_id)
+
+
+def _unit_form(unit=None, creating=False):
+    form = UnitForm(obj=unit, creating=creating)
+    keep = [unit.parent_id] if unit else []
+    candidates = [u for u in units_for_choice(keep) if unit is None or u.id != unit.id]
+    form.parent_id.choices = choices(candidates, blank=_("— Không có (đơn vị gốc) —"))
+    return form
+
+
+def _unit_page(form, unit=None, conflicts=None, status=200, archive=None):
+    if unit is not None and archive is None:
+        archive = _archive_form(unit)
+    return render_template("admin/unit_edit.html", form=form, unit=unit, conflicts=conflicts,
+                           archive=archive), status
+
+
+def _archive_form(unit):
+    form = ArchiveForm()
+    form.move_accounts_to.choices = choices(
+        [u for u in units_for_choice() if u.id != unit.id],
+        blank=_("— Giữ nguyên tài khoản ở đơn vị này —"))
+    if request.method == "GET" or form.version.data is None:
+        form.version.data = unit.version
+    return form
+
+
+def _unit_or_404(unit_id) -> Unit:
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        abort(404)
+    return unit
+
+
+@bp.route("/admin/units/new", methods=["GET", "POST"])
+@requires("admin.units")
+def new_unit():
+    form = _unit_form(creating=True)
+    if request.method == "GET":
+        return _unit_page(form)
+    if not form.validate_on_submit():
+        return _unit_page(form, status=INVALID)
+    try:
+        unit = service.create_unit(current_user, form.slug.data, form.name.data,
+                                   form.short_name.data or "", form.kind.data,
+                                   form.parent_id.data)
+        db.session.commit()
+    except service.Refused as refused:
+        db.session.rollback()
+        form[refused.field or "slug"].errors.extend(refused.problems)
+        return _unit_page(form, status=INVALID)
+    except IntegrityError:
+        db.session.rollback()
+        form.slug.errors.append(_("Mã này vừa được dùng; hãy chọn mã khác."))
+        return _unit_page(form, status=CONFLICT)
+    flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
+    return redirect(url_for("admin.units"))
+
+
+@bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
+@requires("admin.units")
+def edit_unit(unit_id):
+    unit = _unit_or_404(unit_id)
+    form = _unit_form(unit)
+    if request.method == "GET":
+        return _unit_page(form, unit)
+    if not form.validate_on_submit():
+        return _unit_page(form, unit, status=INVALID)
+    if form.version.data != unit.version:
+        return _unit_conflict(form, unit)
+    try:
+        changed = service.update_unit(current_user, unit, form.name.data,
+                                      form.short_name.data or "", form.kind.data,
+                                      form.parent_id.data)
+        db.session.commit()
+    except service.Refused as refused:
+        db.session.rollback()
+        form[refused.field or "name"].errors.extend(refused.problems)
+        return _unit_page(form, db.session.get(Unit, unit_id), status=INVALID)
+    except StaleDataError:
+        db.session.rollback()
+        return _unit_conflict(form, db.session.get(Unit, unit_id))
+    flash(_("Đã lưu đơn vị %(name)s.", name=unit.name) if changed
+          else _("Không có gì thay đổi."), "success")
+    return redirect(url_for("admin.units"))
+
+
+def _unit_conflict(form, unit):
+    conflicts = stale_fields(form, unit, ("name", "short_name", "kind", "parent_id"))
+    form.version.data = unit.version
+    return _unit_page(form, unit, conflicts, CONFLICT)
+
+
+@bp.route("/admin/units/<int:unit_id>/archive", methods=["POST"])
+@requires("admin.units")
+def archive_unit(unit_id):
+    unit = _unit_or_404(unit_id)
+    archive = _archive_form(unit)
+    form = _unit_form(unit)
+    if not archive.validate_on_submit():
+        return _unit_page(form, unit, status=INVALID, archive=archive)
+    if archive.version.data != unit.version:
+        flash(_("Đơn vị vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error")
+        return redirect(url_for("admin.edit_unit", unit_id=unit_id))
+    try:
+        moved = service.archive_unit(current_user, unit, archive.move_accounts_to.data)
+        db.session.commit()
+    except service.Refused as refused:
+        db.session.rollback()
+        unit = db.session.get(Unit, unit_id)
+        archive.move_accounts_to.errors.extend(refused.problems)
+        return _unit_page(_unit_form(unit), unit, status=CONFLICT, archive=archive)
+    except StaleDataError:
+        db.session.rollback()
+        flash(_("Đơn vị vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error")
+        return redirect(url_for("admin.edit_unit", unit_id=unit_id))
+    flash(_("Đã lưu trữ đơn vị %(name)s; lịch sử của đơn vị được giữ nguyên.", name=unit.name)
+          + (" " + _("Đã chuyển %(n)d tài khoản.", n=moved) if moved else ""), "success")
+    return redirect(url_for("admin.units"))
+
+
+@bp.route("/admin/units/<int:unit_id>/restore", methods=["POST"])
+@requires("admin.units")
+def restore_unit(unit_id):
+    unit = _unit_or_404(unit_id)
+    form = AccountActionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        service.restore_unit(current_user, unit)
+        db.session.commit()
+    except service.Refused as refused:
+        db.session.rollback()
+        flash(" ".join(refused.problems), "error")
+        return redirect(url_for("admin.edit_unit", unit_id=unit_id))
+    flash(_("Đã khôi phục đơn vị %(name)s.", name=unit.name), "success")
+    return redirect(url_for("admin.units"))

@@ -139,24 +139,32 @@ def returned_reports(plan: Plan, limit: Optional[int] = None):
 
 # ---------------------------------------------------------------- unanswered comments
 
-def unanswered_comments(limit: Optional[int] = None) -> tuple[int, list[tuple[Comment, Unit]]]:
-    """Supervision and review comments on a unit's work that no one has answered yet,
-    oldest first: (how many in all, the first `limit` with their unit). A comment written
-    by the unit's own people is an answer or a note, not something awaiting one."""
-    reply = aliased(Comment)
-    waiting = (select(Comment, Unit, func.count().over().label("total"))
+def unanswered_comments(limit: Optional[int] = None):
+    """Supervision and review comments on a unit's work that no one of the unit has answered
+    yet, oldest first: (how many in all, the first `limit` as (comment, unit, report's
+    period id or None)). An answer is a reply in the comment's thread; on a report, whose
+    comments are not threaded, a later comment on it by the unit's own people. A comment
+    written by the unit's own people is itself an answer or a note, not a question."""
+    reply, later, replier = aliased(Comment), aliased(Comment), aliased(User)
+    answered_in_thread = exists().where(reply.reply_to_id == Comment.id)
+    answered_on_report = exists(
+        select(later.id).join(replier, replier.id == later.author_id)
+        .where(later.subject_type == "report", later.subject_id == Comment.subject_id,
+               later.created_at > Comment.created_at, replier.unit_id == Comment.unit_id))
+    waiting = (select(Comment, Unit, Report.period_id, func.count().over())
                .join(Unit, Unit.id == Comment.unit_id)
                .join(User, User.id == Comment.author_id)
-               .where(Comment.kind == "comment",
-                      (User.unit_id.is_(None)) | (User.unit_id != Comment.unit_id),
-                      ~exists().where(reply.reply_to_id == Comment.id))
+               .outerjoin(Report, and_(Comment.subject_type == "report",
+                                       Report.id == Comment.subject_id))
+               .where(Comment.kind == "comment", Comment.reply_to_id.is_(None),
+                      User.unit_id.is_(None) | (User.unit_id != Comment.unit_id),
+                      ~answered_in_thread,
+                      (Comment.subject_type != "report") | ~answered_on_report)
                .order_by(Comment.created_at, Comment.id))
     if limit is not None:
         waiting = waiting.limit(limit)
     rows = db.session.execute(waiting).all()
-    total = rows[0][2] if rows else 0
-    return total, [(c, u) for c, u, _ in rows]
-
+    return (rows[0][3] if rows else 0), [(c, u, period_id) for c, u, period_id, _ in rows]
 
 
 # ---------------------------------------------------------------- an area's milestones

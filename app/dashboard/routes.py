@@ -6,7 +6,7 @@
 /dashboard/print           an A4 black-and-white copy for the chair's meetings
 /areas/<id>                one content area: its indicators and the milestones serving it
 """
-from flask import abort, current_app, g, render_template, request, url_for
+from flask import abort, g, render_template, request, url_for
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
@@ -42,21 +42,21 @@ def indicator_trend(ind, figs, year):
 
 
 @bp.app_template_global()
-def report_url(report, unit):
-    """The report's own page once the reports domain has one; the unit page until then."""
-    if "reports.show" in current_app.view_functions:
-        return url_for("reports.show", report_id=report.id)
-    return url_for("units.show", slug=unit.slug) + "#reports"
+def report_url(unit, period_id):
+    """A unit's report for a period (app/reports)."""
+    return url_for("reports.report", slug=unit.slug, period_id=period_id)
 
 
 @bp.app_template_global()
-def comment_url(comment, unit):
-    """Where a comment's thread is read: the indicator's page, else the unit's."""
+def comment_url(comment, unit, period_id=None):
+    """Where a comment's thread is read: its indicator, milestone or report, else the unit."""
     if comment.subject_type == "indicator":
-        return url_for("plans.indicator", indicator_id=comment.subject_id) + "#comments"
-    anchor = {"milestone": "milestones", "report": "reports"}.get(comment.subject_type,
-                                                                  "comments")
-    return url_for("units.show", slug=unit.slug) + "#" + anchor
+        return url_for("plans.indicator", indicator_id=comment.subject_id)
+    if comment.subject_type == "milestone":
+        return url_for("milestones.show", milestone_id=comment.subject_id)
+    if comment.subject_type == "report" and period_id is not None:
+        return report_url(unit, period_id)
+    return url_for("units.show", slug=unit.slug) + "#comments"
 
 
 def _board(year=None, plan_id=None):

@@ -154,6 +154,23 @@ class Indicator(db.Model):
         self.target_places = None if value is None else max(0, -value.as_tuple().exponent)
 
 
+class IndicatorTargetChange(db.Model):
+    """A target the People's Council changed: the old value stays, with the reason (issue 9).
+    Rows are never edited or deleted, so the history is what people read at the time."""
+
+    __tablename__ = "indicator_target_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    old_target: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    new_target: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    reason: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    changed_by: Mapped[Optional["User"]] = relationship()  # noqa: F821
+
+
 class IndicatorValue(db.Model):
     """An accepted figure: one indicator, one reporting period, one reporting unit."""
 

@@ -1,0 +1,164 @@
+"""Changing the commune plan itself (issue 9), as plain functions a test calls directly.
+
+The routes in edit_routes.py parse forms and call these; every change writes its audit
+event in the caller's transaction, and a target change keeps the old value with its reason.
+"""
+from decimal import Decimal
+from typing import Optional
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from app.audit.service import record, snapshot
+from app.extensions import db
+from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan, PlanSection
+from app.plans.years import ensure_open
+from app.units.models import Unit
+
+PLAN_FIELDS = ("number", "date_text", "title", "basis", "theme", "signer_title",
+               "signer_name", "recipients")
+AREA_FIELDS = ("code", "title", "body", "lead_unit_id")
+INDICATOR_FIELDS = ("area_id", "code", "name", "unit_of_measure", "semantics", "target",
+                    "total", "baseline", "lead_unit_id")
+
+
+class EditRefused(ValueError):
+    """A change the rules refuse; .field names the form field the message belongs to."""
+
+    def __init__(self, field, message):
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+def same_number(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
+    # 58.39 and 58.3900 (as stored) are the same target
+    if a is None or b is None:
+        return a is b
+    return a == b
+
+
+def save_plan_text(plan: Plan, values: dict, section_bodies: dict, user=None) -> bool:
+    """Set the plan's own fields and its sections' bodies ({section_id: body}).
+    Returns whether anything changed; nothing is written when nothing did."""
+    ensure_open(plan)
+    before = snapshot(plan, PLAN_FIELDS)
+    for name in PLAN_FIELDS:
+        setattr(plan, name, values[name])
+    changed_sections = {}
+    for section in plan.sections:
+        body = section_bodies.get(section.id)
+        if body is not None and body != section.body:
+            changed_sections[section.key] = {"before": section.body, "after": body}
+            section.body = body
+    after = snapshot(plan, PLAN_FIELDS)
+    if after == before and not changed_sections:
+        return False
+    record("plan.edit", "plan", plan.id, unit_id=plan.unit_id, user=user,
+           before={k: v for k, v in before.items() if after[k] != v} |
+           {f"section:{k}": v["before"] for k, v in changed_sections.items()},
+           after={k: v for k, v in after.items() if before[k] != v} |
+           {f"section:{k}": v["after"] for k, v in changed_sections.items()})
+    return True
+
+
+def _code_taken(model, plan_id: int, code: str, own_id: Optional[int]) -> bool:
+    stmt = select(func.count(model.id)).where(model.plan_id == plan_id, model.code == code)
+    if own_id is not None:
+        stmt = stmt.where(model.id != own_id)
+    return bool(db.session.scalar(stmt))
+
+
+def save_area(plan: Plan, area: Optional[Area], values: dict, user=None) -> Area:
+    """Create (area None) or change an area of the commune plan."""
+    ensure_open(plan)
+    if _code_taken(Area, plan.id, values["code"], area.id if area else None):
+        raise EditRefused("code", _("Mã %(code)s đã có trong kế hoạch năm %(year)s.",
+                                    code=values["code"], year=plan.year))
+    before = snapshot(area, AREA_FIELDS) if area else None
+    if area is None:
+        order = db.session.scalar(select(func.coalesce(func.max(Area.sort_order), -1))
+                                  .where(Area.plan_id == plan.id)) + 1
+        area = Area(plan_id=plan.id, sort_order=order)
+        db.session.add(area)
+    for name in AREA_FIELDS:
+        setattr(area, name, values[name])
+    db.session.flush()
+    after = snapshot(area, AREA_FIELDS)
+    if before != after:
+        record("area.create" if before is None else "area.edit", "area", area.id,
+               unit_id=plan.unit_id, user=user, before=before, after=after)
+    return area
+
+
+def save_indicator(plan: Plan, ind: Optional[Indicator], values: dict, contributor_ids,
+                   reason: str, user=None) -> Indicator:
+    """Create (ind None) or change an indicator. Changing the target of an existing
+    indicator needs a reason, and keeps the old value in the indicator's history; the
+    first target of an indicator that had none is recorded there too."""
+    ensure_open(plan)
+    if _code_taken(Indicator, plan.id, values["code"], ind.id if ind else None):
+        raise EditRefused("code", _("Mã %(code)s đã có trong kế hoạch năm %(year)s.",
+                                    code=values["code"], year=plan.year))
+    area = db.session.get(Area, values["area_id"])
+    if area is None or area.plan_id != plan.id:
+        raise EditRefused("area_id", _("Nội dung thi đua này không thuộc kế hoạch năm %(year)s.",
+                                       year=plan.year))
+    target_changed = ind is not None and not same_number(ind.target, values["target"])
+    reason = (reason or "").strip()
+    # setting a new year's target for the first time is recorded, but asks no reason
+    if target_changed and ind.target is not None and not reason:
+        raise EditRefused("reason", _(
+            "Mục tiêu đã thay đổi: vui lòng ghi lý do (ví dụ số, ngày nghị quyết của HĐND xã)."))
+    before = None
+    if ind is None:
+        order = db.session.scalar(select(func.coalesce(func.max(Indicator.sort_order), -1))
+                                  .where(Indicator.plan_id == plan.id)) + 1
+        ind = Indicator(plan_id=plan.id, sort_order=order)
+        db.session.add(ind)
+    else:
+        before = snapshot(ind, INDICATOR_FIELDS) | {
+            "contributors": sorted(u.id for u in ind.contributors)}
+    old_target = ind.target
+    for name in INDICATOR_FIELDS:
+        if name != "target":
+            setattr(ind, name, values[name])
+    if before is None or target_changed:
+        ind.set_target(values["target"])  # remembers "16,90" is written with 2 places
+    wanted = sorted(set(contributor_ids))
+    if wanted != sorted(u.id for u in ind.contributors):
+        ind.contributors = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
+    db.session.flush()
+    after = snapshot(ind, INDICATOR_FIELDS) | {"contributors": wanted}
+    if target_changed:
+        db.session.add(IndicatorTargetChange(
+            indicator_id=ind.id, old_target=old_target, new_target=ind.target, reason=reason,
+            changed_by_id=getattr(user, "id", None)))
+        after["reason"] = reason
+    if before != after:
+        record("indicator.create" if before is None else "indicator.edit", "indicator",
+               ind.id, unit_id=plan.unit_id, user=user, before=before, after=after)
+    return ind
+
+
+def target_history(indicator_id: int) -> list[IndicatorTargetChange]:
+    """Newest first, with who changed it."""
+    from sqlalchemy.orm import joinedload
+    return list(db.session.scalars(
+        select(IndicatorTargetChange).where(IndicatorTargetChange.indicator_id == indicator_id)
+        .options(joinedload(IndicatorTargetChange.changed_by))
+        .order_by(IndicatorTargetChange.changed_at.desc(), IndicatorTargetChange.id.desc())))
+
+
+def previous_targets(plan_id: int) -> dict[int, Optional[Decimal]]:
+    """For each indicator of the plan whose target was changed: the value before the
+    latest change (one statement, for the overview)."""
+    latest = (select(IndicatorTargetChange.indicator_id,
+                     func.max(IndicatorTargetChange.id).label("last_id"))
+              .join(Indicator, Indicator.id == IndicatorTargetChange.indicator_id)
+              .where(Indicator.plan_id == plan_id)
+              .group_by(IndicatorTargetChange.indicator_id).subquery())
+    rows = db.session.execute(
+        select(IndicatorTargetChange.indicator_id, IndicatorTargetChange.old_target)
+        .join(latest, latest.c.last_id == IndicatorTargetChange.id))
+    return {ind_id: old for ind_id, old in rows}

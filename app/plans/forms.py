@@ -1,0 +1,172 @@
+"""Forms for the commune plan itself (issue 9), and the small fields they share with
+app/admin: Vietnamese messages for choices and the hidden version of optimistic locking."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.fields import NFCStringField, NFCTextAreaField, VNDecimalField
+from app.plans.models import SEMANTICS
+from app.vietnamese import format_number
+
+_CHOICE_MESSAGE = _l("Lựa chọn không hợp lệ; hãy chọn trong danh sách.")
+
+
+def optional_int(value):
+    """Coerce for selects whose blank option means "none"."""
+    if value in ("", None):
+        return None
+    return int(value)
+
+
+class ChoiceField(SelectField):
+    """A select whose refusals are in Vietnamese (WTForms has no Vietnamese catalogue)."""
+
+    def __init__(self, label=None, validators=None, coerce=optional_int, **kwargs):
+        kwargs.setdefault("invalid_value_message", _CHOICE_MESSAGE)
+        kwargs.setdefault("invalid_choice_message", _CHOICE_MESSAGE)
+        super().__init__(label, validators, coerce=coerce, **kwargs)
+
+
+class ChoicesField(SelectMultipleField):
+    """Several choices, shown as checkboxes (a multiple select is hard to use on a phone)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, coerce=int, **kwargs):
+        kwargs.setdefault("invalid_value_message", _CHOICE_MESSAGE)
+        kwargs.setdefault("invalid_choice_message", _CHOICE_MESSAGE)
+        super().__init__(label, validators, coerce=coerce, **kwargs)
+
+
+def labels_of(field) -> dict:
+    """{coerced value: label} of a select's choices."""
+    return {field.coerce(c.value): c.label for c in field.choices}
+
+
+class VersionField(HiddenField):
+    """The version a form was read at; a tampered value is a form error, not a 500."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or valuelist[0] == "":
+            self.data = None  # a new record has no version yet
+            return
+        text = valuelist[0]
+        if not (text.isascii() and text.isdigit() and len(text) <= 9):
+            self.data = None
+            raise ValueError(str(_l("Biểu mẫu không hợp lệ; hãy tải lại trang.")))
+        self.data = int(text)
+
+    def _value(self):
+        return "" if self.data is None else str(self.data)
+
+
+def shown(field, value) -> str:
+    """A stored or typed value as the person reads it (a unit's name, 9.950,3)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(field, SelectField):
+        return str(labels_of(field).get(value, value))
+    if isinstance(field, VNDecimalField):
+        return format_number(value)
+    return str(value)
+
+
+def stale_fields(form, obj, names) -> list[tuple[str, str, str]]:
+    """(label, what the person typed, what is stored now) for each field that differs:
+    shown side by side when someone else saved first."""
+    out = []
+    for name in names:
+        field = form[name]
+        current = getattr(obj, name)
+        if field.data != current:
+            out.append((field.label.text, shown(field, field.data), shown(field, current)))
+    return out
+
+
+def required(message):
+    return DataRequired(message=message)
+
+
+def text(label, max_len, message=None, **kw):
+    validators = [required(message)] if message else [Optional()]
+    return NFCStringField(label, validators=[*validators, Length(
+        max=max_len, message=_l("Tối đa %(max)d ký tự.", max=max_len))], **kw)
+
+
+def long_text(label, max_len=20000, message=None, **kw):
+    validators = [required(message)] if message else []
+    return NFCTextAreaField(label, validators=[*validators, Length(
+        max=max_len, message=_l("Tối đa %(max)d ký tự.", max=max_len))], **kw)
+
+
+class PlanTextForm(FlaskForm):
+    """The commune plan's own text; section bodies are added per plan by plan_text_form()."""
+
+    number = text(_l("Số văn bản"), 60)
+    date_text = text(_l("Ngày tháng ghi trên văn bản"), 100)
+    title = long_text(_l("Trích yếu"), 2000, _l("Vui lòng nhập trích yếu của kế hoạch."))
+    basis = long_text(_l("Căn cứ"))
+    theme = long_text(_l("Chủ đề thi đua"), 2000, _l("Vui lòng nhập chủ đề thi đua."))
+    signer_title = text(_l("Chức vụ người ký"), 100)
+    signer_name = text(_l("Họ tên người ký"), 100)
+    recipients = long_text(_l("Nơi nhận (mỗi nơi một dòng)"), 5000)
+    version = VersionField()
+
+
+def plan_text_form(sections, **kwargs) -> PlanTextForm:
+    """A PlanTextForm with one body field and one version per section of this plan."""
+
+    class Form(PlanTextForm):
+        pass
+
+    for s in sections:
+        setattr(Form, f"s{s.id}", long_text(s.heading))
+        setattr(Form, f"s{s.id}_version", VersionField())
+    return Form(**kwargs)
+
+
+class AreaForm(FlaskForm):
+    code = text(_l("Mã (số mục)"), 20, _l("Vui lòng nhập mã, ví dụ III.7."))
+    title = text(_l("Tên nội dung thi đua"), 300, _l("Vui lòng nhập tên nội dung."))
+    body = long_text(_l("Nội dung chi tiết"))
+    lead_unit_id = ChoiceField(_l("Đơn vị chủ trì"))
+    version = VersionField()
+
+
+class IndicatorForm(FlaskForm):
+    area_id = ChoiceField(_l("Thuộc nội dung thi đua"),
+                          validators=[DataRequired(_l("Vui lòng chọn nội dung thi đua."))])
+    code = text(_l("Mã chỉ tiêu"), 20, _l("Vui lòng nhập mã chỉ tiêu, ví dụ III.2-11."))
+    name = text(_l("Tên chỉ tiêu"), 300, _l("Vui lòng nhập tên chỉ tiêu."))
+    unit_of_measure = text(_l("Đơn vị tính"), 60)
+    semantics = ChoiceField(_l("Cách tính"), coerce=str,
+                            choices=[SelectChoice(k, v) for k, v in SEMANTICS.items()])
+    target = VNDecimalField(_l("Mục tiêu"))
+    total = VNDecimalField(_l("Tổng số (với chỉ tiêu “số đạt trên tổng số”)"))
+    baseline = VNDecimalField(_l("Số liệu gốc"))
+    lead_unit_id = ChoiceField(_l("Đơn vị chủ trì"))
+    contributors = ChoicesField(_l("Đơn vị phối hợp"))
+    reason = long_text(_l("Lý do thay đổi mục tiêu"), 2000)
+    version = VersionField()
+
+    def validate_total(self, field):
+        if self.semantics.data == "count_of_total":
+            if field.data is None:
+                raise ValidationError(str(_l("Chỉ tiêu “số đạt trên tổng số” cần tổng số.")))
+            if field.data <= 0:
+                raise ValidationError(str(_l("Tổng số phải lớn hơn 0.")))
+
+    def validate_target(self, field):
+        if (field.data is not None and self.semantics.data == "yes_no"
+                and field.data not in (0, 1)):
+            raise ValidationError(str(_l("Chỉ tiêu đạt / không đạt có mục tiêu là 1 (đạt).")))
+
+
+class NewYearForm(FlaskForm):
+    """One button: CSRF, and the year the person saw, so a double click starts one year."""
+
+    from_year = HiddenField()
