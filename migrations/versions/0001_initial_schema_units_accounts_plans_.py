@@ -47,6 +47,11 @@ def upgrade():
     with op.batch_alter_table('reporting_period', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reporting_period_year'), ['year'], unique=False)
 
+    op.create_table('submission',
+    sa.Column('token', sa.String(length=64), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('token', name=op.f('pk_submission'))
+    )
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('slug', sa.String(length=60), nullable=False),
@@ -416,6 +421,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_unit_kind'))
 
     op.drop_table('unit')
+    op.drop_table('submission')
     with op.batch_alter_table('reporting_period', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reporting_period_year'))
 

@@ -1,0 +1,56 @@
+"""One record per form, however many times it is sent.
+
+A phone on a flaky link may send the same POST several times (a double tap, a retry after
+a timeout). Each rendered create-form carries a random submission token; the first request
+to claim it does the work, in the same transaction as the claim, and any replay is told
+"already done" instead of making a second record.
+"""
+import secrets
+from datetime import datetime
+
+from sqlalchemy import String, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+from wtforms import HiddenField
+
+from app.extensions import db
+from app.models_base import UTCDateTime, utcnow
+
+
+class Submission(db.Model):
+    __tablename__ = "submission"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class SubmissionField(HiddenField):
+    """A hidden field holding a fresh token each time the form is rendered empty."""
+
+    def process(self, formdata, data=None, **kwargs):
+        super().process(formdata, data, **kwargs)
+        if not self.data:
+            self.data = new_token()
+
+
+def claim(token: str | None) -> bool:
+    """Claim the token inside the caller's transaction; False if it was already used.
+
+    A form without a token (an old page, a script) is not deduplicated but still works.
+    """
+    if not token:
+        return True
+    token = str(token)[:64]
+    if db.session.scalar(select(Submission.token).where(Submission.token == token)):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Submission(token=token))
+    except IntegrityError:
+        # another request claimed it between our check and our insert
+        return False
+    return True
