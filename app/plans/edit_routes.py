@@ -280,8 +280,11 @@ def indicator(indicator_id):
         select(Plan.year, Indicator.id).join(Plan, Plan.id == Indicator.plan_id)
         .where(Indicator.code == ind.code, Plan.parent_id.is_(None))
         .order_by(Plan.year.desc())).all()
+    # its accepted figures by period and by unit, and its trend (the dashboard's, issue 5)
+    from app.dashboard.indicator_figures import indicator_figures
+    figs = indicator_figures(ind, plan, request.args.get("unit", type=int))
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
-                           history=target_history(ind.id),
+                           history=target_history(ind.id), figs=figs,
                            share=share_of_total(queries.target_of(ind)))
 
 
