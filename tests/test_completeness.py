@@ -1,11 +1,17 @@
 """Completeness as DHIS2 reports it: the state of each expected report, reporting rate and
 timeliness; then the matrix page and the list of units to chase."""
-from datetime import date, datetime, timezone
+import re
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
+from sqlalchemy import delete, select
 
+from app.extensions import db
 from app.reports import completeness as c
+from app.reports.calendar import today as vn_today
+from app.reports.models import PeriodDeadline, ReportingPeriod
+from tests.test_reports import generate, period_id, return_, submit
 
 DEADLINE = date(2026, 2, 16)
 UTC = timezone.utc
@@ -52,3 +58,99 @@ def test_rate_to_date_leaves_out_reports_not_yet_due_unless_received_early():
     r = c.rate_to_date([early, not_due, missed], today)
     assert (r.expected, r.received, r.on_time) == (2, 1, 1)
     assert r.reporting_rate == Decimal("50.0")
+
+
+# ---- the matrix page, on real reports ----------------------------------------------
+
+
+def set_deadline(app, pid, deadline):
+    """One deadline for every unit of the period (no staggering), for a deterministic test."""
+    with app.app_context():
+        db.session.execute(delete(PeriodDeadline).where(PeriodDeadline.period_id == pid))
+        db.session.get(ReportingPeriod, pid).deadline = deadline
+        db.session.commit()
+
+
+@pytest.fixture
+def two_months(app, login):
+    """Month 1 due in five days, month 2 due three days ago; ban01 on time in month 1 and
+    late in month 2; ban02's month 1 returned and month 2 missing."""
+    generate(app)
+    m1, m2 = period_id(app, "month", 1), period_id(app, "month", 2)
+    set_deadline(app, m1, vn_today() + timedelta(days=5))
+    set_deadline(app, m2, vn_today() - timedelta(days=3))
+    ban01, ban02, vhxh = login("ban01"), login("ban02"), login("vhxh")
+    assert submit(ban01, "ban-mau-01", m1).status_code == 302
+    assert submit(ban01, "ban-mau-01", m2).status_code == 302
+    assert submit(ban02, "ban-mau-02", m1).status_code == 302
+    assert return_(vhxh, "ban-mau-02", m1, "Thiếu số liệu.").status_code == 302
+    return m1, m2
+
+
+def _row(html, unit_name):
+    m = re.search(rf'<th scope="row">{unit_name}</th>(.*?)</tr>', html, re.S)
+    assert m, unit_name
+    return re.findall(r'class="c cs cs-(\w+)"', m.group(1))
+
+
+def test_the_matrix_shows_each_units_state_in_text_and_shape(app, login, two_months):
+    html = login("chutich").get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
+    assert _row(html, "Bản mẫu 01")[:2] == ["on_time", "late"]
+    assert _row(html, "Bản mẫu 02")[:2] == ["returned", "missing"]
+    assert _row(html, "Bản mẫu 03")[:2] == ["pending", "missing"]
+    for label in ("Đúng hạn", "Nộp muộn", "Bị trả lại", "Chưa nộp", "Chưa đến hạn"):
+        assert label in html
+
+
+def test_rates_per_period_and_per_unit_as_dhis2(app, login, two_months):
+    m1, m2 = two_months
+    with app.test_request_context():
+        from app.reports import queries
+        periods = [db.session.get(ReportingPeriod, m1), db.session.get(ReportingPeriod, m2)]
+        m = queries.matrix(periods, vn_today())
+        expected = len(m.units)
+        r1, r2 = m.period_rate(m1), m.period_rate(m2)
+        assert (r1.expected, r1.received, r1.on_time) == (expected, 1, 1)
+        assert (r2.expected, r2.received, r2.on_time) == (expected, 1, 0)
+        ban01 = next(u for u in m.units if u.slug == "ban-mau-01")
+        ban02 = next(u for u in m.units if u.slug == "ban-mau-02")
+        # month 1 is not yet due but ban01 sent it early: counted; ban02's returned is not in
+        assert m.unit_rate(ban01.id, vn_today()).reporting_rate == Decimal("100.0")
+        assert m.unit_rate(ban01.id, vn_today()).timeliness == Decimal("50.0")
+        assert m.unit_rate(ban02.id, vn_today()).reporting_rate == Decimal("0.0")
+    html = login("vhxh").get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
+    assert f"1/{expected}" in html
+
+
+def test_the_secretariat_sees_who_to_chase(app, login, two_months):
+    m1, m2 = two_months
+    html = login("vhxh").get(f"/reports/completeness?year=2026&kind=month&period={m2}").get_data(as_text=True)
+    chase = html.split('id="chase-h"')[1]
+    assert "Bản mẫu 02" in chase and "quá hạn 3 ngày" in chase
+    assert "Bản mẫu 01" not in chase
+    html = login("vhxh").get(f"/reports/completeness?year=2026&kind=month&period={m1}").get_data(as_text=True)
+    chase = html.split('id="chase-h"')[1]
+    assert "Bản mẫu 02" in chase and "Bị trả lại" in chase
+
+
+def test_everyone_sees_who_is_late_but_links_only_to_reports_they_may_read(app, login, two_months):
+    html = login("ban02").get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
+    assert "Bản mẫu 01" in html
+    assert "/units/ban-mau-01/reports/" not in html
+    assert "/units/ban-mau-02/reports/" in html
+
+
+def test_the_unit_page_query_lists_the_units_periods_newest_first(app, login, two_months):
+    m1, m2 = two_months
+    with app.test_request_context():
+        from app.reports import queries
+        from app.units.models import Unit
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "ban-mau-02"))
+        rows = queries.unit_reports(unit, 2026)
+        states = {p.id: cell.state for p, cell in rows}
+        assert states[m1] == c.RETURNED and states[m2] == c.MISSING
+        assert rows[0][0].ends_on >= rows[-1][0].ends_on
+        from flask import render_template
+        html = render_template("reports/_unit_reports.html", unit=unit, unit_reports=rows)
+        assert "Bị trả lại" in html and f"/units/ban-mau-02/reports/{m1}" in html
+

@@ -16,8 +16,8 @@ from typing import Iterable, Mapping, Optional
 
 from app.plans.progress import OFF_TRACK, Figure, evaluate
 from app.plans.queries import target_of
-from app.vietnamese import (MAX_ABS_NUMBER, VNInputError, _l, fold, format_number, nfc,
-                            parse_number)
+from app.vietnamese import MAX_ABS_NUMBER, VNInputError, _l, fold, nfc, parse_number
+from app.web import vn_number
 
 PERCENT_UNITS = frozenset({"%", "điểm %"})
 MAX_DECIMALS = 4  # the Amount column keeps four places; more would be rounded silently
@@ -38,7 +38,7 @@ def value_problem(ind, value: Decimal):
     if ind.unit_of_measure in PERCENT_UNITS and value > 100:
         return _l("Tỷ lệ không được vượt quá 100%.")
     if ind.semantics == "count_of_total" and ind.total is not None and value > ind.total:
-        return _l("Không được vượt quá tổng số %(total)s.", total=format_number(ind.total.normalize()))
+        return _l("Không được vượt quá tổng số %(total)s.", total=show(ind.total))
     return None
 
 
@@ -69,9 +69,7 @@ def parse_figure(ind, text) -> Optional[Decimal]:
 
 def show(value: Optional[Decimal]) -> str:
     """A stored figure as a Vietnamese reads it, without the column's trailing zeros."""
-    if value is None:
-        return ""
-    return format_number(value.normalize())
+    return vn_number(value)
 
 
 def draft_text(ind, value: Optional[Decimal]) -> str:
@@ -117,8 +115,10 @@ def dump_draft(draft: Mapping[int, Mapping[str, str]]) -> str:
 # --- the explanation rule ------------------------------------------------------------
 
 def needs_explanation(ind, accepted: Iterable[Figure], period_kind: str, period_end,
-                      unit_id: int, value: Decimal, year: int) -> bool:
-    """Would this figure put (or keep, by moving it) the indicator off track?"""
+                      unit_id: int, value: Decimal, year: int, period_start=None) -> bool:
+    """Would this figure put (or keep, by moving it) the indicator off track? Only a figure
+    that counts for the commune can: a village's own rate is not the commune's level
+    (app.plans.progress reads the lead's), so it changes nothing and needs nothing."""
     if ind.semantics == "sum_flow" and ind.lead_unit_id != unit_id:
         return False
     # the unit's own earlier figure for this same period is replaced, not added
@@ -126,7 +126,8 @@ def needs_explanation(ind, accepted: Iterable[Figure], period_kind: str, period_
                                           and f.period_kind == period_kind)]
     target = target_of(ind)
     was = evaluate(target, before, year)
-    now = evaluate(target, [*before, Figure(period_kind, period_end, unit_id, value)], year)
+    now = evaluate(target, [*before, Figure(period_kind, period_end, unit_id, value,
+                                            period_start)], year)
     return now.status == OFF_TRACK and now.current != was.current
 
 
@@ -136,4 +137,4 @@ def flagged(indicators, accepted: Mapping[int, list[Figure]], period, unit_id: i
     return {ind.id for ind in indicators
             if values.get(ind.id) is not None and needs_explanation(
                 ind, accepted.get(ind.id, ()), period.kind, period.ends_on, unit_id,
-                values[ind.id], period.year)}
+                values[ind.id], period.year, period.starts_on)}

@@ -102,15 +102,15 @@ def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> 
     if not indicator_ids:
         return {}
     stmt = (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
-                   IndicatorValue.unit_id, IndicatorValue.value)
+                   IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
             .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
             .where(IndicatorValue.indicator_id.in_(list(indicator_ids)),
                    ReportingPeriod.year == year))
     if until is not None:
         stmt = stmt.where(ReportingPeriod.ends_on <= until)
     out: dict[int, list[Figure]] = {}
-    for ind_id, kind, ends_on, unit_id, value in db.session.execute(stmt):
-        out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value))
+    for ind_id, kind, ends_on, unit_id, value, starts_on in db.session.execute(stmt):
+        out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))
     return out
 
 

@@ -81,6 +81,15 @@ def generate_year(year: int) -> int:
     return len(created)
 
 
+def _plain(data):
+    """Dates as ISO text, so an audit event's JSON can hold them."""
+    if isinstance(data, dict):
+        return {k: _plain(v) for k, v in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_plain(v) for v in data]
+    return data.isoformat() if isinstance(data, date) else data
+
+
 def _check_dates(starts_on: date, ends_on: date, deadline: date, by_kind: Mapping[str, date]):
     fields = {}
     if ends_on < starts_on:
@@ -108,8 +117,8 @@ def create_adhoc(year: int, subject: str, starts_on: date, ends_on: date, deadli
     db.session.flush()
     _set_units(period, unit_ids)
     record("period.create", "reporting_period", period.id,
-           after={"label": period.label, "starts_on": starts_on, "ends_on": ends_on,
-                  "deadline": deadline, "units": sorted(unit_ids)})
+           after=_plain({"label": period.label, "starts_on": starts_on, "ends_on": ends_on,
+                         "deadline": deadline, "units": sorted(unit_ids)}))
     return period
 
 
@@ -151,11 +160,11 @@ def update_period(period: ReportingPeriod, version: int, *, subject: str, starts
                        for k, d in by_kind.items() if d is not None)
     _set_units(period, unit_ids)
     db.session.flush()
-    record("period.update", "reporting_period", period.id, before=before,
-           after={"subject": period.subject, "starts_on": starts_on, "ends_on": ends_on,
-                  "deadline": deadline,
-                  "deadlines": {k: d for k, d in by_kind.items() if d is not None},
-                  "units": sorted(unit_ids)})
+    record("period.update", "reporting_period", period.id, before=_plain(before),
+           after=_plain({"subject": period.subject, "starts_on": starts_on, "ends_on": ends_on,
+                         "deadline": deadline,
+                         "deadlines": {k: d for k, d in by_kind.items() if d is not None},
+                         "units": sorted(unit_ids)}))
 
 
 # --- a unit's report -----------------------------------------------------------------
