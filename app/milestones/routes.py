@@ -1,2 +1,243 @@
-"""Routes of this domain; see the issue that builds it."""
-from app.milestones import bp  # noqa: F401
+"""Milestones: add, edit, one-tap status, delete — in place with htmx, or as plain forms
+(post, redirect, get) with JavaScript off. In-place answers are chosen by the htmx target
+(the milestone's row, or the add slot), never by a bare "is htmx"."""
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block, render_blocks
+
+from app.extensions import db, htmx
+from app.milestones import bp, service
+from app.milestones.forms import DeleteForm, MilestoneForm, StatusForm, form_id, unique_ids
+from app.plans.models import MILESTONE_STATUSES
+from app.policy import requires
+from app.units.locking import StaleEdit, commit_keeping_loaded, read_version
+from app.vietnamese import format_datetime
+from app.web import error_response
+
+STALE_FORM = "Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại."
+GONE = "Mốc này đã bị xóa."
+
+
+def _form_refs():
+    """The area and indicator a posted form names, so they load with the record."""
+    if request.method != "POST":
+        return None, None
+    return form_id(request.form.get("area_id")), form_id(request.form.get("indicator_id"))
+
+
+def _loaded(milestone_id) -> service.Loaded:
+    """Loaded once per request: the policy resolver and the view share it."""
+    found = g.get("milestone")
+    if found is None:
+        found = service.load_milestone(milestone_id, *_form_refs())
+        if found is None:
+            abort(404)
+        g.milestone = found
+    return found
+
+
+def milestone_unit_id(milestone_id, **_):
+    return _loaded(milestone_id).milestone.unit_id
+
+
+def _target(slug) -> service.UnitTarget:
+    found = g.get("milestone_target")
+    if found is None:
+        found = service.load_unit_target(slug, *_form_refs())
+        if found is None:
+            abort(404)
+        g.milestone_target = found
+    return found
+
+
+def target_unit_id(slug, **_):
+    return _target(slug).unit.id
+
+
+def _row(m, status=200, notice=None, oob=False):
+    return render_block("units/show.html", "milestone_row", m=m, today=service.today(),
+                        statuses=MILESTONE_STATUSES, notice=notice, oob=oob), status
+
+
+def _back_to(m, unit):
+    return redirect(url_for("units.show", slug=unit.slug, _anchor=f"m-{m.id}"), 303)
+
+
+def _field_errors(form, errors: dict) -> None:
+    for name, message in errors.items():
+        form[name].errors = [*form[name].errors, message]
+
+
+@bp.route("/units/<slug>/milestones/new", methods=["GET", "POST"])
+@requires("unit.edit", unit=target_unit_id)
+def new(slug):
+    target = _target(slug)
+    g.vary_htmx = True
+    inline = htmx.target == "ms-add"
+    form = unique_ids(MilestoneForm(formdata=request.form if request.method == "POST" else None),
+                      "new-")
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.validate():
+            values, errors = service.values_from(form, target.refs)
+            _field_errors(form, errors)
+            if not errors:
+                plan = service.ensure_plan(target, user=current_user)
+                m = service.create(target.unit, plan, values, user=current_user)
+                if inline:
+                    commit_keeping_loaded()
+                    # the add slot closes again, and the new row joins the list
+                    return render_blocks("units/show.html", ["add_slot", "milestone_row"],
+                                         m=m, unit=target.unit, oob=True, plan=plan,
+                                         today=service.today(), statuses=MILESTONE_STATUSES)
+                db.session.commit()
+                flash(_("Đã thêm mốc “%(title)s”.", title=m.title), "success")
+                return _back_to(m, target.unit)
+    ctx = dict(form=form, unit=target.unit, choices=service.plan_choices(target.commune_plan_id),
+               inline=inline)
+    if inline:
+        return render_block("milestones/new.html", "form_slot", **ctx), status
+    return render_template("milestones/new.html", **ctx), status
+
+
+@bp.route("/milestones/<int:milestone_id>")
+@requires("unit.view", unit=milestone_unit_id)
+def show(milestone_id):
+    """The row as the unit page shows it: what "Hủy" in the inline editor brings back."""
+    loaded = _loaded(milestone_id)
+    g.vary_htmx = True
+    if htmx.target == f"m-{milestone_id}":
+        return _row(loaded.milestone)
+    return redirect(url_for("units.show", slug=loaded.unit.slug, _anchor=f"m-{milestone_id}"))
+
+
+def _edit_response(loaded, form, status, conflict=None):
+    m = loaded.milestone
+    inline = htmx.target == f"m-{m.id}"
+    ctx = dict(m=m, unit=loaded.unit, form=form, conflict=conflict, inline=inline,
+               choices=service.plan_choices(loaded.plan.parent_id))
+    if inline:
+        return render_block("milestones/edit.html", "form_row", **ctx), status
+    return render_template("milestones/edit.html", **ctx), status
+
+
+def _conflict(milestone_id, form, values):
+    """409: the record as saved now beside what this person typed, which stays in the form
+    with the current version, so saving again is a deliberate overwrite."""
+    loaded = service.load_milestone(milestone_id, form.area_id.data, form.indicator_id.data)
+    if loaded is None:
+        return error_response(409, _(GONE))
+    form.version.data = str(loaded.milestone.version)
+    return _edit_response(loaded, form, 409, service.conflict_rows(loaded.milestone, values))
+
+
+@bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
+@requires("unit.edit", unit=milestone_unit_id)
+def edit(milestone_id):
+    loaded = _loaded(milestone_id)
+    m = loaded.milestone
+    g.vary_htmx = True
+    if request.method == "GET":
+        form = unique_ids(MilestoneForm(obj=m), f"m{m.id}-")
+        form.version.data = str(m.version)
+        return _edit_response(loaded, form, 200)
+    form = unique_ids(MilestoneForm(), f"m{m.id}-")
+    version = read_version(form.version.data)
+    if version is None:
+        return error_response(400, _(STALE_FORM))
+    if not form.validate():
+        return _edit_response(loaded, form, 422)
+    values, errors = service.values_from(form, loaded.refs)
+    if errors:
+        _field_errors(form, errors)
+        return _edit_response(loaded, form, 422)
+    try:
+        service.update(m, version, values, user=current_user)
+    except StaleEdit:
+        return _conflict(milestone_id, form, values)
+    if htmx.target == f"m-{m.id}":
+        commit_keeping_loaded()
+        return _row(m)
+    db.session.commit()
+    flash(_("Đã lưu mốc “%(title)s”.", title=m.title), "success")
+    return _back_to(m, loaded.unit)
+
+
+@bp.route("/milestones/<int:milestone_id>/status", methods=["POST"])
+@requires("unit.edit", unit=milestone_unit_id)
+def set_status(milestone_id):
+    loaded = _loaded(milestone_id)
+    m = loaded.milestone
+    g.vary_htmx = True
+    inline = htmx.target == f"m-{m.id}"
+    form = StatusForm()
+    version = read_version(form.version.data)
+    if version is None:
+        return error_response(400, _(STALE_FORM))
+    if not form.validate():
+        return error_response(422, _("Trạng thái không hợp lệ."))
+    try:
+        service.set_status(m, version, form.status.data, user=current_user)
+    except StaleEdit:
+        current = service.load_milestone(milestone_id)
+        if current is None:
+            return error_response(409, _(GONE))
+        chosen = _(MILESTONE_STATUSES[form.status.data])
+        notice = _("Mốc này vừa được người khác cập nhật (lúc %(when)s); trạng thái hiện là "
+                   "“%(now)s”. Bạn đã chọn “%(chosen)s”: bấm lại nếu vẫn muốn đổi.",
+                   when=format_datetime(current.milestone.updated_at),
+                   now=_(current.milestone.status_label), chosen=chosen)
+        if inline:
+            return _row(current.milestone, 409, notice)
+        # without JavaScript: the edit page, the chosen status kept, the difference shown
+        edit_form = unique_ids(MilestoneForm(obj=current.milestone), f"m{m.id}-")
+        edit_form.status.data = form.status.data
+        edit_form.version.data = str(current.milestone.version)
+        values = {**{k: getattr(current.milestone, k) for k in
+                     ("title", "owner", "start_on", "due_on", "progress", "area",
+                      "indicator", "evidence")}, "status": form.status.data}
+        return _edit_response(current, edit_form, 409,
+                              service.conflict_rows(current.milestone, values))
+    if inline:
+        commit_keeping_loaded()
+        return _row(m)
+    db.session.commit()
+    flash(_("Đã chuyển “%(title)s” sang “%(status)s”.", title=m.title,
+            status=_(m.status_label)), "success")
+    return _back_to(m, loaded.unit)
+
+
+@bp.route("/milestones/<int:milestone_id>/delete", methods=["GET", "POST"])
+@requires("unit.edit", unit=milestone_unit_id)
+def delete(milestone_id):
+    loaded = _loaded(milestone_id)
+    m = loaded.milestone
+    g.vary_htmx = True
+    inline = htmx.target == f"m-{m.id}"
+    changed, status = False, 200
+    if request.method == "POST":
+        version = read_version(DeleteForm().version.data)
+        if version is None:
+            return error_response(400, _(STALE_FORM))
+        try:
+            service.delete(m, version, user=current_user)
+        except StaleEdit:
+            loaded = service.load_milestone(milestone_id)
+            if loaded is None:
+                return error_response(409, _(GONE))
+            m, changed, status = loaded.milestone, True, 409
+        else:
+            if inline:
+                html = render_block("milestones/delete.html", "deleted_row", m=m)
+                db.session.commit()
+                return html
+            db.session.commit()
+            flash(_("Đã xóa mốc “%(title)s”.", title=m.title), "success")
+            return redirect(url_for("units.show", slug=loaded.unit.slug, _anchor="milestones"),
+                            303)
+    ctx = dict(m=m, unit=loaded.unit, inline=inline, changed=changed)
+    if inline:
+        return render_block("milestones/delete.html", "confirm_row", **ctx), status
+    return render_template("milestones/delete.html", **ctx), status

@@ -1,15 +1,24 @@
-from datetime import date
-
-from flask import abort, g, render_template
+from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload, load_only
 
-from app.comments.models import Comment
-from app.extensions import db
+from app.extensions import db, htmx
+from app.milestones import service as milestones
+from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
-from app.plans.models import Indicator, Milestone, Plan, indicator_contributor
-from app.policy import requires
-from app.units import bp
-from app.units.models import Unit
+from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone, Plan, indicator_contributor
+from app.policy import can, requires
+from app.reports.models import Report
+from app.units import bp, history, overview as overview_rules, service
+from app.units.forms import CommentForm, SectionForm
+from app.units.locking import StaleEdit, commit_keeping_loaded, read_version
+from app.units.models import UNIT_KINDS, Unit
+from app.web import error_response
+
+STALE_FORM = "Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại."
 
 
 def unit_by_slug(slug: str) -> Unit:
@@ -27,13 +36,14 @@ def unit_id_of(slug, **_):
     return unit_by_slug(slug).id
 
 
-@bp.route("/units/<slug>")
-@requires("unit.view")
-def show(slug):
-    unit = unit_by_slug(slug)
+# ---- the unit page ------------------------------------------------------------------------
+
+def _page_context(unit: Unit) -> dict:
+    """Everything the unit page shows — a fixed number of statements, whatever the rows."""
     commune = queries.requested_plan()
-    plan = db.session.scalar(select(Plan).where(Plan.parent_id == commune.id,
-                                                Plan.unit_id == unit.id))
+    plan = db.session.scalars(
+        select(Plan).options(joinedload(Plan.sections))
+        .where(Plan.parent_id == commune.id, Plan.unit_id == unit.id)).unique().first()
     contributing = select(indicator_contributor.c.indicator_id).where(
         indicator_contributor.c.unit_id == unit.id)
     indicators = list(db.session.scalars(
@@ -41,14 +51,210 @@ def show(slug):
                                 or_(Indicator.lead_unit_id == unit.id,
                                     Indicator.id.in_(contributing)))
         .order_by(Indicator.sort_order)))
-    milestones = []
+    rows = []
     if plan is not None:
-        milestones = list(db.session.scalars(
+        rows = list(db.session.scalars(
             select(Milestone).where(Milestone.plan_id == plan.id)
-            .order_by(Milestone.due_on.is_(None), Milestone.due_on, Milestone.id)))
-    comments = list(db.session.scalars(
-        select(Comment).where(Comment.unit_id == unit.id)
-        .order_by(Comment.created_at.desc()).limit(20)))
-    return render_template("units/show.html", unit=unit, commune=commune, plan=plan,
-                           indicators=indicators, milestones=milestones, comments=comments,
-                           today=date.today())
+            .options(joinedload(Milestone.area).load_only(Area.code),
+                     joinedload(Milestone.indicator).load_only(Indicator.code))
+            .order_by(milestones.status_order(), Milestone.due_on.is_(None), Milestone.due_on,
+                      Milestone.id)))
+    threads, replies = service.threads_of(unit.id)
+    reports = None
+    if can(current_user, "report.view", unit.id):
+        reports = list(db.session.scalars(
+            select(Report).options(load_only(Report.id, Report.status, Report.period_id),
+                                   joinedload(Report.period))
+            .where(Report.unit_id == unit.id).order_by(Report.id.desc())))
+    return dict(unit=unit, commune=commune, plan=plan, indicators=indicators, milestones=rows,
+                milestone_titles={m.id: m.title for m in rows}, threads=threads,
+                replies=replies, reports=reports, report_url=_report_url(),
+                statuses=MILESTONE_STATUSES, today=milestones.today())
+
+
+def _report_url():
+    """Link reports once the reports pages exist (another part of the app builds them)."""
+    if "reports.show" in current_app.view_functions:
+        return lambda r: url_for("reports.show", report_id=r.id)
+    return None
+
+
+@bp.route("/units/<slug>")
+@requires("unit.view")
+def show(slug):
+    unit = unit_by_slug(slug)
+    return render_template("units/show.html", **_page_context(unit),
+                           comment_form=CommentForm(formdata=None))
+
+
+@bp.route("/units/<slug>/plan", methods=["POST"])
+@requires("unit.edit", unit=unit_id_of)
+def create_plan(slug):
+    """A unit added after the year's plan was loaded gets its implementation plan here."""
+    target = milestones.load_unit_target(slug)
+    if target is None:
+        abort(404)
+    milestones.ensure_plan(target, user=current_user)
+    db.session.commit()
+    return redirect(url_for("units.show", slug=slug, _anchor="plan"), 303)
+
+
+# ---- plan sections ------------------------------------------------------------------------
+
+def _section(slug, section_id):
+    found = g.get("section")
+    if found is None:
+        found = service.load_section(slug, section_id)
+        if found is None:
+            abort(404)
+        g.section = found
+    return found
+
+
+def section_unit_id(slug, section_id, **_):
+    return _section(slug, section_id)[2].id
+
+
+@bp.route("/units/<slug>/sections/<int:section_id>")
+@requires("unit.view", unit=section_unit_id)
+def show_section(slug, section_id):
+    """The section as shown on the unit page: what "Hủy" in the inline editor brings back."""
+    section, _plan, unit = _section(slug, section_id)
+    g.vary_htmx = True
+    if htmx.target == f"sec-{section.id}":
+        return render_block("units/show.html", "plan_section", s=section, unit=unit)
+    return redirect(url_for("units.show", slug=slug, _anchor=f"sec-{section.id}"))
+
+
+@bp.route("/units/<slug>/sections/<int:section_id>/edit", methods=["GET", "POST"])
+@requires("unit.edit", unit=section_unit_id)
+def edit_section(slug, section_id):
+    section, _plan, unit = _section(slug, section_id)
+    g.vary_htmx = True
+    inline = htmx.target == f"sec-{section.id}"
+    form = SectionForm(obj=section if request.method == "GET" else None)
+    unique_ids(form, f"sec{section.id}-")
+    conflict, status = False, 200
+    if request.method == "GET":
+        form.version.data = str(section.version)
+    else:
+        version = read_version(form.version.data)
+        if version is None:
+            return error_response(400, _(STALE_FORM))
+        if form.validate():
+            try:
+                service.save_section(section, unit, version, form.body.data, user=current_user)
+            except StaleEdit:
+                section, _plan, unit = service.load_section(slug, section_id)
+                form.version.data = str(section.version)
+                form.body.label.text = _("Nội dung của bạn")
+                conflict, status = True, 409
+            else:
+                if inline:
+                    commit_keeping_loaded()
+                    return render_block("units/show.html", "plan_section", s=section, unit=unit)
+                db.session.commit()
+                flash(_("Đã lưu mục “%(heading)s”.", heading=section.heading), "success")
+                return redirect(url_for("units.show", slug=slug, _anchor=f"sec-{section.id}"), 303)
+        else:
+            status = 422
+    ctx = dict(s=section, unit=unit, form=form, conflict=conflict, inline=inline)
+    if inline:
+        return render_block("units/section_edit.html", "section_form", **ctx), status
+    return render_template("units/section_edit.html", **ctx), status
+
+
+# ---- comments -----------------------------------------------------------------------------
+
+def _comment_target(slug):
+    found = g.get("comment_target")
+    if found is None:
+        found = service.load_comment_target(slug, form_id(request.form.get("reply_to_id")),
+                                            form_id(request.form.get("milestone_id")))
+        if found is None:
+            abort(404)
+        g.comment_target = found
+    return found
+
+
+def comment_unit_id(slug, **_):
+    return _comment_target(slug).unit.id
+
+
+@bp.route("/units/<slug>/comments", methods=["POST"])
+@requires("comment.add", unit=comment_unit_id)
+def add_comment(slug):
+    target = _comment_target(slug)
+    unit = target.unit
+    form = CommentForm()
+    parent_id = form.reply_to_id.data
+    # htmx appends a thread to the list, or an answer to its thread
+    inline = htmx.target == (f"c-{parent_id}-replies" if parent_id else "comment-list")
+    g.vary_htmx = True
+    if form.validate():
+        try:
+            c = service.add_comment(target, form.body.data, current_user._get_current_object(),
+                                    reply_to_id=parent_id, milestone_id=form.milestone_id.data)
+        except service.CommentRefused as refused:
+            form.body.errors.append(str(refused))
+        else:
+            if inline:
+                commit_keeping_loaded()
+                # the new item, and the form emptied for the next one (out of band)
+                blocks = ["reply_item", "reply_form"] if parent_id else ["comment_item",
+                                                                          "comment_body"]
+                titles = {target.milestone.id: target.milestone.title} if target.milestone else {}
+                return render_blocks("units/show.html", blocks, c=c, r=c, unit=unit, oob=True,
+                                     parent_id=c.reply_to_id, replies={}, milestones=[],
+                                     milestone_titles=titles, reply_form=None,
+                                     comment_form=CommentForm(formdata=None))
+            db.session.commit()
+            flash(_("Đã gửi ý kiến."), "success")
+            return redirect(url_for("units.show", slug=slug, _anchor=f"c-{c.id}"), 303)
+    if inline:
+        # the form comes back in place, with what was typed and why it was refused
+        slot = f"reply-{parent_id}" if parent_id else "comment-body"
+        block = "reply_form" if parent_id else "comment_body"
+        return (render_block("units/show.html", block, unit=unit, comment_form=form,
+                             reply_form=form, parent_id=parent_id, milestones=[], oob=False),
+                422, {"HX-Retarget": f"#{slot}", "HX-Reswap": "outerHTML"})
+    # without JavaScript: the whole page again, the form open with what was typed, or the
+    # message above the list when that form is not on the page (a thread gone, no right)
+    ctx = _page_context(unit)
+    shown = (any(t.id == parent_id for t in ctx["threads"]) if parent_id
+             else can(current_user, "comment.start", unit.id))
+    return render_template("units/show.html", **ctx,
+                           comment_form=CommentForm(formdata=None) if parent_id else form,
+                           reply_form=form if parent_id else None, reply_open=parent_id,
+                           unshown_form=None if shown else form), 422
+
+
+# ---- history ------------------------------------------------------------------------------
+
+@bp.route("/units/<slug>/history")
+@requires("audit.view", unit=unit_id_of)
+def history_view(slug):
+    unit = unit_by_slug(slug)
+    number = min(max(request.args.get("page", 1, type=int), 1), 100000)
+    entries, has_next = history.page(unit.id, number)
+    return render_template("units/history.html", unit=unit, entries=entries, page=number,
+                           has_next=has_next)
+
+
+# ---- overview -----------------------------------------------------------------------------
+
+@bp.route("/units/")
+@requires("overview.view")
+def overview():
+    commune = queries.requested_plan()
+    areas = queries.areas_of(commune)
+    f = overview_rules.read_filters(request.args, {a.id for a in areas})
+    today = milestones.today()
+    rows = overview_rules.unit_rows(commune.id, today, f)
+    late = overview_rules.late_milestones(commune.id, today, f)
+    g.vary_htmx = True
+    ctx = dict(commune=commune, areas=areas, f=f, rows=rows, late=late, today=today,
+               statuses=MILESTONE_STATUSES, kinds=UNIT_KINDS)
+    if htmx.target == "overview-results":
+        return render_block("units/overview.html", "results", **ctx)
+    return render_template("units/overview.html", **ctx)

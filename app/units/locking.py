@@ -1,0 +1,46 @@
+"""Optimistic locking for a unit's records (plan sections, milestones).
+
+A form carries the version it was read at. A save is refused with StaleEdit when the row
+has moved on since: either the loaded row already has another version, or another
+transaction commits first and the ORM's versioned UPDATE matches no row (StaleDataError).
+"""
+from contextlib import contextmanager
+
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.extensions import db
+
+
+class StaleEdit(Exception):
+    """Someone saved the record after this person read it."""
+
+
+def read_version(text) -> int | None:
+    """The version a form was read at; None when missing or not a positive integer."""
+    if not isinstance(text, str) or not text.isascii() or not text.isdigit() or len(text) > 9:
+        return None
+    value = int(text)
+    return value if value >= 1 else None
+
+
+def ensure_current(obj, version: int) -> None:
+    if obj.version != version:
+        raise StaleEdit
+
+
+@contextmanager
+def stale_guard():
+    """Turn a lost race at flush time into StaleEdit, with the session rolled back."""
+    try:
+        yield
+    except StaleDataError as exc:
+        db.session.rollback()
+        raise StaleEdit from exc
+
+
+def commit_keeping_loaded() -> None:
+    """Commit without expiring loaded rows, so the response renders what was just saved
+    with no SELECT to reload it (the session ends with the request anyway)."""
+    session = db.session()
+    session.expire_on_commit = False
+    session.commit()
