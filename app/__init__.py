@@ -34,7 +34,7 @@ def check_production_settings(app):
         return
     problems = []
     secret = app.config.get("SECRET_KEY")
-    if not secret or secret == "dev-only-not-secret" or len(secret) < 32:
+    if not secret or secret == "dev-only-not-secret" or len(secret) < 32:  # nosec B105 - refusing the dev default, not using it
         problems.append("SECRET_KEY must be set to a random value of 32+ characters")
     if app.debug:
         problems.append("debug must be off")

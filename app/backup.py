@@ -1,7 +1,7 @@
 """Online backup and restore: SQLite's backup API, pg_dump / pg_restore for PostgreSQL."""
 import shutil
 import sqlite3
-import subprocess
+import subprocess  # nosec B404 - fixed argv lists of pg_dump/pg_restore, never a shell
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -36,7 +36,7 @@ def backup(database_url: str, target: Path) -> Path:
             dst.close()
             src.close()
     elif url.get_backend_name() == "postgresql":
-        run = subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner",
+        run = subprocess.run([_tool("pg_dump")  # nosec B603 - argv from our own settings, "--format=custom", "--no-owner",
                               f"--file={target}", _libpq_url(url)],
                              capture_output=True, text=True)
         if run.returncode != 0:
@@ -62,7 +62,7 @@ def restore(database_url: str, source: Path) -> None:
             dst.close()
             src.close()
     elif url.get_backend_name() == "postgresql":
-        run = subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
+        run = subprocess.run([_tool("pg_restore")  # nosec B603 - argv from our own settings, "--clean", "--if-exists", "--no-owner",
                               "--single-transaction", f"--dbname={_libpq_url(url)}", str(source)],
                              capture_output=True, text=True)
         if run.returncode != 0:

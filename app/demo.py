@@ -9,7 +9,7 @@ from app.extensions import db
 from app.plans.models import Milestone, Plan
 from app.units.models import Unit
 
-DEMO_PASSWORD = "binhlu2026"
+DEMO_PASSWORD = "binhlu2026"  # nosec B105 - demo mode only; production refuses demo accounts
 
 # username, full name, position, unit slug, roles
 DEMO_ACCOUNTS = (
