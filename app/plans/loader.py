@@ -20,7 +20,6 @@ from app.vietnamese import VNInputError, nfc, parse_number
 DEFAULT_PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "plan-2026-binh-lu.toml"
 FORMAT = "thidua-plan/1"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-TABLES = ("units", "areas", "indicators", "plan.sections")
 
 
 class PlanFileError(ValueError):
@@ -29,34 +28,107 @@ class PlanFileError(ValueError):
         super().__init__("\n".join(errors))
 
 
+# The keys each table may hold, and their TOML types; anything else is a mistake to name.
+STR, INT, STRS, TABLE, TABLES = "str", "int", "strs", "table", "tables"
+SCHEMA = {
+    "": {"format": STR, "commune": TABLE, "plan": TABLE, "units": TABLES, "areas": TABLES,
+         "indicators": TABLES},
+    "commune": {"name": STR, "province": STR, "committee": STR},
+    "plan": {"year": INT, "number": STR, "date_text": STR, "title": STR, "basis": STR,
+             "theme": STR, "signer_title": STR, "signer_name": STR, "recipients": STRS,
+             "sections": TABLES},
+    "plan.sections": {"key": STR, "heading": STR, "body": STR},
+    "units": {"slug": STR, "name": STR, "short_name": STR, "kind": STR, "parent": STR},
+    "areas": {"code": STR, "title": STR, "body": STR, "lead": STR},
+    "indicators": {"code": STR, "area": STR, "name": STR, "unit_of_measure": STR,
+                   "semantics": STR, "target": STR, "total": STR, "baseline": STR,
+                   "lead": STR, "contributors": STRS, "source": STR},
+}
+REQUIRED = {"plan": ("year", "title", "theme"), "plan.sections": ("key", "heading"),
+            "units": ("slug", "name", "kind"), "areas": ("code", "title"),
+            "indicators": ("code", "area", "name", "semantics")}
+NUMBERS = ("target", "total", "baseline")  # _number() explains a wrong type better
+
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+_KEY = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"' + r"|'[^']*'")
+_TRIPLE = ('"' * 3, "'" * 3)
+
+
+def _brackets(fragment: str) -> int:
+    """Open minus closed brackets in a line, outside strings and comments."""
+    code = _STRINGS.sub("", fragment).split("#", 1)[0]
+    return code.count("[") - code.count("]")
+
+
+def locate_lines(text: str):
+    """Where each table header and each key sits: ({(table, index): line},
+    {(table, index, key): line}). `index` counts [[array]] tables, None for [tables].
+    Multi-line strings and arrays are skipped, so a line inside them is never a key."""
+    headers, keys, counts = {("", None): 1}, {}, {}
+    table, index, closing, depth = "", None, None, 0
+    for number, line in enumerate(text.splitlines(), start=1):
+        if closing:
+            if line.count(closing) % 2:
+                closing = None
+            continue
+        if depth > 0:
+            depth += _brackets(line)
+            continue
+        if m := _KEY.match(line):
+            keys[(table, index, m.group(1))] = number
+            rest = line[m.end():]
+            closing = next((q for q in _TRIPLE if rest.count(q) % 2), None)
+            if not closing:
+                depth = max(_brackets(rest), 0)
+        elif m := _HEADER.match(line):
+            table = m.group(2)
+            index = None
+            if m.group(1) == "[[":
+                index = counts.get(table, 0)
+                counts[table] = index + 1
+            headers[(table, index)] = number
+    return headers, keys
+
+
 @dataclass
 class PlanFile:
     data: dict
-    lines: dict  # table name -> line number of each [[table]] header, in order
+    headers: dict  # (table, index) -> line of its header
+    keys: dict     # (table, index, key) -> line of the key
 
-    def where(self, table, index):
-        try:
-            return f"dòng {self.lines[table][index]}"
-        except (KeyError, IndexError):
-            return f"mục {table} thứ {index + 1}"
+    def line(self, table="", index=None, key=None) -> int:
+        if key is not None and (table, index, key) in self.keys:
+            return self.keys[(table, index, key)]
+        if (table, index) in self.headers:
+            return self.headers[(table, index)]
+        parent, _, name = table.rpartition(".")
+        # an inline array of tables (units = [{...}]) has no headers: its key line
+        return self.keys.get((parent, None, name), 1)
+
+    def where(self, table="", index=None, key=None) -> str:
+        return f"dòng {self.line(table, index, key)}"
 
 
 def read_plan_file(path) -> PlanFile:
+    """Read and validate a plan file; every problem names its line ("dòng N: …")."""
     raw = Path(path).read_bytes()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise PlanFileError([f"Tệp không phải UTF-8 (byte {exc.start})."]) from None
+        line = raw[:exc.start].count(b"\n") + 1
+        raise PlanFileError([f"dòng {line}: tệp phải mã hóa UTF-8 (byte {exc.start} không "
+                             "đọc được); hãy lưu lại tệp dưới dạng UTF-8."]) from None
+    text = text.removeprefix("\ufeff")  # a BOM some editors add
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise PlanFileError([f"Lỗi cú pháp TOML: {exc}"]) from None
-    lines = {t: [] for t in TABLES}
-    for number, line in enumerate(text.splitlines(), start=1):
-        m = re.match(r"^\s*\[\[\s*([a-z.]+)\s*\]\]", line)
-        if m and m.group(1) in lines:
-            lines[m.group(1)].append(number)
-    plan_file = PlanFile(data=data, lines=lines)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", str(exc))
+        where = f"dòng {m.group(1)}, cột {m.group(2)}" if m else "dòng 1"
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise PlanFileError([f"{where}: lỗi cú pháp TOML ({reason})."]) from None
+    headers, keys = locate_lines(text)
+    plan_file = PlanFile(data=data, headers=headers, keys=keys)
     errors = validate(plan_file)
     if errors:
         raise PlanFileError(errors)
@@ -78,66 +150,132 @@ def _number(value, where, field, errors, required=True):
         return None
 
 
+def _wrong_type(kind, value) -> bool:
+    if kind == STR:
+        return not isinstance(value, str)
+    if kind == INT:
+        return not isinstance(value, int) or isinstance(value, bool)
+    if kind == STRS:
+        return not (isinstance(value, list) and all(isinstance(v, str) for v in value))
+    if kind == TABLE:
+        return not isinstance(value, dict)
+    return not (isinstance(value, list) and all(isinstance(v, dict) for v in value))
+
+
+_TYPE_TEXT = {STR: "chuỗi văn bản trong dấu ngoặc kép", INT: "số nguyên, ví dụ 2026",
+              STRS: "danh sách chuỗi, ví dụ [\"ban-mau-01\"]"}
+
+
+def _check_table(pf, table, index, data, errors, label="") -> dict:
+    """Unknown keys, wrong types and missing required keys of one table. Returns the
+    table without its wrongly typed values, so later checks never trip on them."""
+    schema, clean = SCHEMA[table], {}
+    for key, value in data.items():
+        w = pf.where(table, index, key) + label
+        kind = schema.get(key)
+        if kind is None:
+            errors.append(f"{w}: khóa \"{key}\" không có trong định dạng {FORMAT} (gõ sai tên "
+                          f"khóa?); các khóa hợp lệ: {', '.join(schema)}.")
+        elif key in NUMBERS or not _wrong_type(kind, value):
+            clean[key] = value
+        elif kind == TABLE:
+            errors.append(f"{w}: {key} phải là một bảng [{key}].")
+        elif kind == TABLES:
+            name = f"{table}.{key}" if table else key
+            errors.append(f"{w}: {key} phải là danh sách bảng [[{name}]].")
+        else:
+            errors.append(f"{w}: {key} phải là {_TYPE_TEXT[kind]}.")
+    for key in REQUIRED.get(table, ()):
+        if key not in data:
+            errors.append(f"{pf.where(table, index)}{label}: thiếu {key}.")
+        elif isinstance(clean.get(key), str) and not clean[key].strip():
+            errors.append(f"{pf.where(table, index, key)}{label}: {key} đang để trống.")
+    return clean
+
+
 def validate(pf: PlanFile) -> list[str]:
-    d, errors = pf.data, []
+    errors: list[str] = []
+    d = _check_table(pf, "", None, pf.data, errors)
     if d.get("format") != FORMAT:
-        errors.append(f"Khóa format phải là \"{FORMAT}\".")
-    plan = d.get("plan") or {}
-    if not isinstance(plan.get("year"), int) or not 2000 <= plan["year"] <= 2100:
-        errors.append("[plan]: year phải là số năm, ví dụ 2026.")
-    for key in ("title", "theme"):
-        if not str(plan.get(key, "")).strip():
-            errors.append(f"[plan]: thiếu {key}.")
+        errors.append(f"{pf.where('', None, 'format')}: khóa format phải là \"{FORMAT}\".")
+    if "commune" in d:
+        _check_table(pf, "commune", None, d["commune"], errors)
+    if "plan" in d:
+        plan = _check_table(pf, "plan", None, d["plan"], errors)
+    else:
+        plan = {}
+        errors.append(f"{pf.where()}: thiếu bảng [plan].")
+    if "year" in plan and not 2000 <= plan["year"] <= 2100:
+        errors.append(f"{pf.where('plan', None, 'year')}: year phải là số năm, ví dụ 2026.")
+    section_keys = set()
+    for i, s in enumerate(plan.get("sections", [])):
+        s = _check_table(pf, "plan.sections", i, s, errors)
+        if s.get("key") in section_keys:
+            errors.append(f"{pf.where('plan.sections', i, 'key')}: key \"{s['key']}\" bị trùng.")
+        section_keys.add(s.get("key"))
+
+    units = [_check_table(pf, "units", i, u, errors) for i, u in enumerate(d.get("units", []))]
     slugs = set()
-    for i, u in enumerate(d.get("units", [])):
-        w = pf.where("units", i)
-        if not SLUG.match(str(u.get("slug", ""))):
-            errors.append(f"{w}: slug \"{u.get('slug', '')}\" chỉ gồm chữ thường không dấu, số và dấu gạch nối.")
-        elif u["slug"] in slugs:
-            errors.append(f"{w}: slug \"{u['slug']}\" bị trùng.")
+    for i, u in enumerate(units):
+        if "slug" in u and not SLUG.match(u["slug"]):
+            errors.append(f"{pf.where('units', i, 'slug')}: slug \"{u['slug']}\" chỉ gồm chữ "
+                          "thường không dấu, số và dấu gạch nối.")
+        elif u.get("slug") in slugs:
+            errors.append(f"{pf.where('units', i, 'slug')}: slug \"{u['slug']}\" bị trùng.")
         slugs.add(u.get("slug"))
-        if u.get("kind") not in UNIT_KINDS:
-            errors.append(f"{w}: kind \"{u.get('kind', '')}\" không hợp lệ; dùng một trong: {', '.join(UNIT_KINDS)}.")
-        if not str(u.get("name", "")).strip():
-            errors.append(f"{w}: thiếu name.")
-    for i, u in enumerate(d.get("units", [])):
+        if "kind" in u and u["kind"] not in UNIT_KINDS:
+            errors.append(f"{pf.where('units', i, 'kind')}: kind \"{u['kind']}\" không hợp lệ; "
+                          f"dùng một trong: {', '.join(UNIT_KINDS)}.")
+    slugs.discard(None)
+    for i, u in enumerate(units):
         if u.get("parent") and u["parent"] not in slugs:
-            errors.append(f"{pf.where('units', i)}: parent \"{u['parent']}\" không có trong danh sách đơn vị.")
+            errors.append(f"{pf.where('units', i, 'parent')}: parent \"{u['parent']}\" không "
+                          "có trong danh sách đơn vị.")
     if not slugs:
-        errors.append("Tệp chưa có đơn vị nào ([[units]]).")
+        errors.append(f"{pf.where()}: tệp chưa có đơn vị nào ([[units]]).")
+
     area_codes = set()
     for i, a in enumerate(d.get("areas", [])):
-        w = pf.where("areas", i)
-        if not str(a.get("code", "")).strip() or a.get("code") in area_codes:
-            errors.append(f"{w}: code của nội dung thi đua bị thiếu hoặc trùng.")
+        a = _check_table(pf, "areas", i, a, errors)
+        if a.get("code") in area_codes:
+            errors.append(f"{pf.where('areas', i, 'code')}: code \"{a['code']}\" của nội dung "
+                          "thi đua bị trùng.")
         area_codes.add(a.get("code"))
-        if not str(a.get("title", "")).strip():
-            errors.append(f"{w}: thiếu title.")
         if a.get("lead") and a["lead"] not in slugs:
-            errors.append(f"{w}: lead \"{a['lead']}\" không có trong danh sách đơn vị.")
+            errors.append(f"{pf.where('areas', i, 'lead')}: lead \"{a['lead']}\" không có trong "
+                          "danh sách đơn vị.")
+    area_codes.discard(None)
+
     codes = set()
-    for i, ind in enumerate(d.get("indicators", [])):
-        w = f"{pf.where('indicators', i)} (chỉ tiêu {ind.get('code', '?')})"
-        if not str(ind.get("code", "")).strip() or ind.get("code") in codes:
-            errors.append(f"{w}: code bị thiếu hoặc trùng.")
+    for i, raw in enumerate(d.get("indicators", [])):
+        code = raw.get("code")
+        label = f" (chỉ tiêu {code if isinstance(code, str) else '?'})"
+        ind = _check_table(pf, "indicators", i, raw, errors, label)
+
+        def w(key=None, i=i, label=label):
+            return pf.where("indicators", i, key) + label
+        if ind.get("code") in codes:
+            errors.append(f"{w('code')}: code bị trùng.")
         codes.add(ind.get("code"))
-        if ind.get("area") not in area_codes:
-            errors.append(f"{w}: area \"{ind.get('area', '')}\" không có trong các nội dung thi đua.")
-        if not str(ind.get("name", "")).strip():
-            errors.append(f"{w}: thiếu name.")
+        if "area" in ind and ind["area"] not in area_codes:
+            errors.append(f"{w('area')}: area \"{ind['area']}\" không có trong các nội dung "
+                          "thi đua.")
         sem = ind.get("semantics")
-        if sem not in SEMANTICS:
-            errors.append(f"{w}: semantics \"{sem}\" không hợp lệ; dùng một trong: {', '.join(SEMANTICS)}.")
-        _number(ind.get("target"), w, "target", errors)
-        _number(ind.get("baseline"), w, "baseline", errors, required=False)
-        total = _number(ind.get("total"), w, "total", errors, required=sem == "count_of_total")
+        if "semantics" in ind and sem not in SEMANTICS:
+            errors.append(f"{w('semantics')}: semantics \"{sem}\" không hợp lệ; dùng một trong: "
+                          f"{', '.join(SEMANTICS)}.")
+        _number(ind.get("target"), w("target"), "target", errors)
+        _number(ind.get("baseline"), w("baseline"), "baseline", errors, required=False)
+        total = _number(ind.get("total"), w("total"), "total", errors,
+                        required=sem == "count_of_total")
         if sem == "count_of_total" and total is not None and total <= 0:
-            errors.append(f"{w}: total phải lớn hơn 0.")
+            errors.append(f"{w('total')}: total phải lớn hơn 0.")
         if ind.get("lead") and ind["lead"] not in slugs:
-            errors.append(f"{w}: lead \"{ind['lead']}\" không có trong danh sách đơn vị.")
+            errors.append(f"{w('lead')}: lead \"{ind['lead']}\" không có trong danh sách đơn vị.")
         for c in ind.get("contributors", []):
             if c not in slugs:
-                errors.append(f"{w}: contributors có \"{c}\" không có trong danh sách đơn vị.")
+                errors.append(f"{w('contributors')}: contributors có \"{c}\" không có trong "
+                              "danh sách đơn vị.")
     return errors
 
 
@@ -210,7 +348,8 @@ def ensure_unit_plan(commune_plan: Plan, unit: Unit) -> Plan:
                                                 Plan.unit_id == unit.id))
     if plan is None:
         plan = Plan(year=commune_plan.year, parent_id=commune_plan.id, unit=unit,
-                    title=f"Kế hoạch triển khai phong trào thi đua năm {commune_plan.year}")
+                    title=f"Kế hoạch triển khai phong trào thi đua năm {commune_plan.year}",
+                    locked=bool(commune_plan.locked))  # a closed year stays closed
         db.session.add(plan)
         for order, (key, heading) in enumerate(UNIT_PLAN_SECTIONS):
             db.session.add(PlanSection(plan=plan, key=key, heading=heading, body="",
