@@ -1,0 +1,74 @@
+"""Load test: 200 simulated users (1–3 s think time) against gunicorn behind nginx, on
+SQLite and on PostgreSQL, the demo data ×10. One bounded command:
+
+    make load            # or: python -m bench.load [--users 200] [--seconds 60] [--db both]
+
+Prints p50 / p95 / p99 per route, errors and SQL statements per request; writes
+bench/results/load-<db>.json. Traffic goes only to 127.0.0.1.
+"""
+import argparse
+import csv
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.stack import stack
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+
+
+def run(db, users, seconds):
+    with tempfile.TemporaryDirectory() as tmp, stack(db) as base:
+        prefix = Path(tmp) / "stats"
+        sql_out = Path(tmp) / "sql.json"
+        subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"),
+                        "--headless", "--host", base, "-u", str(users), "-r", str(max(1, users // 10)),
+                        "-t", f"{seconds}s", "--csv", str(prefix), "--only-summary",
+                        "--stop-timeout", "5"],
+                       check=False, env={**__import__("os").environ, "BENCH_SQL_OUT": str(sql_out)},
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        sql = json.loads(sql_out.read_text()) if sql_out.exists() else {}
+        rows = []
+        with open(f"{prefix}_stats.csv") as fh:
+            for r in csv.DictReader(fh):
+                if r["Name"] == "Aggregated":
+                    continue
+                counts = sql.get(r["Name"], [])
+                rows.append({
+                    "route": r["Name"], "requests": int(r["Request Count"]),
+                    "failures": int(r["Failure Count"]),
+                    "p50_ms": float(r["50%"]), "p95_ms": float(r["95%"]), "p99_ms": float(r["99%"]),
+                    "sql_median": statistics.median(counts) if counts else None,
+                    "sql_max": max(counts) if counts else None,
+                })
+        return rows
+
+
+def table(db, rows):
+    out = [f"== {db}", f"{'route':52} {'req':>6} {'err':>4} {'p50':>6} {'p95':>6} {'p99':>6} {'SQL':>5}"]
+    for r in sorted(rows, key=lambda r: r["route"]):
+        sql = f"{r['sql_max']}" if r["sql_max"] is not None else "—"
+        out.append(f"{r['route']:52} {r['requests']:>6} {r['failures']:>4} {r['p50_ms']:>6.0f} "
+                   f"{r['p95_ms']:>6.0f} {r['p99_ms']:>6.0f} {sql:>5}")
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=200)
+    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+        rows = run(db, args.users, args.seconds)
+        (RESULTS / f"load-{db}.json").write_text(json.dumps(rows, indent=2))
+        print(table(db, rows), flush=True)
+
+
+if __name__ == "__main__":
+    main()
