@@ -14,7 +14,7 @@ from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
 from app.reports.services import ReportProblem, current_user_id
 from app.units.models import Unit
-from app.vietnamese import _l, format_percent
+from app.vietnamese import _l
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 DEFAULT_RECIPIENTS = ("Ban Thi đua – Khen thưởng, Sở Nội vụ tỉnh",
@@ -121,7 +121,7 @@ def indicator_rows(indicators, figures, year) -> list[list[str]]:
         else:
             target = fig.show(ind.target)
         current = fig.show_figure(ind, p.current) if p.current is not None else "–"
-        pct = format_percent(p.achievement_pct) if p.achievement_pct is not None else "–"
+        pct = f"{fig.show(p.achievement_pct)}%" if p.achievement_pct is not None else "–"
         rows.append([str(n), f"{ind.code} {ind.name}", ind.unit_of_measure, target, current,
                      pct, STATUS_LABELS[p.status]])
     return rows
