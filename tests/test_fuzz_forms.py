@@ -1,0 +1,89 @@
+"""Hypothesis over every form a person can reach, on SQLite and PostgreSQL: whatever is
+typed — NUL bytes, control characters, 100.000-character strings, NFD text, huge numbers —
+the answer is never a 500.
+
+Forms are found by crawling the pages each role can open (the same HTML a person gets),
+so a form added later is fuzzed without anyone listing it here. FUZZ_EXAMPLES sets the
+examples per form (default 500).
+"""
+import os
+import re
+import unicodedata
+from html import unescape
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_xss import _urls
+
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "500"))
+ROLES = (("ban01", "ban-mau-01"), ("vhxh", "phong-vhxh"), ("admin", "ban-mau-01"),
+         ("chutich", "ubnd-xa"))
+# Sending these would end the fuzzing session itself, not test a form.
+SKIP_ACTIONS = ("/logout", "/account/password")
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
+FIELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"', re.I)
+
+nasty_text = st.one_of(
+    st.text(max_size=50),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=200),
+    st.sampled_from(["\x00", "a\x00b", "\x01\x02\x1b[31m", "\u202e", "\ufeff", "‮", "\r\n\r\n"]),
+    st.builds(lambda s: unicodedata.normalize("NFD", s),
+              st.sampled_from(["Nguyễn Văn Đỗ", "Bản Lở", "Hoàn thành tốt nhiệm vụ"])),
+    st.sampled_from(["9" * 400, "-9" * 50, "1e999", "NaN", "Infinity", "9.950,3", "58,39%",
+                     "33.51", "٣٣", "31/02/2026", "0000-00-00", "-1", "99999999999999999999"]),
+    st.just("x" * 100_000),
+    st.just(""),
+)
+
+
+def discover_forms(app, client, slug):
+    """One (action, field names) per endpoint and field set, from every POST form on every
+    page the person opens: the status form of milestone 1 and of milestone 2 are one form."""
+    forms, seen = set(), set()
+    adapter = app.url_map.bind("localhost")
+    for url in _urls(app, slug):
+        response = client.get(url)
+        if response.status_code != 200 or response.mimetype != "text/html":
+            continue
+        for attrs, body in FORM.findall(response.get_data(as_text=True)):
+            if 'method="post"' not in attrs.lower():
+                continue
+            m = re.search(r'action="([^"]*)"', attrs)
+            action = unescape(m.group(1)) if m and m.group(1) else url
+            if action.startswith(SKIP_ACTIONS) or not action.startswith("/"):
+                continue
+            names = tuple(sorted({n for n in FIELD.findall(body) if n != "csrf_token"}))
+            endpoint, _args = adapter.match(action.split("?")[0], method="POST")
+            if (endpoint, names) not in seen:
+                seen.add((endpoint, names))
+                forms.add((action, names))
+    return sorted(forms)
+
+
+def fuzz(app, login):
+    total = 0
+    for username, slug in ROLES:
+        c = login(username, on=app)
+        forms = discover_forms(app, c, slug)
+        assert forms, f"{username} reaches no form: the crawl is broken"
+        for action, names in forms:
+            @settings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
+                      suppress_health_check=list(HealthCheck))
+            @given(values=st.fixed_dictionaries({n: nasty_text for n in names}), htmx=st.booleans())
+            def post_anything(values, htmx):
+                response = c.post(action, data=values, htmx=htmx)
+                assert response.status_code < 500, (action, response.status_code)
+
+            post_anything()
+            total += 1
+    return total
+
+
+def test_no_form_answers_500_on_sqlite(app, login):
+    assert fuzz(app, login) > 5
+
+
+def test_no_form_answers_500_on_postgresql(pg_app, login):
+    assert fuzz(pg_app, login) > 5
