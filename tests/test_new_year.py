@@ -87,7 +87,8 @@ def test_the_new_year_is_shown_first_with_targets_not_yet_set(app, login):
     unit_2026 = c.get("/units/phong-kinh-te?year=2026").get_data(as_text=True)
     unit_2027 = c.get("/units/phong-kinh-te").get_data(as_text=True)
     assert "58,39" in unit_2026 and "năm 2026" in unit_2026
-    assert "năm 2027" in unit_2027 and "58,39" not in unit_2027
+    assert "năm 2027" in unit_2027 and "58,39" not in unit_2027 and "chưa đặt" in unit_2027
+    assert 'href="/units/phong-kinh-te?year=2026"' in unit_2027  # the year switch
     # the CSV of 2027 exports blank targets, not a 500
     csv = c.get("/indicators/export.csv?year=2027")
     assert csv.status_code == 200 and "III.2-04" in csv.get_data(as_text=True)
