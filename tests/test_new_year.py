@@ -187,3 +187,25 @@ def test_only_the_secretariat_starts_a_year(app, login, username):
     assert start_2027(c).status_code == 403
     with app.app_context():
         assert plan_years_in_db() == [2026]
+
+
+@pytest.mark.parametrize("username", ["chutich", "vhxh", "mttq", "kinhte", "ban01", "admin"])
+def test_every_page_reads_a_new_year_whose_targets_are_not_set(app, login, username):
+    """Targets left unset ("chưa đặt") must not break any view, in either year."""
+    start_2027(login("vhxh"))
+    c = login(username)
+    from tests.test_authz import _get_url, endpoints
+    with app.app_context():
+        from app.auth.models import User
+        user = db.session.scalar(select(User).where(User.username == username))
+        slug = user.unit.slug if user.unit else "ubnd-xa"
+    failures = []
+    for endpoint in endpoints(app):
+        url = _get_url(app, endpoint, slug)
+        if url is None or endpoint in ("auth.logout", "main.set_language"):
+            continue
+        for year_url in (url, url + ("&" if "?" in url else "?") + "year=2026"):
+            status = c.get(year_url).status_code
+            if status >= 500:
+                failures.append((year_url, status))
+    assert failures == []
