@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.fields import NFCStringField, NFCTextAreaField, VNDecimalField
 from app.plans.models import SEMANTICS
+from app.units.locking import read_version
 from app.vietnamese import format_number
 
 _CHOICE_MESSAGE = _l("Lựa chọn không hợp lệ; hãy chọn trong danh sách.")
@@ -54,11 +55,9 @@ class VersionField(HiddenField):
         if not valuelist or valuelist[0] == "":
             self.data = None  # a new record has no version yet
             return
-        text = valuelist[0]
-        if not (text.isascii() and text.isdigit() and len(text) <= 9):
-            self.data = None
+        self.data = read_version(valuelist[0])
+        if self.data is None:
             raise ValueError(str(_l("Biểu mẫu không hợp lệ; hãy tải lại trang.")))
-        self.data = int(text)
 
     def _value(self):
         return "" if self.data is None else str(self.data)
