@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.plans.models import Area, Indicator, Milestone, Plan
+from app.plans.models import Area, Indicator, Milestone, Plan, PlanSection
 from app.reports.calendar import today as vn_today
 from app.units.models import Unit
 from tests.test_budgets import wire_bytes
@@ -457,3 +457,30 @@ def test_adding_in_place_and_opening_forms_stay_within_the_partial_budget(app_x1
         r = c.post(f"/milestones/{m.id}/delete", data={"version": m.version}, htmx=True,
                    headers={**hx, "HX-Target": f"m-{m.id}"})
     assert r.status_code == 200 and n() <= PARTIAL_SQL_BUDGET, n()
+
+
+# ---------------------------------------------------------------- a closed year
+
+def test_a_closed_year_is_read_only(app, login):
+    c = login("ban01")
+    m = first_milestone(app, status="in_progress")
+    with app.app_context():
+        db.session.execute(Plan.__table__.update().where(Plan.id == m.plan_id)
+                           .values(locked=True, version=Plan.version + 1))
+        db.session.commit()
+    page = c.get("/units/ban-mau-01").get_data(as_text=True)
+    assert "đã khóa sổ" in page and 'class="ms-tap"' not in page and "+ Thêm mốc" not in page
+    assert "/sections/" not in page
+    r = c.post(f"/milestones/{m.id}/status", data={"status": "done", "version": m.version},
+               htmx=True, headers=row_target(m))
+    assert r.status_code == 409 and "đã khóa sổ" in r.get_data(as_text=True)
+    r = c.post(f"/milestones/{m.id}/edit", data=form_of(m, title="Sửa năm cũ"))
+    assert r.status_code == 409
+    assert c.post(f"/milestones/{m.id}/delete", data={"version": m.version}).status_code == 409
+    with app.app_context():
+        s = db.session.scalar(select(PlanSection).where(PlanSection.plan_id == m.plan_id).limit(1))
+        sid, sversion = s.id, s.version
+    r = c.post(f"/units/ban-mau-01/sections/{sid}/edit", data={"body": "x", "version": sversion})
+    assert r.status_code == 409
+    saved = get_milestone(app, m.id)
+    assert (saved.status, saved.title, saved.version) == (m.status, m.title, m.version)

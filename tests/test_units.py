@@ -2,6 +2,7 @@
 indicators, milestones, comments and reports; its history; the overview of every unit."""
 import json
 import re
+from datetime import date
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,7 @@ from app.audit.models import AuditEvent
 from app.comments.models import Comment
 from app.extensions import db
 from app.plans.models import Area, Milestone, Plan, PlanSection
+from app.reports.models import Report, ReportingPeriod
 from app.units.models import Unit
 from tests.test_budgets import wire_bytes
 from tests.test_milestones import first_milestone, form_of
@@ -50,8 +52,17 @@ def test_the_unit_page_shows_plan_sections_indicators_milestones_and_comments(ap
 
 
 def test_reports_are_listed_only_to_those_who_may_read_them(app, login):
-    assert 'id="reports"' in login("ban01").get("/units/ban-mau-01").get_data(as_text=True)
-    assert 'id="reports"' in login("vhxh").get("/units/ban-mau-01").get_data(as_text=True)
+    with app.app_context():
+        period = ReportingPeriod(year=2026, kind="month", number=3, starts_on=date(2026, 2, 15),
+                                 ends_on=date(2026, 3, 14), deadline=date(2026, 3, 20))
+        db.session.add(period)
+        db.session.flush()
+        unit = db.session.scalar(select(Unit.id).where(Unit.slug == "ban-mau-01"))
+        db.session.add(Report(unit_id=unit, period_id=period.id, status="submitted"))
+        db.session.commit()
+        link = f'<a href="/units/ban-mau-01/reports/{period.id}">Tháng 03/2026</a> · Đã gửi'
+    assert link in login("ban01").get("/units/ban-mau-01").get_data(as_text=True)
+    assert link in login("vhxh").get("/units/ban-mau-01").get_data(as_text=True)
     assert 'id="reports"' not in login("kinhte").get("/units/ban-mau-01").get_data(as_text=True)
 
 

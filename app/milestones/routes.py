@@ -154,7 +154,7 @@ def edit(milestone_id):
         _field_errors(form, errors)
         return _edit_response(loaded, form, 422)
     try:
-        service.update(m, version, values, user=current_user)
+        service.update(m, loaded.plan, version, values, user=current_user)
     except StaleEdit:
         return _conflict(milestone_id, form, values)
     if htmx.target == f"m-{m.id}":
@@ -179,7 +179,7 @@ def set_status(milestone_id):
     if not form.validate():
         return error_response(422, _("Trạng thái không hợp lệ."))
     try:
-        service.set_status(m, version, form.status.data, user=current_user)
+        service.set_status(m, loaded.plan, version, form.status.data, user=current_user)
     except StaleEdit:
         current = service.load_milestone(milestone_id)
         if current is None:
@@ -222,7 +222,7 @@ def delete(milestone_id):
         if version is None:
             return error_response(400, _(STALE_FORM))
         try:
-            service.delete(m, version, user=current_user)
+            service.delete(m, loaded.plan, version, user=current_user)
         except StaleEdit:
             loaded = service.load_milestone(milestone_id)
             if loaded is None:

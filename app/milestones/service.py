@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased, joinedload
 from app.audit.service import record, snapshot
 from app.extensions import db
 from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone, Plan
+from app.plans.years import ensure_open
 from app.units.locking import ensure_current, stale_guard
 from app.units.models import Unit
 from app.reports.calendar import today  # noqa: F401  a milestone is late by Vietnam's date
@@ -176,6 +177,7 @@ def _apply(m: Milestone, values: dict) -> None:
 
 
 def create(unit: Unit, plan: Plan, values: dict, user=None) -> Milestone:
+    ensure_open(plan)
     m = Milestone(plan_id=plan.id, unit_id=unit.id, version=1)
     _apply(m, values)
     db.session.add(m)
@@ -185,9 +187,10 @@ def create(unit: Unit, plan: Plan, values: dict, user=None) -> Milestone:
     return m
 
 
-def update(m: Milestone, version: int, values: dict, user=None) -> bool:
+def update(m: Milestone, plan: Plan, version: int, values: dict, user=None) -> bool:
     """Save the form's values over the version it was read at; False when nothing changed.
-    Raises StaleEdit when someone saved in between."""
+    Raises StaleEdit when someone saved in between, PlanLocked in a closed year."""
+    ensure_open(plan)
     ensure_current(m, version)
     before = snapshot(m, FIELDS)
     _apply(m, values)
@@ -200,8 +203,9 @@ def update(m: Milestone, version: int, values: dict, user=None) -> bool:
     return True
 
 
-def set_status(m: Milestone, version: int, status: str, user=None) -> bool:
+def set_status(m: Milestone, plan: Plan, version: int, status: str, user=None) -> bool:
     """One tap: change the status; marking it done also marks it 100 %."""
+    ensure_open(plan)
     ensure_current(m, version)
     if status == m.status:
         return False
@@ -215,7 +219,8 @@ def set_status(m: Milestone, version: int, status: str, user=None) -> bool:
     return True
 
 
-def delete(m: Milestone, version: int, user=None) -> None:
+def delete(m: Milestone, plan: Plan, version: int, user=None) -> None:
+    ensure_open(plan)
     ensure_current(m, version)
     before = snapshot(m, FIELDS)
     db.session.delete(m)

@@ -1,4 +1,4 @@
-from flask import abort, current_app, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
@@ -68,15 +68,9 @@ def _page_context(unit: Unit) -> dict:
             .where(Report.unit_id == unit.id).order_by(Report.id.desc())))
     return dict(unit=unit, commune=commune, plan=plan, indicators=indicators, milestones=rows,
                 milestone_titles={m.id: m.title for m in rows}, threads=threads,
-                replies=replies, reports=reports, report_url=_report_url(),
-                statuses=MILESTONE_STATUSES, today=milestones.today())
-
-
-def _report_url():
-    """Link reports once the reports pages exist (another part of the app builds them)."""
-    if "reports.show" in current_app.view_functions:
-        return lambda r: url_for("reports.show", report_id=r.id)
-    return None
+                replies=replies, reports=reports,
+                statuses=MILESTONE_STATUSES, today=milestones.today(),
+                locked=bool(plan and plan.locked))  # a closed year: read only
 
 
 @bp.route("/units/<slug>")
@@ -129,7 +123,7 @@ def show_section(slug, section_id):
 @bp.route("/units/<slug>/sections/<int:section_id>/edit", methods=["GET", "POST"])
 @requires("unit.edit", unit=section_unit_id)
 def edit_section(slug, section_id):
-    section, _plan, unit = _section(slug, section_id)
+    section, plan, unit = _section(slug, section_id)
     g.vary_htmx = True
     inline = htmx.target == f"sec-{section.id}"
     form = SectionForm(obj=section if request.method == "GET" else None)
@@ -143,7 +137,8 @@ def edit_section(slug, section_id):
             return error_response(400, _(STALE_FORM))
         if form.validate():
             try:
-                service.save_section(section, unit, version, form.body.data, user=current_user)
+                service.save_section(section, plan, unit, version, form.body.data,
+                                     user=current_user)
             except StaleEdit:
                 section, _plan, unit = service.load_section(slug, section_id)
                 form.version.data = str(section.version)

@@ -10,6 +10,7 @@ from app.audit.service import record, snapshot
 from app.comments.models import Comment
 from app.extensions import db
 from app.plans.models import Milestone, Plan, PlanSection
+from app.plans.years import ensure_open
 from app.policy import can
 from app.units.locking import ensure_current, stale_guard
 from app.units.models import Unit
@@ -31,9 +32,11 @@ def load_section(slug: str, section_id: int) -> Optional[tuple[PlanSection, Plan
     return tuple(row) if row else None
 
 
-def save_section(section: PlanSection, unit: Unit, version: int, body: str, user=None) -> bool:
+def save_section(section: PlanSection, plan: Plan, unit: Unit, version: int, body: str,
+                 user=None) -> bool:
     """Save a section's text over the version it was read at; False when unchanged.
-    Raises StaleEdit when someone saved in between."""
+    Raises StaleEdit when someone saved in between, PlanLocked in a closed year."""
+    ensure_open(plan)
     ensure_current(section, version)
     if body == section.body:
         return False
