@@ -79,7 +79,8 @@ def register_extensions(app):
     import app.models  # noqa: F401  every model registered before anything queries
 
 
-BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin", "dashboard")
+BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin", "dashboard",
+              "emulation")
 
 
 def register_blueprints(app):

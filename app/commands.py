@@ -34,9 +34,13 @@ def seed(scale):
                                    "use `flask plan load FILE` on an empty one.")
     pf = read_plan_file(DEFAULT_PLAN_FILE)
     plan = load_plan(pf)
+    from app.emulation.seed import ensure_defaults
+    ensure_defaults()  # scoring tables and titles a commune starts from (idempotent)
     if current_app.config.get("DEMO_MODE"):
         created = demo.load_demo_accounts()
         demo.load_demo_content(plan.year, scale=scale)
+        from app.emulation.demo import load_demo
+        load_demo(plan.year)
         db.session.commit()
         click.echo(f"Kế hoạch {plan.year} của xã đã sẵn sàng. Tài khoản demo "
                    f"(mật khẩu: {demo.DEMO_PASSWORD}):")

@@ -8,3 +8,6 @@ from app.plans.models import (Area, Indicator, IndicatorValue, Milestone, Plan, 
 from app.reports.models import (PeriodDeadline, Report, ReportingPeriod,  # noqa: F401
                                 ReportValue, period_unit)
 from app.units.models import Unit  # noqa: F401
+from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal,  # noqa: F401
+                                  ProposalEvidence, ProposalVote, Review, ScoreLine,
+                                  ScoreSheet, Setting)

@@ -39,6 +39,14 @@ RULES = {
     "admin.accounts": {"admin": ANY},
     "admin.units": {"admin": ANY},
     "account.self": {r: ANY for r in ALL_ROLES},
+    # thi đua – khen thưởng (issue 6): the office prepares, the council votes, the chair
+    # decides, the Front reads and comments, a unit sees its own scores and proposals
+    "emulation.view": {"admin": ANY, "chair": ANY, "secretariat": ANY, "supervisor": ANY,
+                       "council": ANY, "editor": OWN},
+    "emulation.manage": {"secretariat": ANY},
+    "emulation.vote": {"council": ANY},
+    "emulation.decide": {"chair": ANY},
+    "emulation.comment": {"chair": ANY, "secretariat": ANY, "supervisor": ANY, "council": ANY},
 }
 
 

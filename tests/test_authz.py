@@ -142,9 +142,24 @@ def _period_id(unit):
                              .where(period_unit.c.unit_id == unit.id).limit(1))
 
 
+def _emulation(model, unit=None):
+    from app.emulation import models as em
+    table = getattr(em, model)
+    stmt = select(table.id)
+    if unit is not None and hasattr(table, "unit_id"):
+        stmt = stmt.where(table.unit_id == unit.id)
+    return db.session.scalar(stmt.order_by(table.id).limit(1))
+
+
 # Domains add a resolver here when they add a URL variable that names a unit's record.
 EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id, "indicator_id": _indicator_id, "area_id": _area_id,
                    "user_id": _user_id, "unit_id": lambda unit: unit.id}
+# thi đua – khen thưởng (issue 6)
+EXTRA_RESOLVERS.update({"review_id": lambda unit: _emulation("Review"),
+                        "criterion_id": lambda unit: _emulation("Criterion"),
+                        "title_id": lambda unit: _emulation("AwardTitle"),
+                        "model_id": lambda unit: _emulation("GoodModel", unit),
+                        "proposal_id": lambda unit: _emulation("Proposal", unit)})
 
 
 @pytest.mark.parametrize("attacker,victim", [("ban01", "ban-mau-02"),

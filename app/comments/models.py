@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
 
 # What a comment can be about; unit_id is always set so scoping is one column.
-COMMENT_SUBJECTS = ("unit", "milestone", "report", "indicator")
+COMMENT_SUBJECTS = ("unit", "milestone", "report", "indicator", "proposal")
 
 
 class Comment(db.Model):

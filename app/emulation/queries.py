@@ -1,0 +1,299 @@
+"""Read side of thi đua – khen thưởng: few statements each, none growing with the rows."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Optional
+
+from flask import abort, g, request
+from sqlalchemy import and_, func, literal, select
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import User
+from app.comments.models import Comment
+from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalEvidence,
+                                  ProposalVote, Review, ScoreSheet, Setting)
+from app.extensions import db
+from app.plans.models import Area, Indicator, Milestone, Plan, indicator_contributor
+from app.reports import calendar
+from app.reports.completeness import Cell, cell
+from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.units.models import Unit
+
+
+def requested_year() -> int:
+    year = request.args.get("year", type=int)
+    if year is None:
+        return calendar.today().year
+    if not 2000 <= year <= 2100:
+        abort(404)
+    return year
+
+
+def cutoff(review: Review) -> date:
+    """The last day of the review's data: 14/06 for the six months, 14/12 for the year
+    (Decree 09/2019 Art. 12)."""
+    if review.kind == "half":
+        return calendar.half_range(review.year)[1]
+    return calendar.year_range(review.year)[1]
+
+
+# ---------------------------------------------------------------- reviews
+
+def review_or_404(review_id: int) -> Review:
+    """The review with its commune plan, one statement; loaded once per request."""
+    review = g.get("review")
+    if review is None or review.id != review_id:
+        review = db.session.scalar(select(Review).options(joinedload(Review.plan))
+                                   .where(Review.id == review_id))
+        if review is None:
+            abort(404)
+        g.review = review
+    return review
+
+
+def reviews_of(year: int) -> list[Review]:
+    return list(db.session.scalars(select(Review).where(Review.year == year)
+                                   .order_by(Review.kind)))
+
+
+def years() -> list[int]:
+    return list(db.session.scalars(select(Plan.year).where(Plan.parent_id.is_(None))
+                                   .order_by(Plan.year.desc())))
+
+
+def reporting_cells(year: int, until: date, today: date, unit_ids=None
+                    ) -> dict[int, list[tuple[str, Cell]]]:
+    """Every report a unit was expected to send for the year's periods ending by `until`,
+    as app/reports/completeness states it: {unit id: [(period label, cell)]}. One statement
+    (the units × periods matrix of app/reports/queries takes four), so a review page keeps
+    within its budget."""
+    stmt = (select(ReportingPeriod, Unit.id, Unit.kind, Report.id, Report.status,
+                   Report.submitted_at, PeriodDeadline.deadline)
+            .select_from(period_unit)
+            .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
+            .join(Unit, Unit.id == period_unit.c.unit_id)
+            .outerjoin(Report, and_(Report.unit_id == Unit.id,
+                                    Report.period_id == ReportingPeriod.id))
+            .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
+                                            PeriodDeadline.unit_kind == Unit.kind))
+            .where(ReportingPeriod.year == year, ReportingPeriod.ends_on <= until)
+            .order_by(ReportingPeriod.ends_on, ReportingPeriod.id))
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(list(unit_ids)))
+    out: dict[int, list[tuple[str, Cell]]] = {}
+    for period, unit_id, kind, rid, status, at, kind_deadline in db.session.execute(stmt):
+        deadline = calendar.deadline_for(kind, period.deadline,
+                                         {kind: kind_deadline} if kind_deadline else {})
+        out.setdefault(unit_id, []).append(
+            (period.label, cell(status, at, deadline, today, rid)))
+    return out
+
+
+def indicators_with_contributors(plan_id: int):
+    """The plan's indicators and {indicator id: contributing unit ids}: two statements."""
+    indicators = list(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)
+                                         .order_by(Indicator.sort_order)))
+    contributors: dict[int, set] = {}
+    for ind_id, unit_id in db.session.execute(
+            select(indicator_contributor.c.indicator_id, indicator_contributor.c.unit_id)
+            .join(Indicator, Indicator.id == indicator_contributor.c.indicator_id)
+            .where(Indicator.plan_id == plan_id)):
+        contributors.setdefault(ind_id, set()).add(unit_id)
+    return indicators, contributors
+
+
+def indicators_of_plan(plan_id: int) -> list[Indicator]:
+    return list(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)
+                                   .order_by(Indicator.sort_order)))
+
+
+def milestones_by_unit(plan_id: int, unit_ids=None) -> dict[int, list[Milestone]]:
+    """The milestones of every unit plan under the commune plan, by unit."""
+    stmt = (select(Milestone).join(Plan, Plan.id == Milestone.plan_id)
+            .where(Plan.parent_id == plan_id))
+    if unit_ids is not None:
+        stmt = stmt.where(Milestone.unit_id.in_(list(unit_ids)))
+    out: dict[int, list[Milestone]] = {}
+    for m in db.session.scalars(stmt):
+        out.setdefault(m.unit_id, []).append(m)
+    return out
+
+
+def scored_units(unit_ids=None) -> list[Unit]:
+    """Active units whose kind has a scoring table."""
+    kinds = select(Criterion.unit_kind).where(Criterion.active.is_(True))
+    stmt = (select(Unit).where(Unit.archived_at.is_(None), Unit.kind.in_(kinds))
+            .order_by(Unit.sort_order, Unit.id))
+    if unit_ids is not None:
+        stmt = stmt.where(Unit.id.in_(list(unit_ids)))
+    return list(db.session.scalars(stmt))
+
+
+def criteria_by_kind(active_only=True) -> dict[str, list[Criterion]]:
+    stmt = select(Criterion).order_by(Criterion.unit_kind, Criterion.sort_order, Criterion.id)
+    if active_only:
+        stmt = stmt.where(Criterion.active.is_(True))
+    out: dict[str, list[Criterion]] = {}
+    for c in db.session.scalars(stmt):
+        out.setdefault(c.unit_kind, []).append(c)
+    return out
+
+
+def sheets_of(review_id: int, unit_id: Optional[int] = None) -> list[ScoreSheet]:
+    """The review's sheets with their units (not their lines): one statement."""
+    stmt = (select(ScoreSheet).options(joinedload(ScoreSheet.unit))
+            .where(ScoreSheet.review_id == review_id))
+    if unit_id is not None:
+        stmt = stmt.where(ScoreSheet.unit_id == unit_id)
+    return list(db.session.scalars(stmt))
+
+
+def sheet_with_lines(review_id: int, unit_id: int) -> Optional[ScoreSheet]:
+    """A unit's sheet with its lines, one statement."""
+    return db.session.scalars(
+        select(ScoreSheet).options(joinedload(ScoreSheet.lines))
+        .where(ScoreSheet.review_id == review_id, ScoreSheet.unit_id == unit_id)
+    ).unique().first()
+
+
+def sheets_of_unit(unit_id: int, year: Optional[int] = None) -> list[tuple[ScoreSheet, Review]]:
+    stmt = (select(ScoreSheet, Review).join(Review, Review.id == ScoreSheet.review_id)
+            .where(ScoreSheet.unit_id == unit_id).order_by(Review.year.desc(), Review.kind))
+    if year is not None:
+        stmt = stmt.where(Review.year == year)
+    return list(db.session.execute(stmt))
+
+
+# ---------------------------------------------------------------- good models
+
+def good_models(year: int, unit_id: Optional[int] = None, area_id: Optional[int] = None
+                ) -> list[GoodModel]:
+    stmt = (select(GoodModel).options(joinedload(GoodModel.unit), joinedload(GoodModel.area))
+            .where(GoodModel.year == year))
+    if unit_id is not None:
+        stmt = stmt.where(GoodModel.unit_id == unit_id)
+    if area_id is not None:
+        stmt = stmt.where(GoodModel.area_id == area_id)
+    return list(db.session.scalars(stmt.order_by(GoodModel.created_at, GoodModel.id)))
+
+
+def model_or_404(model_id: int) -> GoodModel:
+    model = g.get("good_model")
+    if model is None or model.id != model_id:
+        model = db.session.scalar(select(GoodModel).options(joinedload(GoodModel.unit))
+                                  .where(GoodModel.id == model_id))
+        if model is None:
+            abort(404)
+        g.good_model = model
+    return model
+
+
+def reports_with_models(year: int) -> list[tuple[Report, Unit, ReportingPeriod]]:
+    """Accepted reports of the year whose good-models section says something and that no
+    good model was gathered from yet."""
+    gathered = select(GoodModel.source_report_id).where(GoodModel.source_report_id.is_not(None))
+    return list(db.session.execute(
+        select(Report, Unit, ReportingPeriod).join(Unit, Unit.id == Report.unit_id)
+        .join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
+        .where(ReportingPeriod.year == year, Report.status == "accepted",
+               func.length(func.trim(Report.good_models)) > 0, Report.id.not_in(gathered))
+        .order_by(ReportingPeriod.ends_on, Unit.sort_order, Unit.id)))
+
+
+def areas_of_plan(plan_id: int) -> list[Area]:
+    return list(db.session.scalars(select(Area).where(Area.plan_id == plan_id)
+                                   .order_by(Area.sort_order)))
+
+
+def commune_plan(year: int) -> Optional[Plan]:
+    return db.session.scalar(Plan.commune_plan_stmt(year))
+
+
+# ---------------------------------------------------------------- titles, proposals
+
+def titles(active_only=False) -> list[AwardTitle]:
+    stmt = select(AwardTitle).order_by(AwardTitle.sort_order, AwardTitle.id)
+    if active_only:
+        stmt = stmt.where(AwardTitle.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def council_size():
+    """Active council members, as a scalar subquery (a role is a word of user.roles)."""
+    padded = literal(" ").concat(User.roles_text).concat(" ")
+    return (select(func.count(User.id))
+            .where(User.active.is_(True), padded.like("% council %")).scalar_subquery())
+
+
+def proposal_or_404(proposal_id: int, lock=None):
+    """(proposal, council size, passing share) — the proposal with its unit, title and
+    votes (and their voters), one statement. lock="share" while voting, "update" while
+    closing the vote: on PostgreSQL a vote and the count that closes it never interleave
+    (SQLite writers are serialised already)."""
+    found = g.get("proposal")
+    if found is not None and found[0].id == proposal_id and lock is None:
+        return found
+    pass_raw = (select(Setting.value).where(Setting.key == "council_pass_percent")
+                .scalar_subquery())
+    stmt = (select(Proposal, council_size(), pass_raw)
+            .options(joinedload(Proposal.unit), joinedload(Proposal.title),
+                     joinedload(Proposal.votes).joinedload(ProposalVote.user))
+            .where(Proposal.id == proposal_id))
+    if lock == "share":
+        stmt = stmt.with_for_update(read=True, of=Proposal)
+    elif lock == "update":
+        stmt = stmt.with_for_update(of=Proposal)
+    row = db.session.execute(stmt.execution_options(populate_existing=True)).unique().first()
+    if row is None:
+        abort(404)
+    from app.emulation.settings import pass_percent_of
+    g.proposal = (row[0], row[1], pass_percent_of(row[2]))
+    return g.proposal
+
+
+def proposals(year: int, unit_id: Optional[int] = None, status: Optional[str] = None
+              ) -> list[Proposal]:
+    stmt = (select(Proposal).options(joinedload(Proposal.unit), joinedload(Proposal.title))
+            .where(Proposal.year == year))
+    if unit_id is not None:
+        stmt = stmt.where(Proposal.unit_id == unit_id)
+    if status:
+        stmt = stmt.where(Proposal.status == status)
+    return list(db.session.scalars(stmt.order_by(Proposal.created_at, Proposal.id)))
+
+
+def decision_siblings(p: Proposal) -> list[Proposal]:
+    """The proposals one decision lists: those decided under the same number and date and
+    title, or, before the decision, those of the same title and year approved and waiting."""
+    stmt = (select(Proposal).options(joinedload(Proposal.unit), joinedload(Proposal.title))
+            .where(Proposal.title_id == p.title_id, Proposal.year == p.year))
+    if p.status in ("decided", "forwarded"):
+        stmt = stmt.where(Proposal.status == p.status,
+                          Proposal.decision_number == p.decision_number,
+                          Proposal.decision_date == p.decision_date)
+    else:
+        stmt = stmt.where(Proposal.status == "approved")
+    rows = list(db.session.scalars(stmt.order_by(Proposal.created_at, Proposal.id)))
+    return rows if any(r.id == p.id for r in rows) else [p, *rows]
+
+
+def comments_of(proposal_id: int) -> list[Comment]:
+    return list(db.session.scalars(
+        select(Comment).where(Comment.subject_type == "proposal", Comment.subject_id == proposal_id)
+        .order_by(Comment.created_at, Comment.id)))
+
+
+def evidence_of(proposal: Proposal, year: int):
+    """The proposal's links, and what its unit has that it could cite: accepted reports,
+    good models and score sheets of the year. Three statements."""
+    links = {(e.kind, e.ref_id) for e in db.session.scalars(
+        select(ProposalEvidence).where(ProposalEvidence.proposal_id == proposal.id))}
+    reports = list(db.session.execute(
+        select(Report.id, ReportingPeriod).join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
+        .where(Report.unit_id == proposal.unit_id, Report.status == "accepted",
+               ReportingPeriod.year == year).order_by(ReportingPeriod.ends_on)))
+    models = list(db.session.execute(
+        select(GoodModel.id, GoodModel.title).where(GoodModel.unit_id == proposal.unit_id,
+                                                    GoodModel.year == year)
+        .order_by(GoodModel.id)))
+    return links, reports, models

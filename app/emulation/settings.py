@@ -1,0 +1,149 @@
+"""Settings the secretariat edits: the completion thresholds of Decree 335/2025, the
+council's passing share, the legal bases of a commendation decision.
+
+DEFAULTS is the seed: a row exists once someone saved a value, and until then (or when a
+stored value cannot be read) the default stands. Code asks `current()` — never a constant.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from flask import g, has_request_context
+from sqlalchemy import select
+
+from app.audit.service import record
+from app.emulation.models import Setting
+from app.emulation.scoring import Thresholds
+from app.extensions import db
+from app.vietnamese import VNInputError, _l, format_number, parse_number
+
+DEFAULTS = {
+    "level_excellent": "90",
+    "level_good": "70",
+    "level_done": "50",
+    # a proposal passes when the votes for it are MORE than this share of the council
+    "council_pass_percent": "50",
+    "decision_bases": "\n".join((
+        "Căn cứ Luật Tổ chức chính quyền địa phương năm 2025;",
+        "Căn cứ Luật Thi đua, khen thưởng số 06/2022/QH15;",
+        "Căn cứ Nghị định số 152/2025/NĐ-CP của Chính phủ;",
+    )),
+}
+NUMBERS = ("level_excellent", "level_good", "level_done", "council_pass_percent")
+LABELS = {
+    "level_excellent": _l("Hoàn thành xuất sắc nhiệm vụ: từ (điểm)"),
+    "level_good": _l("Hoàn thành tốt nhiệm vụ: từ (điểm)"),
+    "level_done": _l("Hoàn thành nhiệm vụ: từ (điểm)"),
+    "council_pass_percent": _l("Đề nghị được thông qua khi số phiếu tán thành vượt quá (% tổng "
+                               "số thành viên Hội đồng)"),
+    "decision_bases": _l("Căn cứ pháp lý của quyết định khen thưởng (mỗi căn cứ một dòng)"),
+}
+
+
+@dataclass(frozen=True)
+class Values:
+    thresholds: Thresholds
+    pass_percent: Decimal
+    decision_bases: list[str]
+    raw: dict[str, str]
+    versions: dict[str, int]
+
+
+def _number(raw: dict, key: str) -> Decimal:
+    try:
+        value = parse_number(raw.get(key, ""))
+    except VNInputError:
+        value = None
+    if value is None or not 0 <= value <= 100:
+        value = parse_number(DEFAULTS[key])  # a value that cannot be read is not a rule
+    return value
+
+
+def pass_percent_of(raw) -> Decimal:
+    """The council's passing share from its stored text (None: not saved yet)."""
+    return _number({"council_pass_percent": raw} if raw is not None else DEFAULTS,
+                   "council_pass_percent")
+
+
+def current() -> Values:
+    """The settings in force: one statement, once per request."""
+    if has_request_context() and "emulation_settings" in g:
+        return g.emulation_settings
+    rows = db.session.execute(select(Setting.key, Setting.value, Setting.version)).all()
+    raw = {**DEFAULTS, **{k: v for k, v, _ in rows if k in DEFAULTS}}
+    versions = {k: ver for k, _v, ver in rows}
+    t = Thresholds(_number(raw, "level_excellent"), _number(raw, "level_good"),
+                   _number(raw, "level_done"))
+    if not t.done <= t.good <= t.excellent:
+        t = Thresholds(*(parse_number(DEFAULTS[k]) for k in
+                         ("level_excellent", "level_good", "level_done")))
+    values = Values(t, _number(raw, "council_pass_percent"),
+                    [line.strip() for line in raw["decision_bases"].splitlines() if line.strip()],
+                    raw, versions)
+    if has_request_context():
+        g.emulation_settings = values
+    return values
+
+
+class SettingsProblem(Exception):
+    def __init__(self, message, fields=None, status=422):
+        super().__init__(str(message))
+        self.message = message
+        self.fields = fields or {}
+        self.status = status
+
+
+def check(numbers: dict[str, Decimal]) -> dict[str, object]:
+    """Field errors of a set of thresholds and the passing share."""
+    errors = {}
+    for key in NUMBERS:
+        value = numbers.get(key)
+        if value is None:
+            errors[key] = _l("Vui lòng nhập một số.")
+        elif not 0 <= value <= 100:
+            errors[key] = _l("Nhập một số từ 0 đến 100.")
+    if errors:
+        return errors
+    if not numbers["level_done"] < numbers["level_good"] < numbers["level_excellent"]:
+        errors["level_good"] = _l("Các mức phải tăng dần: hoàn thành < tốt < xuất sắc.")
+    if numbers["council_pass_percent"] >= 100:
+        errors["council_pass_percent"] = _l("Phải nhỏ hơn 100: không ai vượt quá 100% số "
+                                            "thành viên.")
+    return errors
+
+
+def save(numbers: dict[str, Decimal], bases: str, versions: dict[str, int | None]) -> bool:
+    """Save what changed. `versions` are those the form was read at (None: no row then);
+    a row saved by someone else since is a conflict (SettingsProblem 409)."""
+    errors = check(numbers)
+    if errors:
+        raise SettingsProblem(_l("Vui lòng kiểm tra lại các giá trị."), errors)
+    rows = {s.key: s for s in db.session.scalars(select(Setting))}
+    wanted = {k: format_number(numbers[k].normalize()) for k in NUMBERS}
+    wanted["decision_bases"] = bases.strip()
+    for key in wanted:
+        row = rows.get(key)
+        if (row.version if row else None) != versions.get(key):
+            raise SettingsProblem(_l("Cài đặt vừa được người khác thay đổi. Giá trị đang lưu "
+                                     "hiện ở dưới; hãy xem lại rồi lưu."), status=409)
+    before, after = {}, {}
+    for key, value in wanted.items():
+        row = rows.get(key)
+        old = row.value if row else DEFAULTS[key]
+        if old == value and row is not None:
+            continue
+        if row is None:
+            if value == DEFAULTS[key]:
+                continue
+            db.session.add(Setting(key=key, value=value))
+        else:
+            row.value = value
+        before[key], after[key] = old, value
+    if not after:
+        return False
+    db.session.flush()
+    record("emulation.settings", "emulation_setting", None, before=before, after=after)
+    if has_request_context():
+        g.pop("emulation_settings", None)
+    return True
