@@ -165,6 +165,17 @@ def test_each_indicator_shows_its_figure_status_and_achievement_in_vietnamese(ap
     assert "số liệu đã duyệt đến 14/03/2026" in html
 
 
+def test_an_indicator_without_status_says_why(app, login):
+    with app.app_context():
+        q1 = add_period("quarter", 1, date(2025, 12, 15), date(YEAR, 3, 14), date(YEAR, 3, 20))
+        add_value("III.3-07", q1, "ban-mau-01", "88")       # a village's own insurance rate
+        db.session.commit()
+    html = body(login("chutich").get("/dashboard"))
+    assert "chờ số liệu của đơn vị chủ trì" in item(html, "III.3-07")
+    assert "Chưa có số liệu gốc để tính mức tăng, giảm." in item(html, "III.2-07")  # poverty
+    assert "<small" not in item(html, "III.2-08").split("Mục tiêu")[1]            # nothing to say
+
+
 def test_a_trend_is_drawn_inline_on_the_server_and_reads_without_colour(app, login):
     with app.app_context():
         for n, v in ((1, "30"), (2, "25"), (3, "40")):

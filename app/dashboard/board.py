@@ -6,8 +6,16 @@ from datetime import date
 from typing import Optional
 
 from app.plans.models import Area, Indicator, Plan
-from app.plans.progress import STATUSES, Figure, Progress, evaluate, series
+from app.plans.progress import (DELTAS, LEVELS, NO_DATA, STATUSES, Figure, Progress,
+                                evaluate, series)
 from app.plans.queries import target_of
+from app.vietnamese import _l
+
+
+# Why an indicator has no status although something is known.
+NO_TARGET = _l("Chưa đặt mục tiêu.")
+NO_BASELINE = _l("Chưa có số liệu gốc để tính mức tăng, giảm.")
+WAITING_FOR_LEAD = _l("Đã có số liệu của đơn vị phối hợp, chờ số liệu của đơn vị chủ trì.")
 
 
 @dataclass
@@ -15,6 +23,19 @@ class Line:
     indicator: Indicator
     progress: Progress
     points: list
+    note: Optional[object] = None  # a lazy message, see why_no_status
+
+
+def why_no_status(ind: Indicator, p: Progress, has_figures: bool):
+    if p.status != NO_DATA:
+        return None
+    if ind.target is None:
+        return NO_TARGET
+    if ind.semantics in DELTAS and ind.baseline is None:
+        return NO_BASELINE
+    if has_figures and ind.semantics in LEVELS + DELTAS and ind.lead_unit_id is not None:
+        return WAITING_FOR_LEAD
+    return None
 
 
 @dataclass
@@ -67,7 +88,7 @@ def build(plan: Plan, areas: list[Area], indicators: list[Indicator],
         board = boards.get(ind.area_id)
         if board is None:
             continue
-        board.lines.append(Line(ind, p, series(t, figs)))
+        board.lines.append(Line(ind, p, series(t, figs), why_no_status(ind, p, bool(figs))))
         board.counts[p.status] += 1
     return Board(plan, list(boards.values()))
 
