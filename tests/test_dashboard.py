@@ -405,3 +405,36 @@ def test_the_print_view_is_one_a4_table_readable_in_black_and_white(app, login):
     assert '<span class="st st-off_track">Chậm tiến độ</span>' in html
     css = c.get(re.search(r'href="(/static/app.css\?v=\w+)"', html).group(1)).get_data(as_text=True)
     assert "@page{size:A4" in css and ".st,.spark,.muted{color:#000" in css
+
+
+# ---------------------------------------------------------------- both databases
+
+def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(any_app, login):
+    today = vn_today()
+    with any_app.app_context():
+        seed_figures()
+        ended = today - timedelta(days=12)
+        period = add_period("month", 11, ended - timedelta(days=30), ended,
+                            deadline=today - timedelta(days=3), units=("ban-mau-01", "ban-mau-02"))
+        add_report("ban-mau-01", period, "returned", reviewed_at=datetime.now(timezone.utc))
+        asked = add_comment("mttq", "ban-mau-02", "Đề nghị làm rõ.")
+        add_comment("mttq", "ban-mau-01", "Đã trả lời chưa?")
+        add_comment("ban02", "ban-mau-02", "Đã làm rõ.", reply_to=asked.id, kind="reply")
+        db.session.commit()
+    c = login("chutich", on=any_app)
+    html = body(c.get("/dashboard"))
+    assert "Lũy kế <b>30</b> / 323 lao động · 9,3%" in item(html, "III.2-08")
+    assert "Hiện ở mức <b>19</b> / tối đa 16,90 %" in item(html, "III.3-06")
+    assert "Đã gửi 0/2 đơn vị (0%)" in html
+    comments = re.search(r'<section id="comments".*?</section>', html, re.S).group(0)
+    assert "Đã trả lời chưa?" in comments and "Đề nghị làm rõ." not in comments
+    returned = re.search(r'<section id="returned".*?</section>', html, re.S).group(0)
+    assert "Bản mẫu 01 · Tháng 11/2026" in returned
+    part = c.get("/dashboard?status=off_track", headers={"HX-Request": "true",
+                                                          "HX-Target": "indicators"})
+    assert "III.3-06" in body(part) and "III.2-08" not in body(part)
+    ind_id = None
+    with any_app.app_context():
+        ind_id = indicator("III.2-08").id
+    assert "Lũy kế <b>30</b>" in body(c.get(f"/indicators/{ind_id}"))
+    assert c.get("/dashboard/print").status_code == 200
