@@ -438,3 +438,30 @@ def test_the_dashboard_reads_the_same_on_sqlite_and_postgresql(any_app, login):
         ind_id = indicator("III.2-08").id
     assert "Lũy kế <b>30</b>" in body(c.get(f"/indicators/{ind_id}"))
     assert c.get("/dashboard/print").status_code == 200
+
+
+# ---------------------------------------------------------------- the trend drawing itself
+
+def test_a_sparkline_is_small_self_describing_svg_without_inline_style():
+    from app.dashboard.trend import sparkline
+    pts = [(date(2026, 1, 14), Decimal("10")), (date(2026, 2, 14), Decimal("35.5"))]
+    svg = str(sparkline(pts, year=2026, semantics="sum_flow", target=Decimal(323),
+                        status="on_track", label="Xu hướng <b>"))
+    assert svg.startswith('<svg class="spark st-on_track" viewBox="0 0 96 24"')
+    assert "<title>Xu hướng &lt;b&gt;: 14/01: 10; 14/02: 35,5; mục tiêu 323</title>" in svg
+    assert "style=" not in svg and "<script" not in svg and len(svg) < 600
+    # a level's target is a flat dashed line; one point is a dot
+    flat = str(sparkline(pts[:1], year=2026, semantics="at_least", target=Decimal("58.39"),
+                         status="at_risk"))
+    line = re.search(r'<line x1="([\d.]+)" y1="([\d.]+)" x2="([\d.]+)" y2="([\d.]+)"', flat)
+    assert line.group(2) == line.group(4) and "<polyline" not in flat and "<circle" in flat
+    # nothing to draw
+    assert str(sparkline([], year=2026, semantics="sum_flow", target=Decimal(1),
+                         status="no_data")) == ""
+    assert str(sparkline(pts, year=2026, semantics="yes_no", target=Decimal(1),
+                         status="on_track")) == ""
+    # a delta that went the wrong way stays inside the box
+    neg = str(sparkline([(date(2026, 3, 14), Decimal("-0.5"))], year=2026,
+                        semantics="reduce_by", target=Decimal("1.2"), status="off_track"))
+    cy = float(re.search(r'cy="([\d.]+)"', neg).group(1))
+    assert 0 <= cy <= 24

@@ -33,7 +33,7 @@ def sparkline(points: Sequence[tuple[date, Decimal]], *, year: int, semantics: s
         return Markup("")
     values = [v for _, v in points]
     paced = semantics in FLOWS + DELTAS
-    refs = [Decimal(0), target] if paced and target is not None else ([target] if target is not None else [])
+    refs = [] if target is None else ([Decimal(0), target] if paced else [target])
     lo = min(values + refs + [Decimal(0)])
     hi = max(values + refs)
     if hi == lo:
