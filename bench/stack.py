@@ -49,7 +49,7 @@ def prepare_database(kind: str, workdir: Path, scale: int = 10) -> str:
     return url
 
 
-def _wait(url, seconds=20):
+def _wait(url, seconds=60):
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
