@@ -11,12 +11,11 @@ from app.milestones import bp, service
 from app.milestones.forms import DeleteForm, MilestoneForm, StatusForm, form_id, unique_ids
 from app.plans.models import MILESTONE_STATUSES
 from app.policy import requires
-from app.units.locking import StaleEdit, commit_keeping_loaded, read_version
-from app.vietnamese import format_datetime
+from app.units.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.vietnamese import _l, format_datetime
 from app.web import error_response
 
-STALE_FORM = "Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại."
-GONE = "Mốc này đã bị xóa."
+GONE = _l("Mốc này đã bị xóa.")
 
 
 def _form_refs():
@@ -128,7 +127,7 @@ def _conflict(milestone_id, form, values):
     with the current version, so saving again is a deliberate overwrite."""
     loaded = service.load_milestone(milestone_id, form.area_id.data, form.indicator_id.data)
     if loaded is None:
-        return error_response(409, _(GONE))
+        return error_response(409, str(GONE))
     form.version.data = str(loaded.milestone.version)
     return _edit_response(loaded, form, 409, service.conflict_rows(loaded.milestone, values))
 
@@ -146,7 +145,7 @@ def edit(milestone_id):
     form = unique_ids(MilestoneForm(), f"m{m.id}-")
     version = read_version(form.version.data)
     if version is None:
-        return error_response(400, _(STALE_FORM))
+        return error_response(400, str(NO_VERSION))
     if not form.validate():
         return _edit_response(loaded, form, 422)
     values, errors = service.values_from(form, loaded.refs)
@@ -175,7 +174,7 @@ def set_status(milestone_id):
     form = StatusForm()
     version = read_version(form.version.data)
     if version is None:
-        return error_response(400, _(STALE_FORM))
+        return error_response(400, str(NO_VERSION))
     if not form.validate():
         return error_response(422, _("Trạng thái không hợp lệ."))
     try:
@@ -183,7 +182,7 @@ def set_status(milestone_id):
     except StaleEdit:
         current = service.load_milestone(milestone_id)
         if current is None:
-            return error_response(409, _(GONE))
+            return error_response(409, str(GONE))
         chosen = _(MILESTONE_STATUSES[form.status.data])
         notice = _("Mốc này vừa được người khác cập nhật (lúc %(when)s); trạng thái hiện là "
                    "“%(now)s”. Bạn đã chọn “%(chosen)s”: bấm lại nếu vẫn muốn đổi.",
@@ -220,13 +219,13 @@ def delete(milestone_id):
     if request.method == "POST":
         version = read_version(DeleteForm().version.data)
         if version is None:
-            return error_response(400, _(STALE_FORM))
+            return error_response(400, str(NO_VERSION))
         try:
             service.delete(m, loaded.plan, version, user=current_user)
         except StaleEdit:
             loaded = service.load_milestone(milestone_id)
             if loaded is None:
-                return error_response(409, _(GONE))
+                return error_response(409, str(GONE))
             m, changed, status = loaded.milestone, True, 409
         else:
             if inline:

@@ -9,6 +9,10 @@ from contextlib import contextmanager
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.extensions import db
+from app.vietnamese import _l
+
+# What a form without a readable version gets (a forged post, or a page from before this rule).
+NO_VERSION = _l("Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại.")
 
 
 class StaleEdit(Exception):

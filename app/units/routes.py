@@ -9,16 +9,16 @@ from app.extensions import db, htmx
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
-from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone, Plan, indicator_contributor
+from app.plans.models import (MILESTONE_STATUSES, Area, Indicator, Milestone,
+                              indicator_contributor)
 from app.policy import can, requires
 from app.reports.models import Report
 from app.units import bp, history, overview as overview_rules, service
 from app.units.forms import CommentForm, SectionForm
-from app.units.locking import StaleEdit, commit_keeping_loaded, read_version
+from app.units.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.units.models import UNIT_KINDS, Unit
 from app.web import error_response
 
-STALE_FORM = "Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại."
 
 
 def unit_by_slug(slug: str) -> Unit:
@@ -40,10 +40,10 @@ def unit_id_of(slug, **_):
 
 def _page_context(unit: Unit) -> dict:
     """Everything the unit page shows — a fixed number of statements, whatever the rows."""
-    commune = queries.requested_plan()
-    plan = db.session.scalars(
-        select(Plan).options(joinedload(Plan.sections))
-        .where(Plan.parent_id == commune.id, Plan.unit_id == unit.id)).unique().first()
+    found = service.page_plans(unit.id, request.args.get("year", type=int))
+    if found is None:
+        abort(404)
+    commune, plan, sections = found
     contributing = select(indicator_contributor.c.indicator_id).where(
         indicator_contributor.c.unit_id == unit.id)
     indicators = list(db.session.scalars(
@@ -66,7 +66,8 @@ def _page_context(unit: Unit) -> dict:
             select(Report).options(load_only(Report.id, Report.status, Report.period_id),
                                    joinedload(Report.period))
             .where(Report.unit_id == unit.id).order_by(Report.id.desc())))
-    return dict(unit=unit, commune=commune, plan=plan, indicators=indicators, milestones=rows,
+    return dict(unit=unit, commune=commune, plan=plan, sections=sections,
+                indicators=indicators, milestones=rows,
                 milestone_titles={m.id: m.title for m in rows}, threads=threads,
                 replies=replies, reports=reports,
                 statuses=MILESTONE_STATUSES, today=milestones.today(),
@@ -134,7 +135,7 @@ def edit_section(slug, section_id):
     else:
         version = read_version(form.version.data)
         if version is None:
-            return error_response(400, _(STALE_FORM))
+            return error_response(400, str(NO_VERSION))
         if form.validate():
             try:
                 service.save_section(section, plan, unit, version, form.body.data,

@@ -22,6 +22,23 @@ THREADS_SHOWN = 20
 
 # ---- plan sections ----------------------------------------------------------------------
 
+def page_plans(unit_id: int, year: Optional[int]):
+    """The commune plan of `year` (the newest if None), the unit's plan under it and that
+    plan's sections — one statement. None when there is no such year."""
+    commune, unit_plan = aliased(Plan), aliased(Plan)
+    wanted = Plan.commune_plan_stmt(year).with_only_columns(Plan.id).scalar_subquery()
+    rows = db.session.execute(
+        select(commune, unit_plan, PlanSection).select_from(commune)
+        .outerjoin(unit_plan, and_(unit_plan.parent_id == commune.id,
+                                   unit_plan.unit_id == unit_id))
+        .outerjoin(PlanSection, PlanSection.plan_id == unit_plan.id)
+        .where(commune.id == wanted)
+        .order_by(PlanSection.sort_order, PlanSection.id)).all()
+    if not rows:
+        return None
+    return rows[0][0], rows[0][1], [section for _c, _p, section in rows if section is not None]
+
+
 def load_section(slug: str, section_id: int) -> Optional[tuple[PlanSection, Plan, Unit]]:
     """The section, if it belongs to the implementation plan of the unit `slug`."""
     row = db.session.execute(

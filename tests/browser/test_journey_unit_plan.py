@@ -2,8 +2,10 @@
 place; the Front comments and the village answers; the office filters the overview."""
 import re
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from tests.browser.test_accessibility import serious
 from tests.browser.test_journey_milestones import signed_in
 
 
@@ -67,3 +69,24 @@ def test_the_office_filters_the_overview_in_place(page, live_server):
     expect(page.locator("#overview-results")).to_contain_text("Bản mẫu 01")
     expect(page.locator("#overview-results")).not_to_contain_text("Phòng Kinh tế")
     expect(page).to_have_url(re.compile(r"kind=village"))
+
+
+def test_editing_pages_and_inline_editors_pass_axe(page, live_server):
+    axe = Axe()
+    signed_in(page, live_server.url, "ban01")
+    mid = page.locator("#ms-list > li.ms").first.get_attribute("id").split("-")[1]
+    sid = page.locator(".sec").first.get_attribute("id").split("-")[1]
+    found = {}
+    for url in (f"/milestones/{mid}/edit", f"/milestones/{mid}/delete",
+                f"/units/ban-mau-01/sections/{sid}/edit", "/units/ban-mau-01/milestones/new"):
+        page.goto(live_server.url + url)
+        found[url] = serious(axe.run(page))
+    # the page with every inline editor open at once
+    page.goto(f"{live_server.url}/units/ban-mau-01")
+    page.locator(f"#m-{mid}").get_by_role("link", name="Sửa").click()
+    page.locator(f"#sec-{sid}").get_by_role("link", name=re.compile("^Sửa")).click()
+    page.get_by_role("link", name="+ Thêm mốc").click()
+    expect(page.locator("#ms-add form")).to_be_visible()
+    expect(page.locator(f"#sec-{sid} form")).to_be_visible()
+    found["inline"] = serious(axe.run(page))
+    assert {url: problems for url, problems in found.items() if problems} == {}
