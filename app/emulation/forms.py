@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional
+from wtforms.validators import DataRequired, InputRequired, Optional
 
 from app.emulation.models import (AWARD_LEVELS, METHODS, NOMINEE_KINDS, REVIEW_KINDS,
                                   TITLE_KINDS, TITLE_NOMINEES, VOTES)
@@ -20,7 +20,8 @@ def _choices(mapping):
 
 
 def points(label, required=True):
-    validators = [DataRequired(_l("Vui lòng nhập số điểm."))] if required else [Optional()]
+    # InputRequired, not DataRequired: a number that cannot be read keeps its own message
+    validators = [InputRequired(_l("Vui lòng nhập số điểm."))] if required else [Optional()]
     return VNDecimalField(label, validators)
 
 

@@ -26,6 +26,7 @@ from app.extensions import db, htmx
 from app.policy import can, requires
 from app.reports import calendar
 from app.reports.queries import accepted_figures
+from app.units.locking import commit_keeping_loaded
 from app.units.models import UNIT_KINDS, Unit
 from app.units.routes import unit_by_slug, unit_id_of
 from app.vietnamese import sort_key
@@ -894,7 +895,7 @@ def vote(proposal_id):
         if not form.validate():
             raise Problem(_("Lựa chọn không hợp lệ; hãy chọn trong danh sách."), 422)
         services.cast_vote(p, current_user._get_current_object(), form.vote.data)
-        db.session.commit()
+        commit_keeping_loaded()  # the votes block renders from what is loaded: no reload
     except (Problem, IntegrityError, StaleDataError) as e:
         db.session.rollback()
         if not inline:
