@@ -82,7 +82,7 @@ def sheet_form_class(manual_lines):
     """The sheet form with a points box and a note for each criterion scored by hand."""
     attrs = {}
     for line in manual_lines:
-        attrs[f"m_{line.criterion_id}"] = points(line.title, required=False)
+        attrs[f"m_{line.criterion_id}"] = points(_l("Điểm chấm"), required=False)
         attrs[f"n_{line.criterion_id}"] = long_text(_l("Nhận xét"), 2000)
     return type("UnitSheetForm", (SheetForm,), attrs)
 

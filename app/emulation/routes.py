@@ -467,10 +467,12 @@ def _score_unit(review_id, slug, **_):
 def _score_page(r, unit, sheet, form=None, status=200, message=None, conflict=None):
     manual = [ln for ln in (sheet.lines if sheet else []) if ln.method not in DERIVED]
     if form is None and sheet is not None and can(current_user, "emulation.manage"):
-        data = {"version": sheet.version, "bonus": sheet.bonus, "penalty": sheet.penalty,
-                "bonus_reason": sheet.bonus_reason, "penalty_reason": sheet.penalty_reason}
+        # points as a person writes them: 12, 1,5 — not 12,00
+        data = {"version": sheet.version, "bonus": _plain(sheet.bonus),
+                "penalty": _plain(sheet.penalty), "bonus_reason": sheet.bonus_reason,
+                "penalty_reason": sheet.penalty_reason}
         for ln in manual:
-            data[f"m_{ln.criterion_id}"] = ln.points
+            data[f"m_{ln.criterion_id}"] = _plain(ln.points)
             data[f"n_{ln.criterion_id}"] = ln.basis
         form = sheet_form_class(manual)(formdata=None, data=data)
     thresholds = settings.current().thresholds
@@ -479,6 +481,10 @@ def _score_page(r, unit, sheet, form=None, status=200, message=None, conflict=No
                            conflict=conflict, details=_details(sheet),
                            cutoff=queries.cutoff(r),
                            step=StepForm(formdata=None)), status
+
+
+def _plain(value):
+    return None if value is None else scoring.q(value).normalize() + 0
 
 
 def _details(sheet) -> dict:
