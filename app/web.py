@@ -13,23 +13,24 @@ from werkzeug.exceptions import HTTPException
 
 from app import policy, vietnamese
 from app.extensions import db, htmx
+from app.i18n import N_
 
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 YEAR = 365 * 24 * 3600
 
 ERROR_TEXT = {
-    400: "Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập.",
-    401: "Vui lòng đăng nhập để tiếp tục.",
-    403: "Bạn không có quyền thực hiện thao tác này.",
-    404: "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
-    405: "Thao tác không được hỗ trợ tại địa chỉ này.",
-    409: "Dữ liệu đã được người khác thay đổi. Vui lòng tải lại và thử lại.",
-    413: "Dữ liệu gửi lên quá lớn.",
-    422: "Dữ liệu chưa hợp lệ. Vui lòng kiểm tra lại.",
-    429: "Bạn thao tác quá nhanh hoặc đã nhập sai nhiều lần. Vui lòng thử lại sau ít phút.",
-    500: "Hệ thống gặp lỗi. Thao tác chưa được lưu; vui lòng thử lại.",
-    503: "Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau.",
+    400: N_("Yêu cầu không hợp lệ. Vui lòng kiểm tra lại thông tin đã nhập."),
+    401: N_("Vui lòng đăng nhập để tiếp tục."),
+    403: N_("Bạn không có quyền thực hiện thao tác này."),
+    404: N_("Không tìm thấy trang hoặc dữ liệu yêu cầu."),
+    405: N_("Thao tác không được hỗ trợ tại địa chỉ này."),
+    409: N_("Dữ liệu đã được người khác thay đổi. Vui lòng tải lại và thử lại."),
+    413: N_("Dữ liệu gửi lên quá lớn."),
+    422: N_("Dữ liệu chưa hợp lệ. Vui lòng kiểm tra lại."),
+    429: N_("Bạn thao tác quá nhanh hoặc đã nhập sai nhiều lần. Vui lòng thử lại sau ít phút."),
+    500: N_("Hệ thống gặp lỗi. Thao tác chưa được lưu; vui lòng thử lại."),
+    503: N_("Hệ thống tạm thời không phục vụ được. Vui lòng thử lại sau."),
 }
 
 

@@ -15,7 +15,7 @@ class AccountForm(FlaskForm):
     position = text(_l("Chức vụ"), 120)
     unit_id = ChoiceField(_l("Đơn vị"))
     roles = ChoicesField(_l("Vai trò"), coerce=str,
-                         choices=[SelectChoice(k, v) for k, v in ROLES.items()])
+                         choices=[SelectChoice(k, _l(v)) for k, v in ROLES.items()])
     version = VersionField()
 
 
@@ -32,7 +32,7 @@ class UnitForm(FlaskForm):
     name = text(_l("Tên đầy đủ"), 200, _l("Vui lòng nhập tên đơn vị."))
     short_name = text(_l("Tên viết tắt"), 80)
     kind = ChoiceField(_l("Loại đơn vị"), coerce=str,
-                       choices=[SelectChoice(k, v) for k, v in UNIT_KINDS.items()])
+                       choices=[SelectChoice(k, _l(v)) for k, v in UNIT_KINDS.items()])
     parent_id = ChoiceField(_l("Đơn vị cấp trên"))
     version = VersionField()
 

@@ -7,17 +7,18 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import UTCDateTime, utcnow
 from app.vietnamese import fold
 
 # Roles a person can hold; a person may hold several (vhxh: secretariat and editor).
 ROLES = {
-    "admin": "Quản trị hệ thống",
-    "chair": "Chủ tịch UBND xã",
-    "secretariat": "Thường trực thi đua (Phòng VH-XH)",
-    "supervisor": "Giám sát (MTTQ)",
-    "editor": "Cán bộ đơn vị",
-    "council": "Thành viên Hội đồng TĐKT",
+    "admin": N_("Quản trị hệ thống"),
+    "chair": N_("Chủ tịch UBND xã"),
+    "secretariat": N_("Thường trực thi đua (Phòng VH-XH)"),
+    "supervisor": N_("Giám sát (MTTQ)"),
+    "editor": N_("Cán bộ đơn vị"),
+    "council": N_("Thành viên Hội đồng TĐKT"),
 }
 
 

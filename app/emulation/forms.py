@@ -16,7 +16,7 @@ from app.units.models import UNIT_KINDS
 
 
 def _choices(mapping):
-    return [SelectChoice(k, v) for k, v in mapping.items()]
+    return [SelectChoice(k, _l(v)) for k, v in mapping.items()]
 
 
 def points(label, required=True):

@@ -9,6 +9,7 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import UTCDateTime, utcnow
 
 # Points on the 100-point scale of Decree 335/2025: two decimals are what a council writes.
@@ -16,31 +17,34 @@ Points = Numeric(7, 2)
 
 # How a criterion is scored. The first three are derived from the app's own numbers.
 METHODS = {
-    "indicators": "Theo kết quả thực hiện chỉ tiêu",
-    "milestones": "Theo mức hoàn thành nhiệm vụ, mốc trong kế hoạch",
-    "timeliness": "Theo báo cáo đúng hạn",
-    "manual": "Chấm trực tiếp",
+    "indicators": N_("Theo kết quả thực hiện chỉ tiêu"),
+    "milestones": N_("Theo mức hoàn thành nhiệm vụ, mốc trong kế hoạch"),
+    "timeliness": N_("Theo báo cáo đúng hạn"),
+    "manual": N_("Chấm trực tiếp"),
 }
 DERIVED = ("indicators", "milestones", "timeliness")
 
-REVIEW_KINDS = {"half": "Sơ kết 6 tháng", "year": "Tổng kết năm"}
+REVIEW_KINDS = {"half": N_("Sơ kết 6 tháng"), "year": N_("Tổng kết năm")}
 
-TITLE_KINDS = {"title": "Danh hiệu thi đua", "form": "Hình thức khen thưởng"}
-NOMINEE_KINDS = {"collective": "Tập thể", "individual": "Cá nhân"}
-TITLE_NOMINEES = {"collective": "Tập thể", "individual": "Cá nhân", "both": "Tập thể, cá nhân"}
+TITLE_KINDS = {"title": N_("Danh hiệu thi đua"), "form": N_("Hình thức khen thưởng")}
+NOMINEE_KINDS = {"collective": N_("Tập thể"), "individual": N_("Cá nhân")}
+TITLE_NOMINEES = {"collective": N_("Tập thể"), "individual": N_("Cá nhân"),
+                  "both": N_("Tập thể, cá nhân")}
 # Who may award a title: the commune chair decides; anything higher is proposed upward.
-AWARD_LEVELS = {"commune": "Chủ tịch UBND xã quyết định", "higher": "Cấp trên quyết định (trình lên)"}
+AWARD_LEVELS = {"commune": N_("Chủ tịch UBND xã quyết định"),
+                "higher": N_("Cấp trên quyết định (trình lên)")}
 
 PROPOSAL_STATUSES = {
-    "proposed": "Đã đề xuất",
-    "council": "Hội đồng đang xét",
-    "approved": "Hội đồng thông qua",
-    "rejected": "Không được thông qua",
-    "decided": "Đã quyết định khen thưởng",
-    "forwarded": "Đã trình cấp trên",
+    "proposed": N_("Đã đề xuất"),
+    "council": N_("Hội đồng đang xét"),
+    "approved": N_("Hội đồng thông qua"),
+    "rejected": N_("Không được thông qua"),
+    "decided": N_("Đã quyết định khen thưởng"),
+    "forwarded": N_("Đã trình cấp trên"),
 }
-VOTES = {"yes": "Tán thành", "no": "Không tán thành", "abstain": "Không biểu quyết"}
-EVIDENCE_KINDS = {"report": "Báo cáo", "model": "Mô hình hay", "score": "Kết quả chấm điểm"}
+VOTES = {"yes": N_("Tán thành"), "no": N_("Không tán thành"), "abstain": N_("Không biểu quyết")}
+EVIDENCE_KINDS = {"report": N_("Báo cáo"), "model": N_("Mô hình hay"),
+                  "score": N_("Kết quả chấm điểm")}
 
 
 class Setting(db.Model):

@@ -22,6 +22,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping, Optional, Sequence
 
+from app.i18n import N_
 from app.plans.progress import (AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, Figure,
                                 Target, evaluate)
 from app.reports.completeness import LATE, MISSING, RETURNED, Cell, rate_to_date
@@ -37,10 +38,10 @@ RATE_UNITS = frozenset({"%"})
 EXCELLENT, GOOD, DONE, NOT_DONE = "excellent", "good", "done", "not_done"
 LEVELS = (EXCELLENT, GOOD, DONE, NOT_DONE)
 LEVEL_LABELS = {
-    EXCELLENT: "Hoàn thành xuất sắc nhiệm vụ",
-    GOOD: "Hoàn thành tốt nhiệm vụ",
-    DONE: "Hoàn thành nhiệm vụ",
-    NOT_DONE: "Không hoàn thành nhiệm vụ",
+    EXCELLENT: N_("Hoàn thành xuất sắc nhiệm vụ"),
+    GOOD: N_("Hoàn thành tốt nhiệm vụ"),
+    DONE: N_("Hoàn thành nhiệm vụ"),
+    NOT_DONE: N_("Không hoàn thành nhiệm vụ"),
 }
 
 
@@ -94,8 +95,8 @@ def indicator_result(max_points: Decimal, judged) -> Result:
         counts[progress.status] += 1
         credit += CREDIT[progress.status]
         details.append({"code": ind.code, "name": ind.name, "status": progress.status,
-                        "how": "Số của xã (đơn vị chủ trì)" if how == "lead"
-                        else "Số của đơn vị",
+                        "how": N_("Số của xã (đơn vị chủ trì)") if how == "lead"
+                        else N_("Số của đơn vị"),
                         "current": format_number(progress.current.normalize())
                         if progress.current is not None else ""})
     n = len(judged)

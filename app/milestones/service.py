@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app.audit.service import record, snapshot
 from app.extensions import db
+from app.i18n import N_
 from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone, Plan
 from app.plans.years import ensure_open
 from app.units.locking import ensure_current, stale_guard
@@ -232,15 +233,15 @@ def delete(m: Milestone, plan: Plan, version: int, user=None) -> None:
 # ---- showing values: the conflict view --------------------------------------------------
 
 LABELS = {
-    "title": "Tên mốc, nhiệm vụ",
-    "owner": "Người phụ trách",
-    "start_on": "Ngày bắt đầu",
-    "due_on": "Hạn hoàn thành",
-    "status": "Trạng thái",
-    "progress": "Tiến độ",
-    "area_id": "Nội dung thi đua",
-    "indicator_id": "Chỉ tiêu",
-    "evidence": "Minh chứng, ghi chú",
+    "title": N_("Tên mốc, nhiệm vụ"),
+    "owner": N_("Người phụ trách"),
+    "start_on": N_("Ngày bắt đầu"),
+    "due_on": N_("Hạn hoàn thành"),
+    "status": N_("Trạng thái"),
+    "progress": N_("Tiến độ"),
+    "area_id": N_("Nội dung thi đua"),
+    "indicator_id": N_("Chỉ tiêu"),
+    "evidence": N_("Minh chứng, ghi chú"),
 }
 
 

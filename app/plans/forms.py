@@ -143,7 +143,7 @@ class IndicatorForm(FlaskForm):
     name = text(_l("Tên chỉ tiêu"), 300, _l("Vui lòng nhập tên chỉ tiêu."))
     unit_of_measure = text(_l("Đơn vị tính"), 60)
     semantics = ChoiceField(_l("Cách tính"), coerce=str,
-                            choices=[SelectChoice(k, v) for k, v in SEMANTICS.items()])
+                            choices=[SelectChoice(k, _l(v)) for k, v in SEMANTICS.items()])
     target = VNDecimalField(_l("Mục tiêu"))
     total = VNDecimalField(_l("Tổng số (với chỉ tiêu “số đạt trên tổng số”)"))
     baseline = VNDecimalField(_l("Số liệu gốc"))

@@ -7,27 +7,28 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import Amount, UTCDateTime, utcnow
 
 # How a target is read (DESIGN.md §2). Labels are what the reader sees.
 SEMANTICS = {
-    "at_least": "Đạt tối thiểu",
-    "at_most": "Không vượt quá",
-    "reduce_by": "Giảm so với gốc",
-    "increase_by": "Tăng so với gốc",
-    "sum_flow": "Cộng dồn cả năm",
-    "latest_level": "Đạt mức (số mới nhất)",
-    "count_of_total": "Số đạt trên tổng số",
-    "yes_no": "Đạt / không đạt",
+    "at_least": N_("Đạt tối thiểu"),
+    "at_most": N_("Không vượt quá"),
+    "reduce_by": N_("Giảm so với gốc"),
+    "increase_by": N_("Tăng so với gốc"),
+    "sum_flow": N_("Cộng dồn cả năm"),
+    "latest_level": N_("Đạt mức (số mới nhất)"),
+    "count_of_total": N_("Số đạt trên tổng số"),
+    "yes_no": N_("Đạt / không đạt"),
 }
 
 # The sections of a unit's implementation plan that section IV.1 of the plan asks for.
 UNIT_PLAN_SECTIONS = (
-    ("muc_tieu", "Mục tiêu"),
-    ("noi_dung", "Nội dung thi đua"),
-    ("giai_phap", "Giải pháp"),
-    ("tien_do", "Tiến độ thực hiện"),
-    ("phan_cong", "Phân công trách nhiệm"),
+    ("muc_tieu", N_("Mục tiêu")),
+    ("noi_dung", N_("Nội dung thi đua")),
+    ("giai_phap", N_("Giải pháp")),
+    ("tien_do", N_("Tiến độ thực hiện")),
+    ("phan_cong", N_("Phân công trách nhiệm")),
 )
 
 class Plan(db.Model):
@@ -191,11 +192,11 @@ class IndicatorValue(db.Model):
 
 
 MILESTONE_STATUSES = {
-    "not_started": "Chưa bắt đầu",
-    "in_progress": "Đang thực hiện",
-    "done": "Hoàn thành",
-    "paused": "Tạm dừng",
-    "cancelled": "Hủy",
+    "not_started": N_("Chưa bắt đầu"),
+    "in_progress": N_("Đang thực hiện"),
+    "done": N_("Hoàn thành"),
+    "paused": N_("Tạm dừng"),
+    "cancelled": N_("Hủy"),
 }
 
 

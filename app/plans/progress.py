@@ -22,13 +22,15 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, NamedTuple, Optional
 
+from app.i18n import N_
+
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_data"
 STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
 STATUS_LABELS = {
-    ON_TRACK: "Đúng tiến độ",
-    AT_RISK: "Có nguy cơ chậm",
-    OFF_TRACK: "Chậm tiến độ",
-    NO_DATA: "Chưa có số liệu",
+    ON_TRACK: N_("Đúng tiến độ"),
+    AT_RISK: N_("Có nguy cơ chậm"),
+    OFF_TRACK: N_("Chậm tiến độ"),
+    NO_DATA: N_("Chưa có số liệu"),
 }
 # Within this share short of what is due, a target is "at risk" rather than "off track".
 RISK_MARGIN = Decimal("0.10")

@@ -14,16 +14,17 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Iterable, Optional
 
+from app.i18n import N_
 from app.reports.calendar import local_date
 
 ON_TIME, LATE, RETURNED, MISSING, PENDING = "on_time", "late", "returned", "missing", "pending"
 # Text and a shape for every state, so colour is never the only sign (styled in app.css).
 STATE_LABELS = {
-    ON_TIME: "Đúng hạn",
-    LATE: "Nộp muộn",
-    RETURNED: "Bị trả lại",
-    MISSING: "Chưa nộp",
-    PENDING: "Chưa đến hạn",
+    ON_TIME: N_("Đúng hạn"),
+    LATE: N_("Nộp muộn"),
+    RETURNED: N_("Bị trả lại"),
+    MISSING: N_("Chưa nộp"),
+    PENDING: N_("Chưa đến hạn"),
 }
 RECEIVED = frozenset({"submitted", "accepted"})
 

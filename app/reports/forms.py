@@ -86,7 +86,7 @@ class PeriodForm(FlaskForm):
 
 def period_form_class(kinds):
     """The period form with one deadline box per unit kind (the staggering)."""
-    attrs = {f"deadline_{kind}": VNDateField(label, [Optional()]) for kind, label in kinds}
+    attrs = {f"deadline_{kind}": VNDateField(_l(label), [Optional()]) for kind, label in kinds}
     return type("PeriodKindsForm", (PeriodForm,), attrs)
 
 

@@ -2,34 +2,36 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
+from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import Amount, UTCDateTime, utcnow
 
 PERIOD_KINDS = {
-    "month": "Tháng",
-    "quarter": "Quý",
-    "half": "6 tháng",
-    "year": "Năm",
-    "adhoc": "Đột xuất",
+    "month": N_("Tháng"),
+    "quarter": N_("Quý"),
+    "half": N_("6 tháng"),
+    "year": N_("Năm"),
+    "adhoc": N_("Đột xuất"),
 }
 
 # The sections of a unit report, in the order the commune's reports are written.
 REPORT_SECTIONS = (
-    ("results", "Kết quả đạt được"),
-    ("good_models", "Mô hình hay, cách làm hiệu quả"),
-    ("difficulties", "Khó khăn, vướng mắc"),
-    ("proposals", "Đề xuất, kiến nghị"),
-    ("next_tasks", "Nhiệm vụ kỳ tới"),
+    ("results", N_("Kết quả đạt được")),
+    ("good_models", N_("Mô hình hay, cách làm hiệu quả")),
+    ("difficulties", N_("Khó khăn, vướng mắc")),
+    ("proposals", N_("Đề xuất, kiến nghị")),
+    ("next_tasks", N_("Nhiệm vụ kỳ tới")),
 )
 
 REPORT_STATUSES = {
-    "draft": "Đang soạn",
-    "submitted": "Đã gửi",
-    "returned": "Trả lại",
-    "accepted": "Đã duyệt",
+    "draft": N_("Đang soạn"),
+    "submitted": N_("Đã gửi"),
+    "returned": N_("Trả lại"),
+    "accepted": N_("Đã duyệt"),
 }
 
 
@@ -69,6 +71,32 @@ class ReportingPeriod(db.Model):
         """A matrix column's heading: T01, Q1, 6T, Năm, ĐX1."""
         return {"month": f"T{self.number:02d}", "quarter": f"Q{self.number}", "half": "6T",
                 "year": "Năm"}.get(self.kind, f"ĐX{self.number}")
+
+    # `label` stays Vietnamese: documents, exports and the audit log use it. Pages show these.
+    @property
+    def shown_label(self) -> str:
+        n, year = f"{self.number:02d}" if self.kind == "month" else self.number, self.year
+        if self.kind == "month":
+            return _("Tháng %(n)s/%(year)s", n=n, year=year)
+        if self.kind == "quarter":
+            return _("Quý %(n)s/%(year)s", n=n, year=year)
+        if self.kind == "half":
+            return _("6 tháng đầu năm %(year)s", year=year)
+        if self.kind == "year":
+            return _("Năm %(year)s", year=year)
+        return self.subject or _("Đột xuất %(n)s/%(year)s", n=n, year=year)
+
+    @property
+    def shown_short_label(self) -> str:
+        if self.kind == "month":
+            return _("T%(n)s", n=f"{self.number:02d}")
+        if self.kind == "quarter":
+            return _("Q%(n)s", n=self.number)
+        if self.kind == "half":
+            return _("6T")
+        if self.kind == "year":
+            return _("Năm")
+        return _("ĐX%(n)s", n=self.number)
 
 
 class PeriodDeadline(db.Model):
@@ -149,9 +177,9 @@ class ReportValue(db.Model):
 
 
 REPORT_ACTIONS = {
-    "submit": "Gửi báo cáo",
-    "return": "Trả lại",
-    "accept": "Duyệt",
+    "submit": N_("Gửi báo cáo"),
+    "return": N_("Trả lại"),
+    "accept": N_("Duyệt"),
 }
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.extensions import db
+from app.i18n import N_
 from app.milestones.service import LABELS as MILESTONE_LABELS
 from app.plans.models import MILESTONE_STATUSES, Area, Indicator
 from app.vietnamese import format_date
@@ -17,22 +18,22 @@ from app.vietnamese import format_date
 PER_PAGE = 20
 
 ACTION_LABELS = {
-    "milestone.create": "Thêm mốc",
-    "milestone.update": "Sửa mốc",
-    "milestone.status": "Đổi trạng thái mốc",
-    "milestone.delete": "Xóa mốc",
-    "plan_section.update": "Sửa kế hoạch triển khai",
-    "plan.create": "Lập kế hoạch triển khai",
-    "comment.add": "Ý kiến",
+    "milestone.create": N_("Thêm mốc"),
+    "milestone.update": N_("Sửa mốc"),
+    "milestone.status": N_("Đổi trạng thái mốc"),
+    "milestone.delete": N_("Xóa mốc"),
+    "plan_section.update": N_("Sửa kế hoạch triển khai"),
+    "plan.create": N_("Lập kế hoạch triển khai"),
+    "comment.add": N_("Ý kiến"),
 }
 FIELD_LABELS = {
     **MILESTONE_LABELS,
-    "heading": "Mục",
-    "body": "Nội dung",
-    "kind": "Loại",
-    "year": "Năm",
+    "heading": N_("Mục"),
+    "body": N_("Nội dung"),
+    "kind": N_("Loại"),
+    "year": N_("Năm"),
 }
-COMMENT_KINDS = {"comment": "Ý kiến", "reply": "Trả lời", "return": "Trả lại"}
+COMMENT_KINDS = {"comment": N_("Ý kiến"), "reply": N_("Trả lời"), "return": N_("Trả lại")}
 # bookkeeping that says nothing to a reader
 HIDDEN = {"id", "version", "plan_id", "unit_id", "created_at", "updated_at", "author_id",
           "subject_type", "subject_id", "reply_to_id"}

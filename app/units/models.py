@@ -5,19 +5,20 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.i18n import N_
 from app.models_base import UTCDateTime, utcnow
 
 # Kinds in the order a commune reads them; villages report first, the office compiles last.
 UNIT_KINDS = {
-    "commune": "UBND xã",
-    "office": "Văn phòng",
-    "department": "Phòng chuyên môn",
-    "service": "Đơn vị sự nghiệp, dịch vụ công",
-    "health": "Y tế",
-    "school": "Trường học",
-    "front": "Mặt trận Tổ quốc",
-    "organisation": "Đoàn thể",
-    "village": "Bản",
+    "commune": N_("UBND xã"),
+    "office": N_("Văn phòng"),
+    "department": N_("Phòng chuyên môn"),
+    "service": N_("Đơn vị sự nghiệp, dịch vụ công"),
+    "health": N_("Y tế"),
+    "school": N_("Trường học"),
+    "front": N_("Mặt trận Tổ quốc"),
+    "organisation": N_("Đoàn thể"),
+    "village": N_("Bản"),
 }
 
 
