@@ -36,9 +36,9 @@ def backup(database_url: str, target: Path) -> Path:
             dst.close()
             src.close()
     elif url.get_backend_name() == "postgresql":
-        run = subprocess.run([_tool("pg_dump")  # nosec B603 - argv from our own settings, "--format=custom", "--no-owner",
-                              f"--file={target}", _libpq_url(url)],
-                             capture_output=True, text=True)
+        argv = [_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}",
+                _libpq_url(url)]
+        run = subprocess.run(argv, capture_output=True, text=True)  # nosec B603 - our own argv
         if run.returncode != 0:
             raise BackupError(run.stderr.strip())
     else:
@@ -62,9 +62,9 @@ def restore(database_url: str, source: Path) -> None:
             dst.close()
             src.close()
     elif url.get_backend_name() == "postgresql":
-        run = subprocess.run([_tool("pg_restore")  # nosec B603 - argv from our own settings, "--clean", "--if-exists", "--no-owner",
-                              "--single-transaction", f"--dbname={_libpq_url(url)}", str(source)],
-                             capture_output=True, text=True)
+        argv = [_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
+                "--single-transaction", f"--dbname={_libpq_url(url)}", str(source)]
+        run = subprocess.run(argv, capture_output=True, text=True)  # nosec B603 - our own argv
         if run.returncode != 0:
             raise BackupError(run.stderr.strip())
     else:
