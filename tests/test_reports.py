@@ -290,6 +290,7 @@ def test_return_correct_resubmit_accept_keeps_the_whole_history(app, login, mont
     grain, forest = ids["III.2-03"], ids["III.2-04"]
     assert submit(ban, "ban-mau-01", month1, {grain: "9.950,3", forest: "5,839"}).status_code == 302
     assert return_(vhxh, "ban-mau-01", month1, "").status_code == 422   # a return needs a reason
+    assert return_(vhxh, "ban-mau-01", month1, "x" * 5001).status_code == 422
     assert return_(vhxh, "ban-mau-01", month1,
                    "Tỷ lệ che phủ rừng nhập sai: 58,39 chứ không phải 5,839.").status_code == 302
     page = text_of(ban.get(report_url("ban-mau-01", month1)))

@@ -96,6 +96,10 @@ def test_the_template_is_prefilled_with_the_draft_and_a_filled_one_imports_into_
     assert f'name="v_{forest}" type="text" value="58,39"' in page
     assert f'name="v_{health}" type="text" value="92,1"' in page
     assert "Đã rà soát danh sách." in page
+    with app.app_context():
+        from app.audit.models import AuditEvent
+        assert db.session.scalar(select(AuditEvent.action).order_by(AuditEvent.id.desc())
+                                 .limit(1)) == "report.import"
     # the next template carries those figures back as numbers
     again = template(ban, "ban-mau-01", month1)[xlsx.SHEET]
     cell = again[f"C{row_of(again, 'III.2-03')}"]

@@ -337,7 +337,8 @@ def upload(slug, period_id):
         draft = _merged_draft(ctx.report, {
             i: {"v": fig.draft_text(by_id[i], v), "e": got.explanations.get(i, "")}
             for i, v in got.values.items()})
-        services.save_draft(ctx, {}, draft, ctx.report.version if ctx.report else None, "")
+        services.save_draft(ctx, {}, draft, ctx.report.version if ctx.report else None, "",
+                            action="report.import")
         db.session.commit()
     except xlsx.UploadProblem as e:
         db.session.rollback()
@@ -361,7 +362,8 @@ def _review(report_id, act):
     report = queries.report_or_404(report_id)
     form = ReviewForm()
     if not form.validate():
-        abort(400)
+        return _page(_ctx_of(report), status=422, review_form=form,
+                     message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
     try:
         message = act(report, form)
         db.session.commit()

@@ -189,8 +189,10 @@ def _check_writable(report: Report, version: Optional[int], token: str) -> None:
 
 
 def save_draft(ctx, sections: Mapping[str, str], draft: Mapping[int, Mapping[str, str]],
-               version: Optional[int], token: str) -> tuple[Report, bool]:
-    """Keep what was typed, as typed. Returns (report, whether anything changed)."""
+               version: Optional[int], token: str, action: str = "report.draft"
+               ) -> tuple[Report, bool]:
+    """Keep what was typed, as typed (or imported from a spreadsheet: action
+    "report.import"). Returns (report, whether anything changed)."""
     report = ctx.report
     new = report is None
     if new:
@@ -210,7 +212,7 @@ def save_draft(ctx, sections: Mapping[str, str], draft: Mapping[int, Mapping[str
         return report, False
     report.draft_token = token
     db.session.flush()
-    record("report.draft", "report", report.id, unit_id=report.unit_id,
+    record(action, "report", report.id, unit_id=report.unit_id,
            before=None if new else before, after=after)
     return report, True
 
