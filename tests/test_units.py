@@ -361,3 +361,42 @@ def test_the_history_page_stays_within_budget(app_x10, login, count_queries):
     with count_queries(app_x10) as n:
         r = c.get("/units/ban-mau-01/history")
     assert r.status_code == 200 and n() <= PAGE_SQL_BUDGET, n()
+
+
+# ---------------------------------------------------------------- a unit added later
+
+def _new_unit(app):
+    with app.app_context():
+        root = db.session.scalar(select(Unit).where(Unit.slug == "ubnd-xa"))
+        db.session.add(Unit(slug="ban-moi", name="Bản Mới", short_name="Bản Mới", kind="village",
+                            parent_id=root.id, sort_order=999))
+        db.session.commit()
+
+
+def test_a_unit_added_after_the_plan_was_loaded_gets_its_plan(app, login):
+    _new_unit(app)
+    c = login("vhxh")
+    page = c.get("/units/ban-moi").get_data(as_text=True)
+    assert "Đơn vị chưa có kế hoạch triển khai." in page and "Lập kế hoạch triển khai" in page
+    assert "Lập kế hoạch triển khai" not in login("mttq").get("/units/ban-moi").get_data(as_text=True)
+    r = c.post("/units/ban-moi/plan")
+    assert r.status_code == 303
+    page = c.get("/units/ban-moi").get_data(as_text=True)
+    assert page.count('class="sec"') == 5 and "+ Thêm mốc" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditEvent.id))
+                                 .where(AuditEvent.action == "plan.create")) == 1
+    assert c.post("/units/ban-moi/plan").status_code == 303  # twice is harmless
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Plan.id)).join(Unit, Unit.id == Plan.unit_id)
+                                 .where(Unit.slug == "ban-moi")) == 1
+
+
+def test_adding_a_milestone_to_a_unit_without_a_plan_creates_the_plan(app, login):
+    _new_unit(app)
+    c = login("vhxh")
+    r = c.post("/units/ban-moi/milestones/new", data={"title": "Họp ra mắt bản", "status": "not_started",
+                                                      "progress": "0"})
+    assert r.status_code == 303
+    page = c.get("/units/ban-moi").get_data(as_text=True)
+    assert "Họp ra mắt bản" in page and page.count('class="sec"') == 5

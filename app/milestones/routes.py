@@ -54,9 +54,10 @@ def target_unit_id(slug, **_):
     return _target(slug).unit.id
 
 
-def _row(m, status=200, notice=None, oob=False):
+def _row(m, status=200, notice=None, oob=False, locked=False):
     return render_block("units/show.html", "milestone_row", m=m, today=service.today(),
-                        statuses=MILESTONE_STATUSES, notice=notice, oob=oob), status
+                        statuses=MILESTONE_STATUSES, notice=notice, oob=oob,
+                        locked=locked), status
 
 
 def _back_to(m, unit):
@@ -108,7 +109,7 @@ def show(milestone_id):
     loaded = _loaded(milestone_id)
     g.vary_htmx = True
     if htmx.target == f"m-{milestone_id}":
-        return _row(loaded.milestone)
+        return _row(loaded.milestone, locked=loaded.plan.locked)
     return redirect(url_for("units.show", slug=loaded.unit.slug, _anchor=f"m-{milestone_id}"))
 
 

@@ -123,7 +123,7 @@ def changes_of(before: dict, after: dict, names: Names) -> list[Change]:
     return out
 
 
-def _subject(ev: AuditEvent, before: dict, after: dict) -> str:
+def _subject(before: dict, after: dict) -> str:
     data = after or before
     if "title" in data:
         return str(data["title"])
@@ -145,7 +145,7 @@ def page(unit_id: int, number: int) -> tuple[list[Entry], bool]:
     names = Names([p for _e, _w, b, a in parsed for p in (b, a)])
     entries = [Entry(at=ev.at, who=who or ev.username or _("Hệ thống"),
                      action=_(ACTION_LABELS.get(ev.action, ev.action)),
-                     subject=_subject(ev, b, a), changes=changes_of(b, a, names))
+                     subject=_subject(b, a), changes=changes_of(b, a, names))
                for ev, who, b, a in parsed]
     return entries, has_next
 

@@ -70,6 +70,7 @@ def _page_context(unit: Unit) -> dict:
                 indicators=indicators, milestones=rows,
                 milestone_titles={m.id: m.title for m in rows}, threads=threads,
                 replies=replies, reports=reports,
+                threads_shown=service.THREADS_SHOWN,
                 statuses=MILESTONE_STATUSES, today=milestones.today(),
                 locked=bool(plan and plan.locked))  # a closed year: read only
 
