@@ -423,3 +423,28 @@ def test_two_first_saves_at_once_make_one_report(request, backend):
     assert response.status_code == 409
     with app.app_context():
         assert db.session.scalar(select(Report.results)) == "tab 1"
+
+
+def test_a_double_tap_adds_one_comment_and_one_adhoc_request(app, login, month1):
+    submit(login("ban01"), "ban-mau-01", month1)
+    with app.app_context():
+        rid = db.session.scalar(select(Report.id))
+    chair = login("chutich")
+    html = text_of(chair.get(report_url("ban-mau-01", month1)))
+    token = re.search(r'id="token" name="token" type="hidden" value="([^"]+)"', html).group(1)
+    for _ in range(2):
+        assert chair.post(f"/reports/{rid}/comments",
+                          {"comment": "Một ý kiến.", "token": token}).status_code in (302, 303)
+    vhxh = login("vhxh")
+    page = text_of(vhxh.get("/reports/periods/new"))
+    token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+    unit = re.search(r'name="units" value="(\d+)"', page).group(1)
+    data = {"subject": "Kiểm tra nhanh", "starts_on": "01/08/2026", "ends_on": "10/08/2026",
+            "deadline": "12/08/2026", "units": [unit], "token": token}
+    for _ in range(2):
+        assert vhxh.post("/reports/periods/new", data).status_code in (302, 303)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Comment.id)).where(
+            Comment.body == "Một ý kiến.")) == 1
+        assert db.session.scalar(select(func.count(ReportingPeriod.id)).where(
+            ReportingPeriod.kind == "adhoc")) == 1

@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
+from app.idempotency import SubmissionField
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS
 
@@ -58,6 +59,7 @@ class ReviewForm(FlaskForm):
 
 
 class CommentForm(FlaskForm):
+    token = SubmissionField()  # a double tap adds one comment
     comment = NFCTextAreaField(_l("Ý kiến"), [DataRequired(_l("Vui lòng nhập ý kiến.")),
                                               Length(max=5000)])
 
@@ -77,6 +79,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class PeriodForm(FlaskForm):
     version = HiddenField()
+    token = SubmissionField()  # a double tap creates one ad-hoc request
     subject = NFCStringField(_l("Nội dung yêu cầu báo cáo"), [Length(max=300)])
     starts_on = VNDateField(_l("Số liệu từ ngày"), [DataRequired(_l("Vui lòng nhập ngày."))])
     ends_on = VNDateField(_l("Đến ngày (chốt số liệu)"), [DataRequired(_l("Vui lòng nhập ngày."))])

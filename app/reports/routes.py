@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.datastructures import MultiDict
 
+from app import idempotency
 from app.audit.service import record, snapshot
 from app.extensions import db
 from app.plans import queries as plan_queries
@@ -413,6 +414,9 @@ def comment(report_id):
     report = queries.report_or_404(report_id)
     form = CommentForm()
     if form.validate():
+        if not idempotency.claim(form.token.data):
+            flash(_("Ý kiến này đã được gửi."), "success")
+            return redirect(_report_url(report), 303)
         try:
             services.add_comment(report, form.comment.data)
             db.session.commit()
@@ -539,6 +543,9 @@ def new_period():
         if form.validate() and not form.subject.errors:
             valid_ids = {u.id for u in units}
             values = _period_values(form, [])
+            if not idempotency.claim(form.token.data):
+                flash(_("Yêu cầu báo cáo này đã được tạo."), "success")
+                return redirect(url_for("reports.periods", year=values["ends_on"].year), 303)
             try:
                 period = services.create_adhoc(
                     values["ends_on"].year, values["subject"], values["starts_on"], values["ends_on"],
