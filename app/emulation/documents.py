@@ -8,8 +8,7 @@ from openpyxl import Workbook
 from app.documents import decree30
 from app.emulation import scoring
 from app.emulation.models import PROPOSAL_STATUSES
-from app.reports.commune import indicator_rows, organ_lines, place_of
-from app.reports.completeness import rate
+from app.reports.commune import organ_lines, place_of
 from app.reports.xlsx import BOLD, DATE_FORMAT, _text, _to_bytes, _widths  # one neutraliser
 from app.units.models import UNIT_KINDS
 from app.vietnamese import format_date
@@ -22,8 +21,8 @@ def _pct(value) -> str:
     return "–" if value is None else f"{scoring.pts(value)}%"
 
 
-def review_document(review, commune_name: str, *, indicators, figures, cells, units, ranked,
-                    thresholds, models, proposals, intro: str) -> bytes:
+def review_document(review, commune_name: str, *, rows, unit_rates, ranked, thresholds, models,
+                    proposals, intro: str) -> bytes:
     """The review report: the plan's indicators to the cut-off, the reporting record, the
     scores and levels by kind of unit, the good models and the commendations, then the
     secretariat's assessment, shortcomings and directions."""
@@ -32,14 +31,11 @@ def review_document(review, commune_name: str, *, indicators, figures, cells, un
     if review.assessment:
         body.append(review.assessment)
     body.append(decree30.Table(
-        INDICATOR_COLUMNS, indicator_rows(indicators, figures, review.year),
+        INDICATOR_COLUMNS, rows,
         widths_mm=(10, 52, 18, 20, 22, 20, 23), numeric=frozenset({3, 4, 5}),
         caption="1. Kết quả thực hiện các chỉ tiêu"))
-    report_rows = []
-    for n, unit in enumerate((u for u in units if u.id in cells), 1):
-        r = rate(c for _label, c in cells[unit.id])
-        report_rows.append([str(n), unit.name, str(r.expected), str(r.received), str(r.on_time),
-                            _pct(r.timeliness)])
+    report_rows = [[str(n), unit.name, str(r.expected), str(r.received), str(r.on_time),
+                    _pct(r.timeliness)] for n, (unit, r) in enumerate(unit_rates, 1)]
     body.append(decree30.Table(("TT", "Đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn",
                                 "Tỷ lệ đúng hạn"), report_rows or [["", "Chưa có kỳ báo cáo.",
                                                                     "", "", "", ""]],

@@ -1,6 +1,7 @@
 """Read side of thi đua – khen thưởng: few statements each, none growing with the rows."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
@@ -21,9 +22,12 @@ from app.units.models import Unit
 
 
 def requested_year() -> int:
+    """?year=, else this year, else (a year without a plan yet) the newest plan's year."""
     year = request.args.get("year", type=int)
     if year is None:
-        return calendar.today().year
+        year = calendar.today().year
+        planned = years()
+        return year if year in planned or not planned else planned[0]
     if not 2000 <= year <= 2100:
         abort(404)
     return year
@@ -57,17 +61,24 @@ def reviews_of(year: int) -> list[Review]:
 
 
 def years() -> list[int]:
-    return list(db.session.scalars(select(Plan.year).where(Plan.parent_id.is_(None))
-                                   .order_by(Plan.year.desc())))
+    """The years with a commune plan, newest first (once per request)."""
+    if "plan_years" not in g:
+        g.plan_years = list(db.session.scalars(select(Plan.year).where(Plan.parent_id.is_(None))
+                                               .order_by(Plan.year.desc())))
+    return g.plan_years
 
 
-def reporting_cells(year: int, until: date, today: date, unit_ids=None
-                    ) -> dict[int, list[tuple[str, Cell]]]:
+@dataclass
+class Reporting:
+    cells: dict[int, list[tuple[str, Cell]]]   # unit id → [(period label, cell)]
+    units: dict[int, Unit]
+
+
+def reporting_cells(year: int, until: date, today: date, unit_ids=None) -> Reporting:
     """Every report a unit was expected to send for the year's periods ending by `until`,
-    as app/reports/completeness states it: {unit id: [(period label, cell)]}. One statement
-    (the units × periods matrix of app/reports/queries takes four), so a review page keeps
-    within its budget."""
-    stmt = (select(ReportingPeriod, Unit.id, Unit.kind, Report.id, Report.status,
+    as app/reports/completeness states it. One statement (the units × periods matrix of
+    app/reports/queries takes four), so a review page keeps within its budget."""
+    stmt = (select(ReportingPeriod, Unit, Report.id, Report.status,
                    Report.submitted_at, PeriodDeadline.deadline)
             .select_from(period_unit)
             .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
@@ -80,11 +91,12 @@ def reporting_cells(year: int, until: date, today: date, unit_ids=None
             .order_by(ReportingPeriod.ends_on, ReportingPeriod.id))
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(list(unit_ids)))
-    out: dict[int, list[tuple[str, Cell]]] = {}
-    for period, unit_id, kind, rid, status, at, kind_deadline in db.session.execute(stmt):
-        deadline = calendar.deadline_for(kind, period.deadline,
-                                         {kind: kind_deadline} if kind_deadline else {})
-        out.setdefault(unit_id, []).append(
+    out = Reporting({}, {})
+    for period, unit, rid, status, at, kind_deadline in db.session.execute(stmt):
+        deadline = calendar.deadline_for(unit.kind, period.deadline,
+                                         {unit.kind: kind_deadline} if kind_deadline else {})
+        out.units[unit.id] = unit
+        out.cells.setdefault(unit.id, []).append(
             (period.label, cell(status, at, deadline, today, rid)))
     return out
 
@@ -260,6 +272,11 @@ def proposals(year: int, unit_id: Optional[int] = None, status: Optional[str] = 
     if status:
         stmt = stmt.where(Proposal.status == status)
     return list(db.session.scalars(stmt.order_by(Proposal.created_at, Proposal.id)))
+
+
+def proposal_counts(year: int) -> dict[str, int]:
+    return dict(db.session.execute(select(Proposal.status, func.count(Proposal.id))
+                                   .where(Proposal.year == year).group_by(Proposal.status)).all())
 
 
 def decision_siblings(p: Proposal) -> list[Proposal]:

@@ -25,11 +25,13 @@ from app.emulation.services import Problem
 from app.extensions import db, htmx
 from app.policy import can, requires
 from app.reports import calendar
+from app.reports.commune import indicator_rows
+from app.reports.completeness import rate_to_date
 from app.reports.queries import accepted_figures
 from app.units.locking import commit_keeping_loaded
 from app.units.models import UNIT_KINDS, Unit
 from app.units.routes import unit_by_slug, unit_id_of
-from app.vietnamese import sort_key
+from app.vietnamese import VNInputError, parse_number, sort_key
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,7 +73,12 @@ def _unit_choices(field, blank=None):
 
 @bp.app_context_processor
 def _labels():
-    return {"level_label": scoring.level_label, "level_of": scoring.level_of, "pts": scoring.pts}
+    return {"level_label": _level_label, "level_of": scoring.level_of, "pts": scoring.pts}
+
+
+def _level_label(level):
+    label = scoring.level_label(level)
+    return _(label) if label else label
 
 
 # ---------------------------------------------------------------- index
@@ -84,6 +91,8 @@ def index():
     if ctx["overall"]:
         ctx["reviews"] = queries.reviews_of(year)
         ctx["new_review"] = NewReviewForm(formdata=None)
+        ctx["counts"] = queries.proposal_counts(year)
+        ctx["statuses"] = PROPOSAL_STATUSES
     else:
         # a unit sees its own scores and the proposals about it
         unit = current_user.unit
@@ -150,7 +159,6 @@ def settings_page():
 
 
 def _number_or_none(text):
-    from app.vietnamese import VNInputError, parse_number
     try:
         return parse_number(text)
     except VNInputError:
@@ -356,21 +364,24 @@ def _ranked(sheets):
 
 
 def _review_data(review):
-    """Everything the review page and its report show: seven statements."""
+    """Everything the review page and its report show: eight statements."""
     cut = queries.cutoff(review)
     today = calendar.today()
     indicators = queries.indicators_of_plan(review.plan_id)
     figures = accepted_figures([i.id for i in indicators], review.year, until=cut)
-    cells = queries.reporting_cells(review.year, cut, today)
+    reporting = queries.reporting_cells(review.year, cut, today)
     sheets = queries.sheets_of(review.id)
-    models = queries.good_models(review.year)
     proposals = [p for p in queries.proposals(review.year)
                  if p.status in ("approved", "decided", "forwarded")]
-    values = settings.current()
-    units = {s.unit.id: s.unit for s in sheets}
-    return dict(cutoff=cut, today=today, indicators=indicators, figures=figures, cells=cells,
-                sheets=sheets, ranked=_ranked(sheets), models=models, proposals=proposals,
-                thresholds=values.thresholds, units=units)
+    # each unit's reports due by now (or sent early), as the timeliness criterion counts them
+    unit_rates = [(u, rate_to_date([c for _l, c in reporting.cells[u.id]], today))
+                  for u in sorted(reporting.units.values(), key=lambda u: (u.sort_order, u.id))]
+    return dict(cutoff=cut, today=today, indicators=indicators, figures=figures,
+                rows=indicator_rows(indicators, figures, review.year), unit_rates=unit_rates,
+                overall=rate_to_date([c for cells in reporting.cells.values() for _l, c in cells],
+                                     today),
+                sheets=sheets, ranked=_ranked(sheets), models=queries.good_models(review.year),
+                proposals=proposals, thresholds=settings.current().thresholds)
 
 
 @bp.get("/emulation/reviews/<int:review_id>")
@@ -382,17 +393,8 @@ def review(review_id):
         if unit is None:
             abort(403)
         return redirect(url_for("emulation.score", review_id=r.id, slug=unit.slug))
-    data = _review_data(r)
-    from app.reports.commune import indicator_rows
-    from app.reports.completeness import rate
-    rows = indicator_rows(data["indicators"], data["figures"], r.year)
-    unit_rates = sorted(((u, rate(c for _l, c in cells)) for u, cells in
-                         ((data["units"].get(uid), cells) for uid, cells in data["cells"].items())
-                         if u is not None), key=lambda ur: (ur[0].sort_order, ur[0].id))
-    overall = rate(c for cells in data["cells"].values() for _l, c in cells)
-    return render_template("emulation/review.html", review=r, rows=rows, unit_rates=unit_rates,
-                           overall=overall, step=StepForm(formdata=None, version=r.version),
-                           **data)
+    return render_template("emulation/review.html", review=r,
+                           step=StepForm(formdata=None, version=r.version), **_review_data(r))
 
 
 @bp.route("/emulation/reviews/<int:review_id>/edit", methods=["GET", "POST"])
@@ -447,12 +449,10 @@ def review_docx(review_id):
     _require_overall()
     r = queries.review_or_404(review_id)
     data = _review_data(r)
-    units = sorted(data["units"].values(), key=lambda u: (u.sort_order, u.id))
     body = documents.review_document(
-        r, r.plan.unit.name, indicators=data["indicators"], figures=data["figures"],
-        cells=data["cells"], units=units, ranked=data["ranked"],
-        thresholds=data["thresholds"], models=data["models"], proposals=data["proposals"],
-        intro=services.intro(r))
+        r, r.plan.unit.name, rows=data["rows"], unit_rates=data["unit_rates"],
+        ranked=data["ranked"], thresholds=data["thresholds"], models=data["models"],
+        proposals=data["proposals"], intro=services.intro(r))
     return _attachment(body, DOCX, f"bao-cao-{'so-ket' if r.kind == 'half' else 'tong-ket'}-"
                                    f"thi-dua-{r.year}.docx")
 
@@ -675,7 +675,7 @@ def _proposal_form(form):
     _unit_choices(form.unit_id, _("— Chọn đơn vị —"))
     titles = queries.titles(active_only=True)
     form.title_id.choices = [("", _("— Chọn —"))] + [
-        (t.id, f"{t.name} ({t.nominee_label.lower()}; {t.authority or t.level_label})")
+        (t.id, f"{t.name} ({_(t.nominee_label).lower()}; {t.authority or _(t.level_label)})")
         for t in titles]
     return form
 
@@ -749,7 +749,7 @@ def _evidence(p):
     links, reports, models_ = queries.evidence_of(p, p.year)
     sheets = queries.sheets_of_unit(p.unit_id, p.year)
     thresholds = settings.current().thresholds
-    offered = [(f"report:{rid}", _("Báo cáo %(label)s", label=period.label),
+    offered = [(f"report:{rid}", _("Báo cáo %(label)s", label=period.shown_label),
                 url_for("reports.report", slug=p.unit.slug, period_id=period.id))
                for rid, period in reports]
     offered += [(f"model:{mid}", _("Mô hình: %(title)s", title=title),
@@ -757,7 +757,7 @@ def _evidence(p):
                 for mid, title in models_]
     offered += [(f"score:{s.id}", _("%(review)s: %(total)s điểm, %(level)s", review=r.title,
                                     total=scoring.pts(s.total),
-                                    level=scoring.level_label(scoring.level_of(s.total, thresholds))),
+                                    level=_level_label(scoring.level_of(s.total, thresholds))),
                  url_for("emulation.score", review_id=r.id, slug=p.unit.slug))
                 for s, r in sheets]
     chosen = {f"{k}:{ref}" for k, ref in links}
@@ -917,7 +917,7 @@ def vote(proposal_id):
                             counted=services.tally(p.votes), votes=VOTES,
                             pass_percent=pass_percent, needed=_needed(members, pass_percent),
                             mine=form.vote.data, saved=True)
-    flash(_("Đã ghi nhận phiếu: %(vote)s.", vote=VOTES[form.vote.data]), "success")
+    flash(_("Đã ghi nhận phiếu: %(vote)s.", vote=_(VOTES[form.vote.data])), "success")
     return redirect(url_for("emulation.proposal", proposal_id=proposal_id, _anchor="votes"), 303)
 
 
@@ -1004,25 +1004,26 @@ def decision_docx(proposal_id):
 # names the templates use, kept here so a template never guesses a label
 @bp.app_template_filter("nominee_kind")
 def _nominee_kind(value):
-    return NOMINEE_KINDS.get(value, value)
+    return _(NOMINEE_KINDS[value]) if value in NOMINEE_KINDS else value
 
 
 @bp.app_template_filter("review_kind")
 def _review_kind(value):
-    return REVIEW_KINDS.get(value, value)
+    return _(REVIEW_KINDS[value]) if value in REVIEW_KINDS else value
 
 
 @bp.app_template_filter("unit_kind_label")
 def _unit_kind_label(value):
-    return UNIT_KINDS.get(value, value)
+    return _(UNIT_KINDS[value]) if value in UNIT_KINDS else value
 
 
 @bp.app_template_filter("status_label")
 def _status_label(value):
-    return scoring.status_label(value)
+    label = scoring.status_label(value)
+    return _(label) if label else label
 
 
 @bp.app_template_filter("milestone_status")
 def _milestone_status(value):
     from app.plans.models import MILESTONE_STATUSES
-    return MILESTONE_STATUSES.get(value, value)
+    return _(MILESTONE_STATUSES[value]) if value in MILESTONE_STATUSES else value

@@ -135,7 +135,7 @@ def create_review(year: int, kind: str) -> Review:
         raise Problem(_l("Chưa có kế hoạch thi đua của xã năm %(year)s.", year=year), 404)
     if db.session.scalar(select(Review.id).where(Review.year == year, Review.kind == kind)):
         raise Problem(_l("Đợt %(kind)s năm %(year)s đã có.",
-                         kind=REVIEW_KINDS[kind].lower(), year=year), 409)
+                         kind=_l(REVIEW_KINDS[kind]).lower(), year=year), 409)
     review = Review(year=year, kind=kind, plan_id=plan.id, title=review_title(kind, year),
                     signer_name=plan.signer_name, recipients="\n".join(DEFAULT_RECIPIENTS))
     db.session.add(review)
@@ -202,7 +202,7 @@ def compute(review: Review, today: Optional[date] = None, unit_ids=None, user=No
         contributors=contributors,
         figures=accepted_figures([i.id for i in indicators], review.year, until=cut),
         milestones=queries.milestones_by_unit(review.plan_id, ids),
-        cells=queries.reporting_cells(review.year, cut, today, ids))
+        cells=queries.reporting_cells(review.year, cut, today, ids).cells)
     existing = {s.unit_id: s for s in db.session.scalars(
         select(ScoreSheet).where(ScoreSheet.review_id == review.id, ScoreSheet.unit_id.in_(ids))
         .options(selectinload(ScoreSheet.lines)))}
@@ -364,7 +364,7 @@ def _check_nominee(values: Mapping, title: Optional[AwardTitle]) -> None:
         fields["title_id"] = _l("Lựa chọn không hợp lệ; hãy chọn trong danh sách.")
     elif values["nominee_kind"] in NOMINEE_KINDS and not title.fits(values["nominee_kind"]):
         fields["title_id"] = _l("“%(title)s” dành cho %(who)s.", title=title.name,
-                                who=title.nominee_label.lower())
+                                who=_l(title.nominee_label).lower())
     if not values["achievements"].strip():
         fields["achievements"] = _l("Vui lòng tóm tắt thành tích.")
     if fields:
@@ -431,7 +431,7 @@ def set_evidence(p: Proposal, chosen: Iterable[tuple[str, int]],
 def _move(p: Proposal, version, expected: str, new: str, action: str, user=None, **extra):
     if p.status != expected:
         raise Problem(_l("Đề nghị không ở bước này (hiện: %(status)s). Vui lòng tải lại trang.",
-                         status=p.status_label), 409)
+                         status=_l(p.status_label)), 409)
     _check_version(p, version, _l("Đề nghị"))
     before = {"status": p.status}
     p.status = new
