@@ -72,7 +72,11 @@ def _crash_rounds(url, check):
                    for i in range(3)]
         for t in threads:
             t.start()
-        time.sleep(rng.uniform(0.2, 0.6))
+        # kill while writes are flowing: after the first one is confirmed, at a random moment
+        deadline = time.time() + 30
+        while not confirmed and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(rng.uniform(0.05, 0.4))
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
         stop.set()
