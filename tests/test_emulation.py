@@ -565,3 +565,13 @@ def test_a_proposal_can_be_edited_only_before_it_reaches_the_council(app, login)
     r = vhxh.post(f"/emulation/proposals/{pid}/edit", {**data, "version": proposal_version(app, pid)})
     assert r.status_code == 409
 
+
+
+def test_scoring_does_not_make_an_open_edit_of_the_report_stale(app, login):
+    review_id, vhxh = year_review(app, login, period=False)
+    form = vhxh.get(f"/emulation/reviews/{review_id}/edit").get_data(as_text=True)
+    assert vhxh.post(f"/emulation/reviews/{review_id}/score", {}).status_code == 303
+    r = vhxh.post(f"/emulation/reviews/{review_id}/edit", {
+        "title": "Tổng kết phong trào thi đua năm 2026", "assessment": "Đánh giá chung.",
+        "version": version_in(form)})
+    assert r.status_code == 303

@@ -8,8 +8,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping, Optional
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.service import record, snapshot
 from app.comments.models import Comment
@@ -238,7 +239,9 @@ def compute(review: Review, today: Optional[date] = None, unit_ids=None, user=No
         sheet.updated_by_id = _user_id(user)
         sheets.append(sheet)
         summary[unit.slug] = format(sheet.total, "f")
-    review.scored_at = now
+    # not a change of the report's text: its version stays, so an open edit is not made stale
+    db.session.execute(update(Review).where(Review.id == review.id).values(scored_at=now))
+    set_committed_value(review, "scored_at", now)
     db.session.flush()
     record("review.score", "review", review.id, user=user,
            after={"cutoff": cut.isoformat(), "totals": summary})
