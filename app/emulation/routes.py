@@ -10,18 +10,18 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import idempotency
-from app.emulation import bp, documents, queries, scoring, services, settings
+from app.emulation import bp, documents, queries, scoring, seed, services, settings
 from app.emulation.forms import (CommentForm, CriterionForm, DecideForm, EvidenceForm,
                                  ModelForm, NewReviewForm, ProposalForm, ReviewForm,
                                  SettingsForm, StepForm, TitleForm, VoteForm, sheet_form_class)
 from app.emulation.models import (DERIVED, EVIDENCE_KINDS, METHODS, NOMINEE_KINDS,
                                   PROPOSAL_STATUSES, REVIEW_KINDS, VOTES, AwardTitle, Criterion)
 from app.emulation.services import Problem
+from app.admin.units import choices as unit_choices, units_for_choice
 from app.extensions import db, htmx
 from app.policy import can, requires
 from app.reports import calendar
@@ -29,9 +29,9 @@ from app.reports.commune import indicator_rows
 from app.reports.completeness import rate_to_date
 from app.reports.queries import accepted_figures
 from app.units.locking import commit_keeping_loaded
-from app.units.models import UNIT_KINDS, Unit
+from app.units.models import UNIT_KINDS
 from app.units.routes import unit_by_slug, unit_id_of
-from app.vietnamese import VNInputError, parse_number, sort_key
+from app.vietnamese import VNInputError, parse_number
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -59,16 +59,40 @@ def _apply(form, problem: Problem):
             form[name].errors = [*form[name].errors, str(message)]
 
 
+def _save(form, save, reload):
+    """Validate, save and commit. Returns (None, None) when saved, else the status to answer
+    with and, on a conflict, the record as stored now (its version put in the form, so the
+    next save is a deliberate one; what the person typed stays in the form)."""
+    if not form.validate():
+        return 422, None
+    try:
+        save()
+        db.session.commit()
+    except (Problem, StaleDataError) as e:
+        db.session.rollback()
+        if isinstance(e, Problem):
+            _apply(form, e)
+        if isinstance(e, Problem) and e.status != 409:
+            return e.status, None
+        current = reload()
+        form.version.data = current.version
+        return 409, current
+    return None, None
+
+
+def _fresh(key, load, *args):
+    """After a rollback: the record again from the database, not the request's copy."""
+    g.pop(key, None)
+    return load(*args)
+
+
 def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
     return Response(data, mimetype=mimetype,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
-def _unit_choices(field, blank=None):
-    units = sorted(db.session.scalars(select(Unit).where(Unit.archived_at.is_(None))),
-                   key=lambda u: (list(UNIT_KINDS).index(u.kind) if u.kind in UNIT_KINDS else 99,
-                                  sort_key(u.name)))
-    field.choices = ([("", blank)] if blank else []) + [(u.id, u.name) for u in units]
+def _unit_choices(field, blank, keep=None):
+    field.choices = unit_choices(units_for_choice([keep]), blank)
 
 
 @bp.app_context_processor
@@ -220,40 +244,31 @@ def edit_criterion(criterion_id):
         form = CriterionForm(obj=c)
         return render_template("emulation/criterion_edit.html", c=c, form=form)
     form = CriterionForm()
-    status, current = 422, None
-    if form.validate():
-        try:
-            services.save_criterion(c, _criterion_values(form), form.version.data)
-            db.session.commit()
-        except Problem as e:
-            db.session.rollback()
-            _apply(form, e)
-            status = e.status
-            if status == 409:
-                current = _criterion(criterion_id)
-                form.version.data = current.version
-        except StaleDataError:
-            db.session.rollback()
-            status, current = 409, _criterion(criterion_id)
-            form.version.data = current.version
-        else:
-            flash(_("Đã lưu tiêu chí."), "success")
-            return redirect(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"), 303)
+    status, current = _save(
+        form, lambda: services.save_criterion(c, _criterion_values(form), form.version.data),
+        lambda: _criterion(criterion_id))
+    if status is None:
+        flash(_("Đã lưu tiêu chí."), "success")
+        return redirect(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"), 303)
     return render_template("emulation/criterion_edit.html", c=current or c, form=form,
                            conflict=current), status
+
+
+def _load_defaults(seed, message, endpoint):
+    if not StepForm().validate():
+        abort(400)
+    n = seed()
+    db.session.commit()
+    flash(message(n), "success")
+    return redirect(url_for(endpoint), 303)
 
 
 @bp.post("/emulation/criteria/defaults")
 @requires("emulation.manage")
 def default_criteria():
-    from app.emulation.seed import ensure_criteria
-    form = StepForm()
-    if not form.validate():
-        abort(400)
-    n = ensure_criteria()
-    db.session.commit()
-    flash(_("Đã nạp %(n)s tiêu chí mẫu cho các loại đơn vị chưa có bảng điểm.", n=n), "success")
-    return redirect(url_for("emulation.criteria"), 303)
+    return _load_defaults(seed.ensure_criteria, lambda n: _(
+        "Đã nạp %(n)s tiêu chí mẫu cho các loại đơn vị chưa có bảng điểm.", n=n),
+        "emulation.criteria")
 
 
 # ---------------------------------------------------------------- titles
@@ -299,22 +314,12 @@ def edit_title(title_id):
     if request.method == "GET":
         return render_template("emulation/title_edit.html", t=t, form=TitleForm(obj=t))
     form = TitleForm()
-    status, conflict = 422, None
-    if form.validate():
-        try:
-            services.save_title(t, _title_values(form), form.version.data)
-            db.session.commit()
-        except (Problem, StaleDataError) as e:
-            db.session.rollback()
-            status = e.status if isinstance(e, Problem) else 409
-            if isinstance(e, Problem):
-                _apply(form, e)
-            if status == 409:
-                conflict = db.session.get(AwardTitle, title_id)
-                form.version.data = conflict.version
-        else:
-            flash(_("Đã lưu “%(name)s”.", name=t.name), "success")
-            return redirect(url_for("emulation.titles"), 303)
+    status, conflict = _save(
+        form, lambda: services.save_title(t, _title_values(form), form.version.data),
+        lambda: db.session.get(AwardTitle, title_id))
+    if status is None:
+        flash(_("Đã lưu “%(name)s”.", name=t.name), "success")
+        return redirect(url_for("emulation.titles"), 303)
     return render_template("emulation/title_edit.html", t=conflict or t, form=form,
                            conflict=conflict), status
 
@@ -322,14 +327,8 @@ def edit_title(title_id):
 @bp.post("/emulation/titles/defaults")
 @requires("emulation.manage")
 def default_titles():
-    from app.emulation.seed import ensure_titles
-    form = StepForm()
-    if not form.validate():
-        abort(400)
-    n = ensure_titles()
-    db.session.commit()
-    flash(_("Đã nạp %(n)s danh hiệu, hình thức mẫu.", n=n), "success")
-    return redirect(url_for("emulation.titles"), 303)
+    return _load_defaults(seed.ensure_titles, lambda n: _(
+        "Đã nạp %(n)s danh hiệu, hình thức mẫu.", n=n), "emulation.titles")
 
 
 # ---------------------------------------------------------------- reviews
@@ -405,22 +404,14 @@ def edit_review(review_id):
         return render_template("emulation/review_edit.html", review=r, form=ReviewForm(obj=r),
                                intro=services.intro(r))
     form = ReviewForm()
-    status, conflict = 422, None
-    if form.validate():
-        try:
-            services.update_review(r, form.version.data,
-                                   {k: form[k].data if k == "issued_on" else (form[k].data or "")
-                                    for k in services.REVIEW_FIELDS})
-            db.session.commit()
-        except (Problem, StaleDataError) as e:
-            db.session.rollback()
-            status = 409
-            g.pop("review", None)
-            conflict = queries.review_or_404(review_id)
-            form.version.data = conflict.version
-        else:
-            flash(_("Đã lưu báo cáo sơ kết, tổng kết."), "success")
-            return redirect(url_for("emulation.review", review_id=review_id), 303)
+    status, conflict = _save(
+        form, lambda: services.update_review(
+            r, form.version.data, {k: form[k].data if k == "issued_on" else (form[k].data or "")
+                                   for k in services.REVIEW_FIELDS}),
+        lambda: _fresh("review", queries.review_or_404, review_id))
+    if status is None:
+        flash(_("Đã lưu báo cáo sơ kết, tổng kết."), "success")
+        return redirect(url_for("emulation.review", review_id=review_id), 303)
     return render_template("emulation/review_edit.html", review=conflict or r, form=form,
                            conflict=conflict, intro=services.intro(conflict or r)), status
 
@@ -557,8 +548,8 @@ def save_score(review_id, slug):
 
 # ---------------------------------------------------------------- good models
 
-def _model_form(form, plan):
-    _unit_choices(form.unit_id, _("— Chọn đơn vị —"))
+def _model_form(form, plan, keep=None):
+    _unit_choices(form.unit_id, _("— Chọn đơn vị —"), keep)
     areas = queries.areas_of_plan(plan.id) if plan else []
     form.area_id.choices = [("", _("— Chưa xếp —"))] + [(a.id, f"{a.code} {a.title}")
                                                          for a in areas]
@@ -629,23 +620,16 @@ def edit_model(model_id):
     m = queries.model_or_404(model_id)
     plan = queries.commune_plan(m.year)
     if request.method == "GET":
-        form = _model_form(ModelForm(obj=m), plan)
+        form = _model_form(ModelForm(obj=m), plan, m.unit_id)
         return render_template("emulation/model_edit.html", form=form, model=m, year=m.year)
-    form = _model_form(ModelForm(), plan)
-    status, conflict = 422, None
-    if form.validate():
-        try:
-            services.save_model(m, _model_values(form), form.version.data, user=current_user)
-            db.session.commit()
-        except (Problem, StaleDataError):
-            db.session.rollback()
-            status = 409
-            g.pop("good_model", None)
-            conflict = queries.model_or_404(model_id)
-            form.version.data = conflict.version
-        else:
-            flash(_("Đã lưu mô hình."), "success")
-            return redirect(url_for("emulation.models", year=m.year, _anchor=f"gm-{m.id}"), 303)
+    form = _model_form(ModelForm(), plan, m.unit_id)
+    status, conflict = _save(
+        form, lambda: services.save_model(m, _model_values(form), form.version.data,
+                                          user=current_user),
+        lambda: _fresh("good_model", queries.model_or_404, model_id))
+    if status is None:
+        flash(_("Đã lưu mô hình."), "success")
+        return redirect(url_for("emulation.models", year=m.year, _anchor=f"gm-{m.id}"), 303)
     return render_template("emulation/model_edit.html", form=form, model=conflict or m,
                            year=m.year, conflict=conflict), status
 
@@ -671,8 +655,8 @@ def delete_model(model_id):
 
 # ---------------------------------------------------------------- proposals
 
-def _proposal_form(form):
-    _unit_choices(form.unit_id, _("— Chọn đơn vị —"))
+def _proposal_form(form, keep=None):
+    _unit_choices(form.unit_id, _("— Chọn đơn vị —"), keep)
     titles = queries.titles(active_only=True)
     form.title_id.choices = [("", _("— Chọn —"))] + [
         (t.id, f"{t.name} ({_(t.nominee_label).lower()}; {t.authority or _(t.level_label)})")
@@ -805,33 +789,17 @@ def proposal(proposal_id):
 def edit_proposal(proposal_id):
     p, _members, _pass = queries.proposal_or_404(proposal_id)
     if request.method == "GET":
-        form = _proposal_form(ProposalForm(obj=p))
+        form = _proposal_form(ProposalForm(obj=p), p.unit_id)
         return render_template("emulation/proposal_edit.html", form=form, proposal=p,
                                year=p.year)
-    form = _proposal_form(ProposalForm())
-    status, conflict = 422, None
-    if form.validate():
-        try:
-            services.update_proposal(p, form.version.data, _proposal_values(form),
-                                     user=current_user)
-            db.session.commit()
-        except Problem as e:
-            db.session.rollback()
-            _apply(form, e)
-            status = e.status
-            if status == 409:
-                g.pop("proposal", None)
-                conflict = queries.proposal_or_404(proposal_id)[0]
-                form.version.data = conflict.version
-        except StaleDataError:
-            db.session.rollback()
-            status = 409
-            g.pop("proposal", None)
-            conflict = queries.proposal_or_404(proposal_id)[0]
-            form.version.data = conflict.version
-        else:
-            flash(_("Đã lưu đề nghị."), "success")
-            return redirect(url_for("emulation.proposal", proposal_id=p.id), 303)
+    form = _proposal_form(ProposalForm(), p.unit_id)
+    status, conflict = _save(
+        form, lambda: services.update_proposal(p, form.version.data, _proposal_values(form),
+                                               user=current_user),
+        lambda: _fresh("proposal", queries.proposal_or_404, proposal_id)[0])
+    if status is None:
+        flash(_("Đã lưu đề nghị."), "success")
+        return redirect(url_for("emulation.proposal", proposal_id=p.id), 303)
     return render_template("emulation/proposal_edit.html", form=form, proposal=conflict or p,
                            conflict=conflict, year=p.year), status
 

@@ -49,6 +49,27 @@ def _user_id(user):
     return getattr(user, "id", None)
 
 
+def _save_row(obj, new_row, fields, values, version, what, entity, user=None, unit_of=None):
+    """Create (obj None: `new_row()`) or update a row from `values`, the version checked,
+    with its audit event: entity.create / entity.update, before and after."""
+    new = obj is None
+    if new:
+        obj = new_row()
+        db.session.add(obj)
+        before = None
+    else:
+        _check_version(obj, version, what)
+        before = snapshot(obj, fields)
+    for key in fields:
+        if key in values:
+            setattr(obj, key, values[key])
+    db.session.flush()
+    record(f"{entity}.create" if new else f"{entity}.update", entity, obj.id, user=user,
+           unit_id=unit_of(obj) if unit_of else None, before=before,
+           after=snapshot(obj, fields))
+    return obj
+
+
 # ---------------------------------------------------------------- scoring tables
 
 CRITERION_FIELDS = ("unit_kind", "title", "description", "max_points", "method", "sort_order",
@@ -61,21 +82,8 @@ def save_criterion(c: Optional[Criterion], values: Mapping, version=None) -> Cri
     if not Decimal(0) < values["max_points"] <= 100:
         raise Problem(_l("Điểm tối đa phải lớn hơn 0 và không quá 100."),
                       fields={"max_points": _l("Điểm tối đa phải lớn hơn 0 và không quá 100.")})
-    new = c is None
-    if new:
-        c = Criterion()
-        db.session.add(c)
-        before = None
-    else:
-        _check_version(c, version, _l("Tiêu chí"))
-        before = snapshot(c, CRITERION_FIELDS)
-    for key in CRITERION_FIELDS:
-        if key in values:
-            setattr(c, key, values[key])
-    db.session.flush()
-    record("criterion.create" if new else "criterion.update", "criterion", c.id,
-           before=before, after=snapshot(c, CRITERION_FIELDS))
-    return c
+    return _save_row(c, Criterion, CRITERION_FIELDS, values, version, _l("Tiêu chí"),
+                     "criterion")
 
 
 def kind_totals(by_kind: Mapping[str, list[Criterion]]) -> dict[str, Decimal]:
@@ -94,21 +102,8 @@ def save_title(t: Optional[AwardTitle], values: Mapping, version=None) -> AwardT
     if taken is not None and (t is None or taken != t.id):
         raise Problem(_l("Đã có danh hiệu, hình thức mang tên này."),
                       fields={"name": _l("Đã có danh hiệu, hình thức mang tên này.")})
-    new = t is None
-    if new:
-        t = AwardTitle()
-        db.session.add(t)
-        before = None
-    else:
-        _check_version(t, version, _l("Danh hiệu, hình thức"))
-        before = snapshot(t, TITLE_FIELDS)
-    for key in TITLE_FIELDS:
-        if key in values:
-            setattr(t, key, values[key])
-    db.session.flush()
-    record("award_title.create" if new else "award_title.update", "award_title", t.id,
-           before=before, after=snapshot(t, TITLE_FIELDS))
-    return t
+    return _save_row(t, AwardTitle, TITLE_FIELDS, values, version, _l("Danh hiệu, hình thức"),
+                     "award_title")
 
 
 # ---------------------------------------------------------------- reviews
@@ -324,20 +319,9 @@ def gather_models(year: int, user=None) -> int:
 
 def save_model(model: Optional[GoodModel], values: Mapping, version=None, year=None,
                user=None) -> GoodModel:
-    new = model is None
-    if new:
-        model = GoodModel(year=year, created_by_id=_user_id(user))
-        db.session.add(model)
-        before = None
-    else:
-        _check_version(model, version, _l("Mô hình"))
-        before = snapshot(model, MODEL_FIELDS)
-    for key in MODEL_FIELDS:
-        setattr(model, key, values[key])
-    db.session.flush()
-    record("good_model.create" if new else "good_model.update", "good_model", model.id,
-           unit_id=model.unit_id, user=user, before=before, after=snapshot(model, MODEL_FIELDS))
-    return model
+    return _save_row(model, lambda: GoodModel(year=year, created_by_id=_user_id(user)),
+                     MODEL_FIELDS, values, version, _l("Mô hình"), "good_model", user=user,
+                     unit_of=lambda m: m.unit_id)
 
 
 def delete_model(model: GoodModel, version, user=None) -> None:
