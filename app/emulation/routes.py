@@ -114,7 +114,9 @@ def index():
     ctx = dict(year=year, years=queries.years(), overall=_overall())
     if ctx["overall"]:
         ctx["reviews"] = queries.reviews_of(year)
-        ctx["new_review"] = NewReviewForm(formdata=None)
+        ctx["new_review"] = form = NewReviewForm(formdata=None)
+        held = {r.kind for r in ctx["reviews"]}  # one review of each kind a year
+        form.kind.choices = [c for c in form.kind.choices if c.value not in held]
         ctx["counts"] = queries.proposal_counts(year)
         ctx["statuses"] = PROPOSAL_STATUSES
     else:
