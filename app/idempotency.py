@@ -8,6 +8,7 @@ to claim it does the work, in the same transaction as the claim, and any replay 
 import secrets
 from datetime import datetime
 
+from flask import g, has_request_context
 from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -25,7 +26,12 @@ class Submission(db.Model):
 
 
 def new_token() -> str:
-    return secrets.token_urlsafe(24)
+    """A fresh token, noted for the request so the page's ETag can leave it out (a page
+    that differs only by its unused tokens is the same page)."""
+    token = secrets.token_urlsafe(24)
+    if has_request_context():
+        g.setdefault("submission_tokens", []).append(token)
+    return token
 
 
 class SubmissionField(HiddenField):
@@ -54,3 +60,27 @@ def claim(token: str | None) -> bool:
         # another request claimed it between our check and our insert
         return False
     return True
+
+
+def token_of(form) -> str | None:
+    """The form's submission token as stored on a created row (None when absent)."""
+    token = form.token.data if "token" in form else None
+    return str(token)[:64] if token else None
+
+
+def first_send(model, token: str | None, create):
+    """Run `create()` (which flushes a new `model` row carrying `token` in its unique
+    `submission_token` column) and return (row, False); when that token is already on a
+    row — the same form sent again — roll back and return (that row, True).
+
+    No extra statement on a first send: the replay is caught by the unique column itself.
+    """
+    try:
+        return create(), False
+    except IntegrityError:
+        db.session.rollback()
+        earlier = db.session.scalar(select(model).where(model.submission_token == token)) \
+            if token else None
+        if earlier is None:
+            raise
+        return earlier, True

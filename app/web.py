@@ -11,7 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import policy, vietnamese
+from app import idempotency, policy, vietnamese
 from app.extensions import db, htmx
 from app.i18n import N_
 
@@ -104,8 +104,9 @@ def _etag_page(response):
         return
     body = response.get_data()
     token = g.get("csrf_token")  # what Flask-WTF rendered into this page, if anything
-    if token:
-        body = body.replace(token.encode(), b"")
+    for volatile in (token, *g.get("submission_tokens", ())):
+        if volatile:
+            body = body.replace(volatile.encode(), b"")
     digest = hashlib.sha256(body)
     digest.update(str(session.get("_user_id", "")).encode())
     digest.update(str(session.get("csrf_token", "")).encode())
@@ -168,7 +169,7 @@ def _register_templates(app):
         vn_datetime=vietnamese.format_datetime,
     )
     app.jinja_env.globals.update(can=lambda action, unit_id=None: policy.can(
-        current_user, action, unit_id))
+        current_user, action, unit_id), submission_token=idempotency.new_token)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

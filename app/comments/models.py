@@ -25,5 +25,7 @@ class Comment(db.Model):
     body: Mapped[str] = mapped_column(Text)
     reply_to_id: Mapped[Optional[int]] = mapped_column(ForeignKey("comment.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # the form's token: a replay of the same form fails on it instead of adding a twin
+    submission_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     author: Mapped["User"] = relationship(lazy="joined")  # noqa: F821

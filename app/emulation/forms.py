@@ -87,6 +87,14 @@ def sheet_form_class(manual_lines):
     return type("UnitSheetForm", (SheetForm,), attrs)
 
 
+class NewCriterionForm(CriterionForm):
+    token = SubmissionField()  # a double tap adds one criterion
+
+
+class NewTitleForm(TitleForm):
+    token = SubmissionField()  # a double tap adds one title
+
+
 class ModelForm(FlaskForm):
     unit_id = ChoiceField(_l("Đơn vị"), [DataRequired(_l("Vui lòng chọn đơn vị."))])
     area_id = ChoiceField(_l("Nội dung thi đua"))

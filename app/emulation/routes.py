@@ -16,8 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from app import idempotency
 from app.emulation import bp, documents, queries, scoring, seed, services, settings
 from app.emulation.forms import (CommentForm, CriterionForm, DecideForm, EvidenceForm,
-                                 ModelForm, NewReviewForm, ProposalForm, ReviewForm,
-                                 SettingsForm, StepForm, TitleForm, VoteForm, sheet_form_class)
+                                 ModelForm, NewCriterionForm, NewReviewForm, NewTitleForm,
+                                 ProposalForm, ReviewForm, SettingsForm, StepForm, TitleForm,
+                                 VoteForm, sheet_form_class)
 from app.emulation.models import (DERIVED, EVIDENCE_KINDS, METHODS, NOMINEE_KINDS,
                                   PROPOSAL_STATUSES, REVIEW_KINDS, VOTES, AwardTitle, Criterion)
 from app.emulation.services import Problem
@@ -197,7 +198,7 @@ def _number_or_none(text):
 @requires("emulation.view", scoped_in_view=True)
 def criteria():
     by_kind = queries.criteria_by_kind(active_only=False)
-    form = CriterionForm(formdata=None) if can(current_user, "emulation.manage") else None
+    form = NewCriterionForm(formdata=None) if can(current_user, "emulation.manage") else None
     return render_template("emulation/criteria.html", by_kind=by_kind, kinds=UNIT_KINDS,
                            totals=services.kind_totals(by_kind), form=form, methods=METHODS)
 
@@ -211,8 +212,11 @@ def _criterion_values(form) -> dict:
 @bp.post("/emulation/criteria/new")
 @requires("emulation.manage")
 def new_criterion():
-    form = CriterionForm()
+    form = NewCriterionForm()
     if form.validate():
+        if not idempotency.claim(form.token.data):
+            flash(_("Tiêu chí này đã được thêm."), "success")
+            return redirect(url_for("emulation.criteria"), 303)
         try:
             values = _criterion_values(form)
             rows = queries.criteria_by_kind(active_only=False).get(values["unit_kind"], [])
@@ -278,7 +282,7 @@ def default_criteria():
 @bp.get("/emulation/titles")
 @requires("emulation.view", scoped_in_view=True)
 def titles():
-    form = TitleForm(formdata=None) if can(current_user, "emulation.manage") else None
+    form = NewTitleForm(formdata=None) if can(current_user, "emulation.manage") else None
     return render_template("emulation/titles.html", titles=queries.titles(), form=form)
 
 
@@ -291,8 +295,11 @@ def _title_values(form) -> dict:
 @bp.post("/emulation/titles/new")
 @requires("emulation.manage")
 def new_title():
-    form = TitleForm()
+    form = NewTitleForm()
     if form.validate():
+        if not idempotency.claim(form.token.data):
+            flash(_("Danh hiệu, hình thức này đã được thêm."), "success")
+            return redirect(url_for("emulation.titles"), 303)
         try:
             values = _title_values(form)
             values["sort_order"] = len(queries.titles()) + 1

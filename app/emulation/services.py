@@ -63,10 +63,12 @@ def _save_row(obj, new_row, fields, values, version, what, entity, user=None, un
     for key in fields:
         if key in values:
             setattr(obj, key, values[key])
+    after = snapshot(obj, fields)
+    if not new and after == before:
+        return obj  # the same form sent again: nothing changed, nothing to record
     db.session.flush()
     record(f"{entity}.create" if new else f"{entity}.update", entity, obj.id, user=user,
-           unit_id=unit_of(obj) if unit_of else None, before=before,
-           after=snapshot(obj, fields))
+           unit_id=unit_of(obj) if unit_of else None, before=before, after=after)
     return obj
 
 
@@ -204,6 +206,8 @@ def compute(review: Review, today: Optional[date] = None, unit_ids=None, user=No
         .options(selectinload(ScoreSheet.lines)))}
     now = utcnow()
     sheets, summary = [], {}
+    earlier = {s.unit_id: None if s.total is None else format(s.total, "f")
+               for s in existing.values()}
     for unit in units:
         criteria = by_kind.get(unit.kind, [])
         sheet = existing.get(unit.id)
@@ -238,8 +242,10 @@ def compute(review: Review, today: Optional[date] = None, unit_ids=None, user=No
     db.session.execute(update(Review).where(Review.id == review.id).values(scored_at=now))
     set_committed_value(review, "scored_at", now)
     db.session.flush()
-    record("review.score", "review", review.id, user=user,
-           after={"cutoff": cut.isoformat(), "totals": summary})
+    # pressed again with nothing new to count: the totals stand, the log already has them
+    if earlier != {u.id: summary[u.slug] for u in units}:
+        record("review.score", "review", review.id, user=user,
+               after={"cutoff": cut.isoformat(), "totals": summary})
     return sheets
 
 

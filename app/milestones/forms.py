@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from app.idempotency import SubmissionField
 from app.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
 from app.plans.models import MILESTONE_STATUSES
 
@@ -56,6 +57,10 @@ class MilestoneForm(FlaskForm):
     def validate_due_on(self, field):
         if field.data and self.start_on.data and field.data < self.start_on.data:
             raise ValidationError(_l("Hạn hoàn thành không được trước ngày bắt đầu."))
+
+
+class NewMilestoneForm(MilestoneForm):
+    token = SubmissionField()  # a double tap adds one milestone
 
 
 class StatusForm(FlaskForm):

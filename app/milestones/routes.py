@@ -8,8 +8,10 @@ from jinja2_fragments.flask import render_block, render_blocks
 
 from app.extensions import db, htmx
 from app.milestones import bp, service
-from app.milestones.forms import DeleteForm, MilestoneForm, StatusForm, form_id, unique_ids
-from app.plans.models import MILESTONE_STATUSES
+from app import idempotency
+from app.milestones.forms import (DeleteForm, MilestoneForm, NewMilestoneForm, StatusForm,
+                                 form_id, unique_ids)
+from app.plans.models import MILESTONE_STATUSES, Milestone, Plan
 from app.policy import requires
 from app.units.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.vietnamese import _l, format_datetime
@@ -75,8 +77,8 @@ def new(slug):
     target = _target(slug)
     g.vary_htmx = True
     inline = htmx.target == "ms-add"
-    form = unique_ids(MilestoneForm(formdata=request.form if request.method == "POST" else None),
-                      "new-")
+    form = unique_ids(NewMilestoneForm(formdata=request.form if request.method == "POST"
+                                       else None), "new-")
     status = 200
     if request.method == "POST":
         status = 422
@@ -85,7 +87,11 @@ def new(slug):
             _field_errors(form, errors)
             if not errors:
                 plan = service.ensure_plan(target, user=current_user)
-                m = service.create(target.unit, plan, values, user=current_user)
+                token = idempotency.token_of(form)
+                m, again = idempotency.first_send(Milestone, token, lambda: service.create(
+                    target.unit, plan, values, user=current_user, token=token))
+                if again:  # the same form sent twice: answer as the first time
+                    plan = db.session.get(Plan, m.plan_id)
                 if inline:
                     commit_keeping_loaded()
                     # the add slot closes again, and the new row joins the list

@@ -177,9 +177,10 @@ def _apply(m: Milestone, values: dict) -> None:
     m.indicator_id = values["indicator"].id if values["indicator"] else None
 
 
-def create(unit: Unit, plan: Plan, values: dict, user=None) -> Milestone:
+def create(unit: Unit, plan: Plan, values: dict, user=None, token=None) -> Milestone:
+    """A new milestone; `token` (the add-form's) makes a replay fail on insert."""
     ensure_open(plan)
-    m = Milestone(plan_id=plan.id, unit_id=unit.id, version=1)
+    m = Milestone(plan_id=plan.id, unit_id=unit.id, version=1, submission_token=token)
     _apply(m, values)
     db.session.add(m)
     db.session.flush()

@@ -218,6 +218,8 @@ class Milestone(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(Integer, default=1)
+    # the add-form's token: a replay of the same form fails on it instead of adding a twin
+    submission_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
 
     area: Mapped[Optional[Area]] = relationship()
     indicator: Mapped[Optional[Indicator]] = relationship()

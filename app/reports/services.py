@@ -10,6 +10,7 @@ from typing import Mapping, Optional
 
 from flask_login import current_user
 from sqlalchemy import delete, func, insert, select
+from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.service import record
 from app.comments.models import Comment
@@ -152,19 +153,23 @@ def update_period(period: ReportingPeriod, version: int, *, subject: str, starts
     before = {"subject": period.subject, "starts_on": period.starts_on,
               "ends_on": period.ends_on, "deadline": period.deadline,
               "deadlines": deadlines_by_kind(period), "units": sorted(listed_units(period))}
-    if period.kind == "adhoc":
-        period.subject = subject
+    after = {"subject": subject if period.kind == "adhoc" else period.subject,
+             "starts_on": starts_on, "ends_on": ends_on, "deadline": deadline,
+             "deadlines": {k: d for k, d in by_kind.items() if d is not None},
+             "units": sorted(unit_ids)}
+    if after == before:
+        return  # the same form sent again (a retry): nothing to record
+    period.subject = after["subject"]
     period.starts_on, period.ends_on, period.deadline = starts_on, ends_on, deadline
+    # a change to the deadlines or the list alone still makes the period a new version
+    flag_modified(period, "deadline")
     db.session.execute(delete(PeriodDeadline).where(PeriodDeadline.period_id == period.id))
     db.session.add_all(PeriodDeadline(period_id=period.id, unit_kind=k, deadline=d)
                        for k, d in by_kind.items() if d is not None)
     _set_units(period, unit_ids)
     db.session.flush()
     record("period.update", "reporting_period", period.id, before=_plain(before),
-           after=_plain({"subject": period.subject, "starts_on": starts_on, "ends_on": ends_on,
-                         "deadline": deadline,
-                         "deadlines": {k: d for k, d in by_kind.items() if d is not None},
-                         "units": sorted(unit_ids)}))
+           after=_plain(after))
 
 
 # --- a unit's report -----------------------------------------------------------------

@@ -4,6 +4,7 @@ from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
 from app.fields import NFCTextAreaField
+from app.idempotency import SubmissionField
 from app.milestones.forms import form_id
 
 
@@ -19,3 +20,4 @@ class CommentForm(FlaskForm):
         Length(max=4000, message=_l("Ý kiến dài tối đa %(max)d ký tự."))])
     reply_to_id = HiddenField(filters=[form_id])
     milestone_id = HiddenField(filters=[form_id])
+    token = SubmissionField()  # a double tap adds one comment

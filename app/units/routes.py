@@ -5,6 +5,8 @@ from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, load_only
 
+from app import idempotency
+from app.comments.models import Comment
 from app.extensions import db, htmx
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
@@ -190,8 +192,10 @@ def add_comment(slug):
     g.vary_htmx = True
     if form.validate():
         try:
-            c = service.add_comment(target, form.body.data, current_user._get_current_object(),
-                                    reply_to_id=parent_id, milestone_id=form.milestone_id.data)
+            token = idempotency.token_of(form)
+            c, _again = idempotency.first_send(Comment, token, lambda: service.add_comment(
+                target, form.body.data, current_user._get_current_object(),
+                reply_to_id=parent_id, milestone_id=form.milestone_id.data, token=token))
         except service.CommentRefused as refused:
             form.body.errors.append(str(refused))
         else:

@@ -90,7 +90,7 @@ def load_comment_target(slug: str, reply_to_id=None, milestone_id=None):
 
 
 def add_comment(target: CommentTarget, body: str, user, reply_to_id=None,
-                milestone_id=None) -> Comment:
+                milestone_id=None, token=None) -> Comment:
     """A new comment, or an answer to one. Those who follow units open threads; a unit's
     own editors answer them."""
     if reply_to_id is not None and target.parent is None:
@@ -110,6 +110,7 @@ def add_comment(target: CommentTarget, body: str, user, reply_to_id=None,
     else:
         c = Comment(subject_type="unit", subject_id=target.unit.id, kind="comment")
     c.unit_id, c.author_id, c.author, c.body = target.unit.id, user.id, user, body
+    c.submission_token = token  # a replay of the same form fails on insert
     db.session.add(c)
     db.session.flush()
     record("comment.add", "comment", c.id, unit_id=target.unit.id, user=user,
