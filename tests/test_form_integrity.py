@@ -11,6 +11,7 @@ is covered without anyone listing it.
 """
 import json
 import re
+import threading
 
 import pytest
 from sqlalchemy import func, select
@@ -104,26 +105,54 @@ def test_a_form_sent_five_times_makes_what_one_send_makes(app, login):
     assert len(made_something) >= 12, made_something
 
 
-def test_an_inline_milestone_added_five_times_is_one_milestone(app, login):
-    from app.plans.models import Milestone
-    c = login("ban01")
+def _add_milestone_form(c):
     page = c.get("/units/ban-mau-01/milestones/new", headers={"HX-Request": "true",
                                                               "HX-Target": "ms-add"})
     form = forms_in("/units/ban-mau-01/milestones/new", page.get_data(as_text=True))[0]
     data = filled(form)
     data.pop("csrf_token", None)
+    return form.action, data
+
+
+def _milestones(app):
+    from app.plans.models import Milestone
     with app.app_context():
-        count = lambda: db.session.scalar(select(func.count(Milestone.id)))  # noqa: E731
-        before = count()
+        n = db.session.scalar(select(func.count(Milestone.id)))
         db.session.remove()
-    answers = [c.post(form.action, data=data, htmx=True, headers={"HX-Target": "ms-add"})
+    return n
+
+
+def test_an_inline_milestone_added_five_times_is_one_milestone(any_app, login):
+    c = login("ban01", on=any_app)
+    action, data = _add_milestone_form(c)
+    before = _milestones(any_app)
+    answers = [c.post(action, data=data, htmx=True, headers={"HX-Target": "ms-add"})
                for _ in range(5)]
     assert {a.status_code for a in answers} == {200}
-    with app.app_context():
-        assert count() == before + 1
+    assert _milestones(any_app) == before + 1
     # every answer shows the one milestone, so a retried tap still closes the form
-    title = data["title"]
-    assert all(title in a.get_data(as_text=True) for a in answers)
+    assert all(data["title"] in a.get_data(as_text=True) for a in answers)
+
+
+def test_five_racing_sends_of_one_add_form_make_one_milestone(any_app, login):
+    """The same form sent at once from five connections (a phone retrying while the first
+    request is still in flight): the unique token lets one insert through."""
+    clients = [login("ban01", on=any_app) for _ in range(5)]
+    action, data = _add_milestone_form(clients[0])
+    before = _milestones(any_app)
+    barrier, answers = threading.Barrier(5), []
+
+    def send(c):
+        barrier.wait()
+        answers.append(c.post(action, data=data).status_code)
+
+    threads = [threading.Thread(target=send, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(answers) == [303] * 5
+    assert _milestones(any_app) == before + 1
 
 
 # ---- mass assignment ----
