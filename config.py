@@ -52,6 +52,10 @@ class BaseConfig:
     # the load test reads how many SQL statements each request ran; off unless asked
     SQL_COUNT_HEADER = _bool("SQL_COUNT_HEADER", False)
     BEHIND_PROXY = _bool("BEHIND_PROXY", False)
+    # Where `flask backup` notes the audit log's head (id and hash). The hash chain shows a
+    # row altered or removed in the middle; only a head kept outside the database shows a
+    # log cut at its end. Copy this file off the machine with the backups.
+    AUDIT_ANCHORS = os.environ.get("AUDIT_ANCHORS", str(BASE_DIR / "instance" / "audit-anchors.txt"))
 
 
 class DevelopmentConfig(BaseConfig):
@@ -64,6 +68,7 @@ class TestConfig(BaseConfig):
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     LOGIN_MAX_FAILURES = 5
+    AUDIT_ANCHORS = None  # a test that wants anchors names its own file
 
 
 class ProductionConfig(BaseConfig):

@@ -1,12 +1,16 @@
-"""flask seed, flask create-admin, flask plan load, flask audit verify."""
+"""flask seed, flask create-admin, flask plan check/load, flask audit verify/head,
+flask backup, flask restore."""
 import getpass
 import sys
+from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
+from app.audit import service as audit
 from app.audit.service import record, verify_chain
 from app.extensions import db
 
@@ -121,22 +125,61 @@ def audit_cli():
     """The audit log."""
 
 
+REASONS = {"altered": "đã bị sửa", "missing": "đã bị xóa", "broken link": "mất liên kết",
+           "cut": "không còn: nhật ký bị cắt từ sau dòng này",
+           "replaced": "bị thay bằng dòng khác"}
+
+
+def _anchor_file(path=None):
+    path = path or current_app.config.get("AUDIT_ANCHORS")
+    return Path(path) if path else None
+
+
 @audit_cli.command("verify")
+@click.option("--anchors", type=click.Path(dir_okay=False),
+              help="Heads noted earlier (default: AUDIT_ANCHORS, written by flask backup).")
 @with_appcontext
-def audit_verify():
-    """Check the audit hash chain; name the first altered or missing row."""
+def audit_verify(anchors):
+    """Check the audit hash chain, and that every head noted by a backup is still there;
+    name the first altered, missing or cut row."""
     ok, bad_id, reason = verify_chain()
+    anchor_file = _anchor_file(anchors)
+    noted = audit.read_anchors(anchor_file) if anchor_file and anchor_file.exists() else []
     if ok:
-        click.echo("Nhật ký toàn vẹn.")
+        ok, bad_id, reason = audit.check_anchors(noted)
+    if ok:
+        extra = f" ({len(noted)} mốc đầu nhật ký đã đối chiếu)" if noted else ""
+        click.echo(f"Nhật ký toàn vẹn.{extra}")
         return
-    raise click.ClickException(f"Nhật ký bị sửa: dòng {bad_id} ({reason}).")
+    raise click.ClickException(
+        f"Nhật ký bị sửa: dòng {bad_id} {REASONS.get(reason, '')} ({reason}).")
+
+
+@audit_cli.command("head")
+@with_appcontext
+def audit_head():
+    """Print the newest audit row's id and hash, to keep outside the database."""
+    top = audit.head()
+    click.echo(f"{top[0]} {top[1]}" if top else "0 -")
+
+
+def _note_head(path: Path) -> str:
+    """Append the log's head to the anchor file; the line written."""
+    top = audit.head()
+    if top is None:
+        return ""
+    line = f"{datetime.now(timezone.utc):%Y-%m-%dT%H:%M:%SZ} {top[0]} {top[1]}"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as f:
+        f.write(line + "\n")
+    return line
 
 
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
 def backup_cmd(path):
-    """Online backup of the database to PATH."""
+    """Online backup of the database to PATH; the audit log's head goes to AUDIT_ANCHORS."""
     from app.backup import BackupError, backup
 
     db.session.remove()
@@ -145,6 +188,11 @@ def backup_cmd(path):
     except BackupError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Đã sao lưu vào {path}.")
+    anchor_file = _anchor_file()
+    if anchor_file:
+        line = _note_head(anchor_file)
+        click.echo(f"Đầu nhật ký: {line} — đã ghi vào {anchor_file}; hãy lưu tệp này cùng "
+                   "bản sao lưu ở máy khác.")
 
 
 @click.command("restore")
@@ -167,3 +215,11 @@ def restore_cmd(path, yes):
     if not ok:
         raise click.ClickException(f"Đã khôi phục, nhưng nhật ký bị sửa: dòng {bad_id} ({reason}).")
     click.echo("Đã khôi phục; nhật ký toàn vẹn.")
+    anchor_file = _anchor_file()
+    if anchor_file and anchor_file.exists():
+        # heads noted after this backup name rows the restore gave up: keep them apart
+        kept = anchor_file.with_name(f"{anchor_file.name}.before-restore-"
+                                     f"{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}")
+        anchor_file.rename(kept)
+        _note_head(anchor_file)
+        click.echo(f"Các mốc đầu nhật ký trước khi khôi phục được giữ ở {kept}.")

@@ -3,6 +3,8 @@ import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import Optional
 
 from flask_login import current_user
 from sqlalchemy import event, inspect, select, text
@@ -82,6 +84,41 @@ def verify_chain():
         if event_hash(prev, ev) != ev.hash:
             return False, ev.id, "altered"
         prev, prev_id = ev.hash, ev.id
+    return True, None, ""
+
+
+def head():
+    """(id, hash) of the newest event, or None for an empty log."""
+    row = db.session.execute(select(AuditEvent.id, AuditEvent.hash)
+                             .order_by(AuditEvent.id.desc()).limit(1)).first()
+    return tuple(row) if row else None
+
+
+def read_anchors(path) -> list[tuple[int, str]]:
+    """The heads noted in an anchor file: lines of `time id hash`; # starts a comment."""
+    anchors = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("#", 1)[0].split()
+        if len(parts) == 3 and parts[1].isdigit():
+            anchors.append((int(parts[1]), parts[2]))
+    return anchors
+
+
+def check_anchors(anchors) -> tuple[bool, Optional[int], str]:
+    """Each head noted outside the database must still be in the log, unchanged: a chain
+    that verifies but lost an anchored row was cut at its end (or rebuilt after it)."""
+    if not anchors:
+        return True, None, ""
+    ids = sorted({i for i, _h in anchors})
+    found = {}
+    for chunk in range(0, len(ids), 500):
+        found.update(db.session.execute(select(AuditEvent.id, AuditEvent.hash)
+                                        .where(AuditEvent.id.in_(ids[chunk:chunk + 500]))).all())
+    for anchor_id, anchor_hash in sorted(anchors):
+        if anchor_id not in found:
+            return False, anchor_id, "cut"
+        if found[anchor_id] != anchor_hash:
+            return False, anchor_id, "replaced"
     return True, None, ""
 
 
