@@ -167,6 +167,47 @@ def test_the_archive_check_alone_refuses_a_zip_bomb_without_expanding_it():
     assert info.value.status == 413
 
 
+LAUGHS = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+          + b"".join(b'<!ENTITY lol%d "%s">' % (i, (b"&lol%d;" % (i - 1) if i > 1 else b"&lol;") * 10)
+                     for i in range(1, 10))
+          + b']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+            b'<si><t>&lol9;</t></si></sst>')
+
+
+def _with_part(xlsx_bytes: bytes, name: str, content: bytes) -> bytes:
+    """A real workbook with one part replaced (or added)."""
+    src, out = zipfile.ZipFile(io.BytesIO(xlsx_bytes)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            if info.filename != name:
+                zf.writestr(info, src.read(info))
+        zf.writestr(name, content)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("part,content", [
+    ("xl/sharedStrings.xml", LAUGHS),
+    ("xl/worksheets/sheet1.xml", LAUGHS.replace(b"sst", b"worksheet")),
+    ("xl/workbook.xml", b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM '
+                        b'"file:///etc/passwd">]><workbook>&e;</workbook>'),
+    ("xl/sharedStrings.xml", LAUGHS.decode().replace('version="1.0"', 'version="1.0" '
+                             'encoding="UTF-16"').encode("utf-16-le")),
+])
+def test_billion_laughs_and_external_entities_are_refused_before_parsing(app, login, month1,
+                                                                        part, content):
+    c = login("ban01")
+    template = c.get(f"/units/ban-mau-01/reports/{month1}/template.xlsx")
+    assert template.status_code == 200
+    response = upload(c, "ban-mau-01", month1, _with_part(template.data, part, content))
+    assert response.status_code == 400
+    assert "DOCTYPE" in text_of(response)
+
+
+def test_openpyxl_reads_through_defusedxml():
+    from openpyxl.xml import DEFUSEDXML
+    assert DEFUSEDXML is True
+
+
 def test_no_upload_into_a_submitted_report(app, login, month1):
     ban = login("ban01")
     wb = template(ban, "ban-mau-01", month1)

@@ -2,7 +2,8 @@
 unit fills offline and uploads back.
 
 An upload is distrusted until read: its size and its zip (entries, expanded size,
-compression ratio) are checked before openpyxl opens it, it is read in read-only mode, and
+compression ratio, no DTD in any part) are checked before openpyxl opens it (through
+defusedxml), it is read in read-only mode, and
 every figure is checked; one bad cell names itself ("Ô C5: …") and nothing is imported.
 """
 from __future__ import annotations
@@ -203,6 +204,27 @@ def check_archive(data: bytes) -> None:
     if "xl/workbook.xml" not in names:
         raise UploadProblem([_l("Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu "
                                 "tải về từ trang báo cáo.")], 400)
+    _refuse_dtds(data, infos)
+
+
+# A spreadsheet's XML never declares a DTD; one that does is an entity-expansion attack
+# ("billion laughs") or an external-entity probe. Refused before any XML parser runs
+# (defusedxml, which openpyxl uses when installed, is the second guard).
+DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
+                  for enc in ("utf-8", "utf-16-le", "utf-16-be"))
+
+
+def _refuse_dtds(data: bytes, infos) -> None:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in infos:
+            if info.is_dir():
+                continue
+            with zf.open(info) as part:  # sizes already bounded above
+                content = part.read(MAX_EXPANDED_BYTES + 1)
+            if any(mark in content for mark in DTD_MARKS):
+                raise UploadProblem([_l("Tệp chứa khai báo XML không được phép (DOCTYPE/"
+                                        "ENTITY); hệ thống không đọc tệp này. Hãy dùng tệp "
+                                        "mẫu tải về từ trang báo cáo.")], 400)
 
 
 @dataclass
