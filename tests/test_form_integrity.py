@@ -12,9 +12,10 @@ is covered without anyone listing it.
 import json
 import re
 import threading
+import unicodedata
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import String, Text, func, select
 
 from app.extensions import db
 from tests.conftest import _sqlite_app
@@ -212,3 +213,36 @@ def test_extra_fields_change_nothing_a_form_does_not_offer(app, twin, login):
     assert _post_all(app, login, side_by_side) > 30
     assert len(tampered) > 30
     assert not differences, "\n".join(map(str, differences))
+
+
+# ---- Vietnamese text arrives in any normal form, is kept in NFC ----
+
+MARK = "Nguyễn Văn Đỗ, Bản Lở"
+
+
+def test_text_typed_in_decomposed_form_is_stored_composed_everywhere(app, login):
+    """Phones' keyboards send NFD as often as NFC; every form's text boxes get NFD here, and
+    then no text column of any table holds a string that is not NFC."""
+    sent = []
+
+    def decomposed(username, c, form, data):
+        for name, value in data.items():
+            if (form.kinds.get(name) in ("text", "textarea")
+                    and not any(w in name for w in ("username", "password", "slug", "code"))):
+                data[name] = unicodedata.normalize("NFD", f"{value} {MARK}".strip())
+        if c.post(form.action, data=data).status_code < 400:
+            sent.append(form.action)
+
+    _post_all(app, login, decomposed)
+    assert len(sent) >= 12, sent
+    not_nfc, stored = [], 0
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            cols = [c for c in table.columns if isinstance(c.type, (String, Text))]
+            for row in db.session.execute(select(*cols)) if cols else ():
+                for col, value in zip(cols, row):
+                    if isinstance(value, str) and value != unicodedata.normalize("NFC", value):
+                        not_nfc.append((table.name, col.name, value[:60]))
+                    stored += isinstance(value, str) and MARK in value
+    assert not_nfc == []
+    assert stored >= 12  # the marked text really was saved, composed
