@@ -22,6 +22,7 @@ def init_app(app):
     app.cli.add_command(audit_cli)
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
+    app.cli.add_command(calendar_cmd)
 
 
 @click.command("seed")
@@ -118,6 +119,19 @@ def plan_load(path):
     plan = load_plan(pf)
     db.session.commit()
     click.echo(f"Đã nạp kế hoạch {plan.year}.")
+
+
+@click.command("calendar")
+@click.argument("year", type=click.IntRange(2000, 2100))
+@with_appcontext
+def calendar_cmd(year):
+    """Create YEAR's reporting calendar (as the office's "create the year's periods" button
+    does); periods that exist are left as they are."""
+    from app.reports.services import generate_year
+
+    n = generate_year(year)
+    db.session.commit()
+    click.echo(f"Đã tạo {n} kỳ báo cáo của năm {year}.")
 
 
 @click.group("audit")

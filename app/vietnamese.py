@@ -227,6 +227,8 @@ def parse_date(text: str) -> _dt.date:
     s = text.strip()
     if not s:
         raise VNInputError(_l("Chưa nhập ngày."))
+    if len(s) > 40:  # no date is this long; say so before looking at each character
+        raise VNInputError(_l("Ngày không hợp lệ: hãy viết theo dạng ngày/tháng/năm, ví dụ 15/12/2026."))
     if m := _DMY_RE.fullmatch(s):
         day, month, year = (int(g) for g in m.groups())
     elif m := _ISO_RE.fullmatch(s):

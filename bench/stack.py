@@ -46,6 +46,7 @@ def prepare_database(kind: str, workdir: Path, scale: int = 10) -> str:
     env = {**os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": url, "APP_ENV": "development"}
     _flask(env, "db", "upgrade")
     _flask(env, "seed", "--scale", str(scale))
+    _flask(env, "calendar", "2026")  # the year's reporting periods, so report saves happen
     return url
 
 

@@ -448,3 +448,12 @@ def test_a_double_tap_adds_one_comment_and_one_adhoc_request(app, login, month1)
             Comment.body == "Một ý kiến.")) == 1
         assert db.session.scalar(select(func.count(ReportingPeriod.id)).where(
             ReportingPeriod.kind == "adhoc")) == 1
+
+
+def test_the_calendar_command_creates_the_years_periods_once(app):
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["calendar", "2026"])
+    assert first.exit_code == 0 and "Đã tạo 18 kỳ" in first.output, first.output
+    again = runner.invoke(args=["calendar", "2026"])
+    assert again.exit_code == 0 and "Đã tạo 0 kỳ" in again.output
+    assert runner.invoke(args=["calendar", "1999"]).exit_code != 0

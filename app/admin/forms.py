@@ -4,12 +4,14 @@ from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Regexp
 
+from app.idempotency import SubmissionField
 from app.auth.models import ROLES
 from app.plans.forms import ChoiceField, ChoicesField, VersionField, text
 from app.units.models import UNIT_KINDS
 
 
 class AccountForm(FlaskForm):
+    token = SubmissionField()  # a double tap on “add” makes one record
     username = text(_l("Tên đăng nhập"), 60, _l("Vui lòng nhập tên đăng nhập."))
     full_name = text(_l("Họ và tên"), 120, _l("Vui lòng nhập họ và tên."))
     position = text(_l("Chức vụ"), 120)
@@ -27,6 +29,7 @@ class AccountActionForm(FlaskForm):
 
 
 class UnitForm(FlaskForm):
+    token = SubmissionField()  # a double tap on “add” makes one record
     slug = text(_l("Mã đơn vị (dùng trong địa chỉ trang)"), 60, _l("Vui lòng nhập mã đơn vị."),
                 filters=[lambda v: v.lower() if isinstance(v, str) else v])
     name = text(_l("Tên đầy đủ"), 200, _l("Vui lòng nhập tên đơn vị."))

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app import idempotency
 from app.admin import bp, service
 from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
 from app.admin.units import choices, unit_order, units_for_choice
@@ -73,6 +74,10 @@ def new_account():
         return _account_page(form)
     if not form.validate_on_submit():
         return _account_page(form, status=INVALID)
+    if not idempotency.claim(form.token.data):
+        flash(_("Tài khoản này đã được tạo. Nếu chưa thấy mật khẩu tạm thời, hãy mở tài "
+                "khoản và đặt lại mật khẩu."), "info")
+        return redirect(url_for("admin.accounts"), 303)
     try:
         user, password = service.create_account(
             current_user, form.username.data, form.full_name.data, form.position.data or "",
@@ -250,6 +255,9 @@ def new_unit():
         return _unit_page(form)
     if not form.validate_on_submit():
         return _unit_page(form, status=INVALID)
+    if not idempotency.claim(form.token.data):
+        flash(_("Đơn vị này đã được tạo."), "info")
+        return redirect(url_for("admin.units"), 303)
     try:
         unit = service.create_unit(current_user, form.slug.data, form.name.data,
                                    form.short_name.data or "", form.kind.data,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
+from app import idempotency
 from app.admin.units import choices, units_for_choice
 from app.extensions import db
 from app.plans import bp, queries
@@ -145,6 +146,9 @@ def _save_area(plan, form, area):
         return _area_page(plan, form, area, status=INVALID)
     if area is not None and form.version.data != area.version:
         return _area_conflict(plan, form, area)
+    if area is None and not idempotency.claim(form.token.data):
+        flash(_("Nội dung thi đua này đã được thêm."), "info")
+        return _overview(plan)
     try:
         area = save_area(plan, area, {n: form[n].data for n in AREA_FIELDS}, user=current_user)
         db.session.commit()
@@ -234,6 +238,9 @@ def _save_indicator(plan, form, ind):
         return _indicator_page(plan, form, ind, status=INVALID)
     if ind is not None and form.version.data != ind.version:
         return _indicator_conflict(plan, form, ind)
+    if ind is None and not idempotency.claim(form.token.data):
+        flash(_("Chỉ tiêu này đã được thêm."), "info")
+        return _overview(plan)
     try:
         ind = save_indicator(plan, ind, {n: form[n].data for n in INDICATOR_FIELDS},
                              form.contributors.data or [], form.reason.data,

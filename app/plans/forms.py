@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.idempotency import SubmissionField
 from app.fields import NFCStringField, NFCTextAreaField, VNDecimalField
 from app.plans.models import SEMANTICS
 from app.units.locking import read_version
@@ -129,6 +130,7 @@ def plan_text_form(sections, **kwargs) -> PlanTextForm:
 
 
 class AreaForm(FlaskForm):
+    token = SubmissionField()  # a double tap on “add” makes one record
     code = text(_l("Mã (số mục)"), 20, _l("Vui lòng nhập mã, ví dụ III.7."))
     title = text(_l("Tên nội dung thi đua"), 300, _l("Vui lòng nhập tên nội dung."))
     body = long_text(_l("Nội dung chi tiết"))
@@ -137,6 +139,7 @@ class AreaForm(FlaskForm):
 
 
 class IndicatorForm(FlaskForm):
+    token = SubmissionField()  # a double tap on “add” makes one record
     area_id = ChoiceField(_l("Thuộc nội dung thi đua"),
                           validators=[DataRequired(_l("Vui lòng chọn nội dung thi đua."))])
     code = text(_l("Mã chỉ tiêu"), 20, _l("Vui lòng nhập mã chỉ tiêu, ví dụ III.2-11."))
