@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test install db translations clean bench load
+.PHONY: run test fuzz install db translations clean bench load
 
 $(BIN)/activate: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,8 +27,15 @@ db: install translations
 run: db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# the suite spreads over TEST_WORKERS processes (pytest-xdist); TEST_WORKERS=0 runs it in one
+TEST_WORKERS ?= 2
+
 test: install translations
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# hypothesis at the full depth of issue 8: 500 examples per form, SQLite and PostgreSQL
+fuzz: install translations
+	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n $(TEST_WORKERS) tests/test_fuzz_forms.py $(PYTEST_ARGS)
 
 bench: install translations
 	$(BIN)/python -m bench.browser

@@ -36,6 +36,9 @@ class BaseConfig:
     SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "120")))
     SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12")))
     PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_TIMEOUT
+    # The row, not the cookie, carries the idle timeout: no need to re-send the cookie
+    # (~500 bytes) with every answer; it is sent when the session changes.
+    SESSION_REFRESH_EACH_REQUEST = False
     # Sign-in throttling, counted in the database so every worker shares it.
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")))

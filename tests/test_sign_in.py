@@ -170,3 +170,13 @@ def test_open_redirect_after_login_is_refused(client):
 def test_session_loader_refuses_unknown_ids(app):
     with app.test_request_context():
         assert sessions.load_user("not-a-session") is None
+
+
+def test_the_session_cookie_is_not_resent_with_every_answer(login):
+    """Every byte counts on 3G: the cookie goes out when the session changes, not on each
+    page (the server-side row keeps the idle timeout)."""
+    c = login("ban01")
+    first = c.get("/units/ban-mau-01")
+    again = c.get("/units/ban-mau-01")
+    assert first.status_code == again.status_code == 200
+    assert "thidua_session" not in again.headers.get("Set-Cookie", "")
