@@ -64,7 +64,7 @@ def refuse_demo_accounts(app):
 def register_extensions(app):
     from app import database
     from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
-    from app.i18n import select_locale
+    from app.i18n import install_fast_gettext, select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(app.root_path + "/../migrations"))
@@ -72,6 +72,7 @@ def register_extensions(app):
     login_manager.session_protection = None  # the server-side session row does this job
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="../translations")
+    install_fast_gettext(app)
     compress.init_app(app)
     htmx.init_app(app)
     database.configure_engines(app)

@@ -1,7 +1,12 @@
 """Load test: 200 simulated users (1–3 s think time) against gunicorn behind nginx, on
-SQLite and on PostgreSQL, the demo data ×10. One bounded command:
+SQLite and on PostgreSQL, with the commune's data (or --scale 10: ten times the villages and
+the milestones of each unit). One bounded command:
 
-    make load            # or: python -m bench.load [--users 200] [--seconds 60] [--db both]
+    make load     # or: python -m bench.load [--users 200] [--seconds 90] [--ramp 5]
+                  #                          [--db both] [--scale 1]
+
+Users arrive at --ramp per second (each signs in once: scrypt, on purpose slow), then
+click on with 1–3 s between requests until --seconds have passed since the start.
 
 Prints p50 / p95 / p99 per route, errors and SQL statements per request; writes
 bench/results/load-<db>.json. Traffic goes only to 127.0.0.1.
@@ -21,12 +26,12 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 
-def run(db, users, seconds):
-    with tempfile.TemporaryDirectory() as tmp, stack(db) as base:
+def run(db, users, seconds, ramp, scale):
+    with tempfile.TemporaryDirectory() as tmp, stack(db, scale=scale) as base:
         prefix = Path(tmp) / "stats"
         sql_out = Path(tmp) / "sql.json"
         subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"),
-                        "--headless", "--host", base, "-u", str(users), "-r", str(max(1, users // 10)),
+                        "--headless", "--host", base, "-u", str(users), "-r", str(ramp),
                         "-t", f"{seconds}s", "--csv", str(prefix), "--only-summary",
                         "--stop-timeout", "5"],
                        check=False, env={**__import__("os").environ, "BENCH_SQL_OUT": str(sql_out)},
@@ -60,14 +65,17 @@ def table(db, rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=60)
+    parser.add_argument("--seconds", type=int, default=90)
+    parser.add_argument("--ramp", type=float, default=5, help="users arriving per second")
+    parser.add_argument("--scale", type=int, default=1, help="demo data ×N")
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
-        rows = run(db, args.users, args.seconds)
-        (RESULTS / f"load-{db}.json").write_text(json.dumps(rows, indent=2))
-        print(table(db, rows), flush=True)
+        rows = run(db, args.users, args.seconds, args.ramp, args.scale)
+        name = f"load-{db}" + (f"-x{args.scale}" if args.scale != 1 else "")
+        (RESULTS / f"{name}.json").write_text(json.dumps(rows, indent=2))
+        print(table(f"{db}, {args.users} users, data ×{args.scale}", rows), flush=True)
 
 
 if __name__ == "__main__":
