@@ -164,7 +164,8 @@ def test_open_redirect_after_login_is_refused(client):
     from tests.conftest import csrf_from
     response = client.http.post("/login?next=//evil.example/x", data={
         "csrf_token": csrf_from(page), "username": "ban01", "password": "binhlu2026"})
-    assert response.headers["Location"] == "/"
+    # the foreign target is dropped: the person goes to their own page, in one redirect
+    assert response.headers["Location"] == "/units/ban-mau-01"
 
 
 def test_session_loader_refuses_unknown_ids(app):
@@ -180,3 +181,19 @@ def test_the_session_cookie_is_not_resent_with_every_answer(login):
     again = c.get("/units/ban-mau-01")
     assert first.status_code == again.status_code == 200
     assert "thidua_session" not in again.headers.get("Set-Cookie", "")
+
+
+def test_an_unknown_username_costs_a_password_check_too(client, monkeypatch):
+    """Timing must not tell which usernames exist: an unknown one is checked against a
+    stand-in hash, as slow as a real one."""
+    import app.auth.routes as routes
+    checked = []
+    real = routes.check_password_hash
+    monkeypatch.setattr(routes, "check_password_hash",
+                        lambda h, p: checked.append(h) or real(h, p))
+    from tests.conftest import csrf_from
+    page = client.get("/login").get_data(as_text=True)
+    response = client.http.post("/login", data={"csrf_token": csrf_from(page),
+                                                "username": "nobody-here", "password": "x" * 10})
+    assert response.status_code == 401
+    assert checked == [routes.UNKNOWN_USER_HASH]

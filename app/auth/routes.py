@@ -4,6 +4,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts_rules import password_problem
 from app.audit.service import record
@@ -11,7 +12,10 @@ from app.auth import bp, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
 from app.extensions import db
+from app.main.routes import landing_url
 from app.policy import public, requires
+
+UNKNOWN_USER_HASH = generate_password_hash("not a password anyone has")
 
 
 def _safe_next(target):
@@ -39,6 +43,9 @@ def login():
                                               "sau 15 phút hoặc liên hệ quản trị viên."))
                 return render_template("auth/login.html", form=form), 429
             user = db.session.scalar(select(User).where(User.username_key == key))
+            if user is None:
+                # as slow as a wrong password, so timing does not tell which usernames exist
+                check_password_hash(UNKNOWN_USER_HASH, form.password.data)
             if user is None or not user.active or not user.check_password(form.password.data):
                 throttle.record_failure(key, ip)
                 db.session.commit()
@@ -50,7 +57,8 @@ def login():
             db.session.commit()
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            # straight to the person's own page: on 3G a redirect chain costs a round trip each
+            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
     return render_template("auth/login.html", form=form), status
 
 

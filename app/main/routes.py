@@ -8,16 +8,20 @@ from app.main import bp
 from app.policy import can, public, requires
 
 
+def landing_url(user) -> str:
+    """Where a person starts: the chair from the dashboard; the office and the Front from the
+    whole plan; a unit from its page."""
+    if user.has_role("chair"):
+        return url_for("dashboard.index")
+    if can(user, "overview.view") or user.unit is None:
+        return url_for("plans.overview")
+    return url_for("units.show", slug=user.unit.slug)
+
+
 @bp.route("/")
 @requires("plan.view")
 def home():
-    """The chair starts from the dashboard; the office and the Front from the whole plan;
-    a unit from its page."""
-    if current_user.has_role("chair"):
-        return redirect(url_for("dashboard.index"))
-    if can(current_user, "overview.view") or current_user.unit is None:
-        return redirect(url_for("plans.overview"))
-    return redirect(url_for("units.show", slug=current_user.unit.slug))
+    return redirect(landing_url(current_user))
 
 
 @bp.route("/healthz")
