@@ -18,6 +18,10 @@ from app.reports.completeness import MISSING, RETURNED, Cell, Rate, cell, rate
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
 
+# Aliases made once: building one per call copies every column and costs each request.
+_REPLY, _LATER = aliased(Comment, name="reply"), aliased(Comment, name="later")
+_REPLIER = aliased(User, name="replier")
+
 # Regular periods, coarsest first: when several close on the same day (14/03 ends month 03
 # and quarter 1) the coarser report is the one the chair follows.
 PERIOD_RANK = {"year": 0, "half": 1, "quarter": 2, "month": 3}
@@ -145,7 +149,7 @@ def unanswered_comments(limit: Optional[int] = None):
     period id or None)). An answer is a reply in the comment's thread; on a report, whose
     comments are not threaded, a later comment on it by the unit's own people. A comment
     written by the unit's own people is itself an answer or a note, not a question."""
-    reply, later, replier = aliased(Comment), aliased(Comment), aliased(User)
+    reply, later, replier = _REPLY, _LATER, _REPLIER
     answered_in_thread = exists().where(reply.reply_to_id == Comment.id)
     answered_on_report = exists(
         select(later.id).join(replier, replier.id == later.author_id)

@@ -22,6 +22,11 @@ from app.units.models import Unit
 from app.reports.calendar import today  # noqa: F401  a milestone is late by Vietnam's date
 from app.vietnamese import format_date
 
+# Aliases made once: building one per call copies every column and costs each request.
+_CHOSEN_AREA = aliased(Area, name="chosen_area")
+_CHOSEN_INDICATOR = aliased(Indicator, name="chosen_indicator")
+_UNIT_PLAN = aliased(Plan, name="unit_plan")
+
 # What a person edits; the audit snapshots and the conflict view use the same list.
 FIELDS = ("title", "owner", "start_on", "due_on", "status", "progress", "area_id",
           "indicator_id", "evidence")
@@ -54,7 +59,7 @@ class Loaded:
 
 
 def _with_refs(stmt, commune_plan_id, area_id, indicator_id):
-    chosen_area, chosen_indicator = aliased(Area), aliased(Indicator)
+    chosen_area, chosen_indicator = _CHOSEN_AREA, _CHOSEN_INDICATOR
     stmt = (stmt.add_columns(chosen_area, chosen_indicator)
             .outerjoin(chosen_area, and_(chosen_area.id == area_id,
                                          chosen_area.plan_id == commune_plan_id))
@@ -92,7 +97,7 @@ class UnitTarget:
 
 def load_unit_target(slug: str, area_id=None, indicator_id=None) -> Optional[UnitTarget]:
     commune_id = latest_commune_plan_id()
-    unit_plan = aliased(Plan)
+    unit_plan = _UNIT_PLAN
     stmt = (select(Unit, unit_plan, commune_id.label("commune_id")).select_from(Unit)
             .outerjoin(unit_plan, and_(unit_plan.unit_id == Unit.id,
                                        unit_plan.parent_id == commune_id))

@@ -15,6 +15,10 @@ from app.policy import can
 from app.units.locking import ensure_current, stale_guard
 from app.units.models import Unit
 
+# Aliases made once: building one per call copies every column and costs each request.
+_COMMUNE, _UNIT_PLAN = aliased(Plan, name="commune"), aliased(Plan, name="unit_plan")
+_PARENT_COMMENT, _MILESTONE = aliased(Comment, name="parent"), aliased(Milestone, name="ms")
+
 SECTION_FIELDS = ("heading", "body")
 COMMENT_FIELDS = ("subject_type", "subject_id", "kind", "reply_to_id", "body")
 THREADS_SHOWN = 20
@@ -25,7 +29,7 @@ THREADS_SHOWN = 20
 def page_plans(unit_id: int, year: Optional[int]):
     """The commune plan of `year` (the newest if None), the unit's plan under it and that
     plan's sections — one statement. None when there is no such year."""
-    commune, unit_plan = aliased(Plan), aliased(Plan)
+    commune, unit_plan = _COMMUNE, _UNIT_PLAN
     wanted = Plan.commune_plan_stmt(year).with_only_columns(Plan.id).scalar_subquery()
     rows = db.session.execute(
         select(commune, unit_plan, PlanSection).select_from(commune)
@@ -80,7 +84,7 @@ class CommentTarget:
 
 def load_comment_target(slug: str, reply_to_id=None, milestone_id=None):
     """The unit with the comment and the milestone a form names — one statement."""
-    parent, ms = aliased(Comment), aliased(Milestone)
+    parent, ms = _PARENT_COMMENT, _MILESTONE
     row = db.session.execute(
         select(Unit, parent, ms).select_from(Unit)
         .outerjoin(parent, and_(parent.id == reply_to_id, parent.unit_id == Unit.id))
