@@ -1,6 +1,7 @@
 """Sign-in, sessions that end for real, throttling, CSRF and the headers on every answer."""
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select, update
 
 from app.auth import sessions
@@ -197,3 +198,32 @@ def test_an_unknown_username_costs_a_password_check_too(client, monkeypatch):
                                                 "username": "nobody-here", "password": "x" * 10})
     assert response.status_code == 401
     assert checked == [routes.UNKNOWN_USER_HASH]
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_activity_after_a_pause_is_recorded_without_waiting_on_the_request_itself(
+        any_app, login, method):
+    """Someone who types a report for more than five minutes and then saves: the session's
+    'last seen' is recorded at once. (On SQLite a POST holds the write lock from its first
+    statement; recording it on a second connection waited for that very lock, 15 s, and
+    then gave up, on every POST.)"""
+    import time
+    c = login("ban01", on=any_app)
+    sid = _cookie_session_id(any_app, "ban01")
+    with any_app.app_context():
+        row = db.session.get(UserSession, sid)
+        row.last_seen_at = row.last_seen_at - timedelta(minutes=30)
+        db.session.commit()
+        old = row.last_seen_at
+        from app.plans.models import Milestone
+        from app.units.models import Unit
+        m = db.session.scalar(select(Milestone).join(Unit, Unit.id == Milestone.unit_id)
+                              .where(Unit.slug == "ban-mau-01", Milestone.status != "done"))
+        tap = {"status": "done", "version": str(m.version)}
+    t0 = time.monotonic()
+    response = (c.get("/units/ban-mau-01") if method == "GET" else
+                c.post(f"/milestones/{m.id}/status", data=tap))  # a one-tap save
+    assert response.status_code in (200, 303)
+    assert time.monotonic() - t0 < 5  # not a lock wait
+    with any_app.app_context():
+        assert db.session.get(UserSession, sid).last_seen_at > old

@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User, UserSession
+from app.database import SAFE_METHODS
 from app.extensions import db, login_manager
 from app.models_base import utcnow
 
@@ -69,10 +70,16 @@ def load_user(session_id):
 
 
 def _touch(session_id, now):
-    # Its own short transaction, best effort: a busy database must not fail a page view.
+    stmt = update(UserSession).where(UserSession.id == session_id).values(last_seen_at=now)
+    if request.method not in SAFE_METHODS:
+        # A request that writes began with SQLite's write lock (BEGIN IMMEDIATE): a second
+        # connection would wait for this very request. Its own commit carries the touch (a
+        # refused form rolls it back; the next request tries again).
+        db.session.execute(stmt)
+        return
+    # A read: its own short transaction, best effort — a busy database must not fail a page.
     try:
         with db.engine.begin() as conn:
-            conn.execute(update(UserSession).where(UserSession.id == session_id)
-                         .values(last_seen_at=now))
+            conn.execute(stmt)
     except OperationalError:
         current_app.logger.warning("could not record session activity")
