@@ -5,6 +5,7 @@ a timeout). Each rendered create-form carries a random submission token; the fir
 to claim it does the work, in the same transaction as the claim, and any replay is told
 "already done" instead of making a second record.
 """
+import re
 import secrets
 from datetime import datetime
 
@@ -16,6 +17,9 @@ from wtforms import HiddenField
 
 from app.extensions import db
 from app.models_base import UTCDateTime, utcnow
+
+
+TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 class Submission(db.Model):
@@ -48,9 +52,9 @@ def claim(token: str | None) -> bool:
 
     A form without a token (an old page, a script) is not deduplicated but still works.
     """
+    token = clean(token)
     if not token:
         return True
-    token = str(token)[:64]
     if db.session.scalar(select(Submission.token).where(Submission.token == token)):
         return False
     try:
@@ -62,10 +66,17 @@ def claim(token: str | None) -> bool:
     return True
 
 
+def clean(token) -> str | None:
+    """A token as this app makes them (URL-safe base64, at most 64 characters), else None:
+    a garbled or forged one is treated as absent — the form works, undeduplicated — and
+    never reaches the database (PostgreSQL refuses a NUL byte in text, for one)."""
+    token = str(token) if token else ""
+    return token if TOKEN_RE.fullmatch(token) else None
+
+
 def token_of(form) -> str | None:
     """The form's submission token as stored on a created row (None when absent)."""
-    token = form.token.data if "token" in form else None
-    return str(token)[:64] if token else None
+    return clean(form.token.data) if "token" in form else None
 
 
 def first_send(model, token: str | None, create):

@@ -4,7 +4,8 @@
   timeout) leaves the database as the first one left it;
 - mass assignment: the same POST with extra fields a form does not have (unit, status,
   version, author, approval...) leaves the database exactly as the honest POST does, checked
-  on two copies of the same database side by side.
+  on two copies of the same database side by side;
+- Vietnamese text typed decomposed (NFD) into every text box is stored composed (NFC).
 
 Forms are found by crawling what each role can open (tests/forms.py), so a form added later
 is covered without anyone listing it.

@@ -1,6 +1,8 @@
 """A submission token is claimed once, even by requests racing each other."""
 import threading
 
+import pytest
+
 from app.extensions import db
 from app.idempotency import claim, new_token
 
@@ -33,3 +35,19 @@ def test_racing_claims_of_one_token_let_exactly_one_through(any_app):
     for t in threads:
         t.join(30)
     assert sorted(results) == [False] * 4 + [True]
+
+
+@pytest.mark.parametrize("garbled", ["\x00", "a\x00b", "x" * 65, "<script>", "tôi", " ", "a b"])
+def test_a_garbled_token_is_treated_as_absent_and_never_stored(any_app, garbled):
+    from app.idempotency import clean
+    assert clean(garbled) is None
+    with any_app.test_request_context(method="POST"):
+        assert claim(garbled) is True  # the form still works, undeduplicated
+        assert claim(garbled) is True
+        db.session.rollback()
+
+
+def test_a_comment_with_a_nul_token_is_saved_once_without_a_500(any_app, login):
+    c = login("vhxh", on=any_app)
+    r = c.post("/units/phong-vhxh/comments", data={"body": "Ý kiến", "token": "\x00"})
+    assert r.status_code == 303
