@@ -50,7 +50,10 @@ def run(db, users, seconds, ramp, scale):
                     "sql_median": statistics.median(counts) if counts else None,
                     "sql_max": max(counts) if counts else None,
                 })
-        return rows
+        with open(f"{prefix}_failures.csv") as fh:
+            failures = [f"{r['Method']} {r['Name']}: {r['Error']} ×{r['Occurrences']}"
+                        for r in csv.DictReader(fh)]
+        return rows, failures
 
 
 def table(db, rows):
@@ -72,10 +75,13 @@ def main():
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
-        rows = run(db, args.users, args.seconds, args.ramp, args.scale)
-        name = f"load-{db}" + (f"-x{args.scale}" if args.scale != 1 else "")
-        (RESULTS / f"{name}.json").write_text(json.dumps(rows, indent=2))
+        rows, failures = run(db, args.users, args.seconds, args.ramp, args.scale)
+        name = f"load-{db}-{args.users}u" + (f"-x{args.scale}" if args.scale != 1 else "")
+        (RESULTS / f"{name}.json").write_text(json.dumps({"routes": rows, "failures": failures},
+                                                         indent=2, ensure_ascii=False))
         print(table(f"{db}, {args.users} users, data ×{args.scale}", rows), flush=True)
+        for line in failures:
+            print("  error:", line, flush=True)
 
 
 if __name__ == "__main__":
