@@ -31,7 +31,7 @@ run: db
 TEST_WORKERS ?= 2
 
 test: install translations
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 # hypothesis at the full depth of issue 8: 500 examples per form, SQLite and PostgreSQL
 fuzz: install translations
