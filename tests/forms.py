@@ -60,7 +60,7 @@ class _FormParser(HTMLParser):
             return
         if tag == "input":
             kind = a.get("type", "text").lower()
-            if kind in ("submit", "button", "image", "reset", "file"):
+            if kind in ("submit", "button", "image", "reset"):
                 return
             if kind in ("checkbox", "radio"):
                 self.form.kinds[name] = kind
@@ -151,6 +151,8 @@ def filled(form: Form) -> dict:
     data = {}
     for name, value in form.fields.items():
         kind = form.kinds.get(name, "text")
+        if kind == "file":
+            continue  # no file chosen: a careful person's form sends none
         if kind == "checkbox":
             if value is not None:
                 data[name] = value

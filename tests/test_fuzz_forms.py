@@ -7,23 +7,17 @@ so a form added later is fuzzed without anyone listing it here. FUZZ_EXAMPLES se
 examples per form: 150 by default to keep CI short; `make fuzz` runs the full depth (500).
 """
 import os
-import re
 import unicodedata
-from html import unescape
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_xss import _urls
+from tests.forms import discover
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
 ROLES = (("ban01", "ban-mau-01"), ("vhxh", "phong-vhxh"), ("admin", "ban-mau-01"),
          ("chutich", "ubnd-xa"))
-# Sending these would end the fuzzing session itself, not test a form.
-SKIP_ACTIONS = ("/logout", "/account/password")
-FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S | re.I)
-FIELD = re.compile(r'<(?:input|textarea|select)\b[^>]*\bname="([^"]+)"', re.I)
 
 nasty_text = st.one_of(
     st.text(max_size=50),
@@ -40,26 +34,10 @@ nasty_text = st.one_of(
 
 def discover_forms(app, client, slug):
     """One (action, field names) per endpoint and field set, from every POST form on every
-    page the person opens: the status form of milestone 1 and of milestone 2 are one form."""
-    forms, seen = set(), set()
-    adapter = app.url_map.bind("localhost")
-    for url in _urls(app, slug):
-        response = client.get(url)
-        if response.status_code != 200 or response.mimetype != "text/html":
-            continue
-        for attrs, body in FORM.findall(response.get_data(as_text=True)):
-            if 'method="post"' not in attrs.lower():
-                continue
-            m = re.search(r'action="([^"]*)"', attrs)
-            action = unescape(m.group(1)) if m and m.group(1) else url
-            if action.startswith(SKIP_ACTIONS) or not action.startswith("/"):
-                continue
-            names = tuple(sorted({n for n in FIELD.findall(body) if n != "csrf_token"}))
-            endpoint, _args = adapter.match(action.split("?")[0], method="POST")
-            if (endpoint, names) not in seen:
-                seen.add((endpoint, names))
-                forms.add((action, names))
-    return sorted(forms)
+    page the person opens (tests/forms.py): the status form of milestone 1 and of milestone
+    2 are one form. The button a person taps is left to the form's own value."""
+    return sorted((f.action, tuple(n for n in f.names if f.kinds.get(n) != "button"))
+                  for f in discover(app, client, slug))
 
 
 def fuzz(app, login, username, slug):
