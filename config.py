@@ -23,6 +23,8 @@ class BaseConfig:
     SQLALCHEMY_DATABASE_URI = os.environ.get(
         "DATABASE_URL", f"sqlite:///{BASE_DIR / 'instance' / 'thidua.sqlite'}"
     )
+    # PostgreSQL connections can go stale (a server restart): test each one as it leaves the
+    # pool. create_app turns this off for SQLite, a file that never goes away under us.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     DEMO_MODE = _bool("DEMO_MODE", True)
     BABEL_DEFAULT_LOCALE = "vi"
@@ -43,6 +45,9 @@ class BaseConfig:
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
+    # WTForms has no Vietnamese catalogue and our forms carry their own messages; with this on,
+    # Flask-WTF searched the disk for a catalogue on every request that built a form.
+    WTF_I18N_ENABLED = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     COMPRESS_ALGORITHM = ["br", "gzip"]

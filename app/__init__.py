@@ -66,6 +66,9 @@ def register_extensions(app):
     from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
     from app.i18n import install_fast_gettext, select_locale
 
+    if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)

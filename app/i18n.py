@@ -2,6 +2,8 @@
 from contextvars import ContextVar
 
 from flask import current_app, request
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 LANG_COOKIE = "lang"
 
@@ -33,9 +35,29 @@ def _translations():
     return t
 
 
+@pass_eval_context
+def _gettext(eval_ctx, message, **variables):
+    rv = _translations().ugettext(message)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables  # always a format string, as Jinja's newstyle: "%%" is "%"
+
+
+@pass_eval_context
+def _ngettext(eval_ctx, singular, plural, num, **variables):
+    variables.setdefault("num", num)
+    rv = _translations().ungettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 def install_fast_gettext(app) -> None:
-    """Templates' _() and ngettext() through the per-request catalogue (same newstyle
-    semantics as Flask-Babel's: autoescaping and %(name)s formatting by Jinja)."""
+    """Templates' _() and ngettext() through the per-request catalogue, with the semantics
+    of Jinja's newstyle gettext (the translation autoescaped, then %(name)s-formatted with
+    escaped values) but without its context-passing wrappers: those copy every template
+    variable into a new context at each call inside a loop or block — a few hundred times
+    per page."""
     from flask_babel import get_translations
 
     @app.before_request
@@ -46,7 +68,6 @@ def install_fast_gettext(app) -> None:
     def _forget_catalogue(_exc=None):
         _catalogue.set(None)
 
-    app.jinja_env.install_gettext_callables(
-        lambda s: _translations().ugettext(s),
-        lambda s, p, n: _translations().ungettext(s, p, n),
-        newstyle=True)
+    app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
+    # {% trans %} blocks call gettext/ngettext with keyword variables (newstyle); _() too
+    app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)

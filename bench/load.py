@@ -2,18 +2,23 @@
 SQLite and on PostgreSQL, with the commune's data (or --scale 10: ten times the villages and
 the milestones of each unit). One bounded command:
 
-    make load     # or: python -m bench.load [--users 200] [--seconds 90] [--ramp 5]
+    make load     # or: python -m bench.load [--users 200] [--seconds 60] [--ramp 5]
                   #                          [--db both] [--scale 1]
 
-Users arrive at --ramp per second (each signs in once: scrypt, on purpose slow), then
-click on with 1–3 s between requests until --seconds have passed since the start.
+Users arrive at --ramp per second and each signs in once (scrypt: on purpose ~0,15 s of
+CPU, so 200 sign-ins in 40 s are a load of their own; a commune's working day spreads them
+over an hour). --settle seconds after the last has arrived the statistics start afresh:
+the table is the steady state, every user signed in and clicking with 1–3 s between
+requests, for --seconds.
+The sign-ins are timed apart and printed below the table.
 
 Prints p50 / p95 / p99 per route, errors and SQL statements per request; writes
-bench/results/load-<db>.json. Traffic goes only to 127.0.0.1.
+bench/results/load-<db>-<N>u.json. Traffic goes only to 127.0.0.1.
 """
 import argparse
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -26,21 +31,22 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 
 
-def run(db, users, seconds, ramp, scale):
+def run(db, users, seconds, ramp, scale, settle):
     with tempfile.TemporaryDirectory() as tmp, stack(db, scale=scale) as base:
         prefix = Path(tmp) / "stats"
         sql_out = Path(tmp) / "sql.json"
         subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"),
                         "--headless", "--host", base, "-u", str(users), "-r", str(ramp),
-                        "-t", f"{seconds}s", "--csv", str(prefix), "--only-summary",
-                        "--stop-timeout", "5"],
-                       check=False, env={**__import__("os").environ, "BENCH_SQL_OUT": str(sql_out)},
+                        "-t", f"{users / ramp + settle + seconds:.0f}s",
+                        "--csv", str(prefix), "--only-summary", "--stop-timeout", "5"],
+                       check=False, env={**os.environ, "BENCH_SQL_OUT": str(sql_out), "BENCH_SETTLE": str(settle)},
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        sql = json.loads(sql_out.read_text()) if sql_out.exists() else {}
+        kept = json.loads(sql_out.read_text()) if sql_out.exists() else {}
+        sql, sign_in = kept.get("sql", {}), kept.get("sign_in", {})
         rows = []
         with open(f"{prefix}_stats.csv") as fh:
             for r in csv.DictReader(fh):
-                if r["Name"] == "Aggregated":
+                if r["Name"] == "Aggregated" or r["Request Count"] == "0":
                     continue
                 counts = sql.get(r["Name"], [])
                 rows.append({
@@ -53,7 +59,14 @@ def run(db, users, seconds, ramp, scale):
         with open(f"{prefix}_failures.csv") as fh:
             failures = [f"{r['Method']} {r['Name']}: {r['Error']} ×{r['Occurrences']}"
                         for r in csv.DictReader(fh)]
-        return rows, failures
+        return rows, failures, [_timings(name, times) for name, times in sorted(sign_in.items())]
+
+
+def _timings(name, times):
+    ok = sorted(t for t in times if t is not None)
+    pick = lambda q: ok[min(len(ok) - 1, int(q * len(ok)))] if ok else None  # noqa: E731
+    return {"route": name, "requests": len(times), "failures": len(times) - len(ok),
+            "p50_ms": pick(.5), "p95_ms": pick(.95), "p99_ms": pick(.99)}
 
 
 def table(db, rows):
@@ -68,18 +81,26 @@ def table(db, rows):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=90)
+    parser.add_argument("--seconds", type=int, default=60, help="steady state, after arrival")
     parser.add_argument("--ramp", type=float, default=5, help="users arriving per second")
+    parser.add_argument("--settle", type=float, default=15,
+                        help="seconds between the last arrival and the steady state")
     parser.add_argument("--scale", type=int, default=1, help="demo data ×N")
     parser.add_argument("--db", choices=("sqlite", "postgresql", "both"), default="both")
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
-        rows, failures = run(db, args.users, args.seconds, args.ramp, args.scale)
+        rows, failures, sign_in = run(db, args.users, args.seconds, args.ramp, args.scale,
+                                     args.settle)
         name = f"load-{db}-{args.users}u" + (f"-x{args.scale}" if args.scale != 1 else "")
-        (RESULTS / f"{name}.json").write_text(json.dumps({"routes": rows, "failures": failures},
-                                                         indent=2, ensure_ascii=False))
-        print(table(f"{db}, {args.users} users, data ×{args.scale}", rows), flush=True)
+        (RESULTS / f"{name}.json").write_text(json.dumps(
+            {"routes": rows, "failures": failures, "sign_in": sign_in}, indent=2, ensure_ascii=False))
+        print(table(f"{db}, {args.users} users, data ×{args.scale}, steady state "
+                    f"({args.seconds} s)", rows), flush=True)
+        for r in sign_in:
+            print(f"  sign-in while arriving ({args.ramp:g}/s): {r['route']} ×{r['requests']}, "
+                  f"{r['failures']} errors, p50 {r['p50_ms']:.0f} / p95 {r['p95_ms']:.0f} / "
+                  f"p99 {r['p99_ms']:.0f} ms", flush=True)
         for line in failures:
             print("  error:", line, flush=True)
 

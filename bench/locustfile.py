@@ -6,6 +6,7 @@ import random
 import re
 from collections import defaultdict
 
+import gevent
 from locust import FastHttpUser, between, events, task
 
 CSRF = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -15,6 +16,7 @@ REPORT_LINK = re.compile(r'href="(/units/ban-mau-0[12]/reports/\d+)"')
 HIDDEN = re.compile(r'<input[^>]+type="hidden"[^>]*>')
 TEXTAREA = re.compile(r'<textarea[^>]+name="([^"]+)"')
 SQL = defaultdict(list)  # route name → SQL statements per request
+SIGN_IN = defaultdict(list)  # sign-in timings, kept apart: the steady-state table is reset
 
 
 def _attr(tag, name):
@@ -22,8 +24,25 @@ def _attr(tag, name):
     return m.group(1) if m else None
 
 
+@events.spawning_complete.add_listener
+def _settle(user_count, **kwargs):
+    """The steady state starts BENCH_SETTLE seconds after the last user arrived: by then the
+    last sign-ins are done and the queue they built has drained. Statistics start afresh."""
+    gevent.spawn_later(float(os.environ.get("BENCH_SETTLE", "15")), _ENV[0].stats.reset_all)
+
+
+_ENV = []
+
+
+@events.init.add_listener
+def _keep_environment(environment, **kwargs):
+    _ENV.append(environment)
+
+
 @events.request.add_listener
-def _count_sql(name, response, **kwargs):
+def _count_sql(name, response, response_time, exception=None, **kwargs):
+    if name.endswith(" /login"):
+        SIGN_IN[name].append(None if exception else response_time)
     if response is not None and "X-SQL-Statements" in response.headers:
         SQL[name].append(int(response.headers["X-SQL-Statements"]))
 
@@ -33,7 +52,7 @@ def _save_sql(environment, **kwargs):
     path = os.environ.get("BENCH_SQL_OUT")
     if path:
         with open(path, "w") as fh:
-            json.dump(SQL, fh)
+            json.dump({"sql": SQL, "sign_in": SIGN_IN}, fh)
 
 
 class Person(FastHttpUser):  # geventhttpclient: the load generator takes less of the 2 cores

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User, UserSession
@@ -17,6 +17,9 @@ from app.extensions import db, login_manager
 from app.models_base import utcnow
 
 TOUCH_EVERY = timedelta(minutes=5)
+# Asked on every request: built once (SQLAlchemy then also reuses its cache key).
+_SESSION_AND_USER = (select(UserSession, User).join(User, User.id == UserSession.user_id)
+                     .where(UserSession.id == bindparam("session_id")))
 
 
 def start_session(user: User) -> UserSession:
@@ -50,10 +53,7 @@ def revoke_all(user_id: int, keep: str | None = None) -> None:
 
 @login_manager.user_loader
 def load_user(session_id):
-    row = db.session.execute(
-        select(UserSession, User).join(User, User.id == UserSession.user_id)
-        .where(UserSession.id == str(session_id))
-    ).first()
+    row = db.session.execute(_SESSION_AND_USER, {"session_id": str(session_id)}).first()
     if row is None:
         return None
     sess, user = row

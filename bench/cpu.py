@@ -1,0 +1,164 @@
+"""Server CPU per request, in-process: what one gunicorn worker spends on each route of the
+load test's mix, without the network, nginx or the load generator in the way.
+
+    python -m bench.cpu [--scale 1] [--repeat 200] [--profile ROUTE]
+
+The load budget (DESIGN §5: 200 users, 1–3 s think, 2 cores) offers ~100 requests/s; the
+average over the mix must stay well under 10 ms of CPU for p95 ≤ 200 ms. --profile prints
+cProfile's top functions for one route (e.g. --profile "GET /units/<slug>").
+"""
+import argparse
+import cProfile
+import os
+import pstats
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+STATUS_FORM = re.compile(r'action="(/milestones/(\d+)/status)".*?name="version"[^>]*value="(\d+)"', re.S)
+
+
+def _token(html):
+    m = CSRF.search(html)
+    return m.group(1) or m.group(2)
+
+
+def build(workdir: Path, scale: int):
+    os.environ.setdefault("APP_ENV", "development")
+    from app import create_app
+    from config import DevelopmentConfig
+    url = f"sqlite:///{workdir / 'cpu.sqlite'}"
+    config = type("CpuConfig", (DevelopmentConfig,), {"SQLALCHEMY_DATABASE_URI": url,
+                                                       "LOGIN_MAX_FAILURES": 1000})
+    app = create_app(config)
+    runner = app.test_cli_runner()
+    for args in (["db", "upgrade"], ["seed", "--scale", str(scale)], ["calendar", "2026"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 0, (args, result.output)
+    return app
+
+
+def signed_in(app, username):
+    http = app.test_client()
+    token = _token(http.get("/login").get_data(as_text=True))
+    r = http.post("/login", data={"csrf_token": token, "username": username,
+                                  "password": "binhlu2026"})
+    assert r.status_code == 302, r.status_code
+    page = http.get(r.headers["Location"]).get_data(as_text=True)
+    return http, _token(page)
+
+
+def routes(app):
+    """(name, callable) for every route of bench/locustfile.py's mix."""
+    head, head_token = signed_in(app, "ban01")
+    chair, _ = signed_in(app, "chutich")
+    office, _ = signed_in(app, "vhxh")
+    accept = {"Accept-Encoding": "br, gzip"}
+    htmx = {**accept, "HX-Request": "true", "X-CSRFToken": head_token}
+    page = head.get("/units/ban-mau-01").get_data(as_text=True)
+    action, mid, version = STATUS_FORM.findall(page)[0]
+    report = re.search(r'href="(/units/ban-mau-01/reports/\d+)"',
+                       head.get("/reports").get_data(as_text=True)).group(1)
+    state = {"version": int(version), "taps": 0, "n": 0}
+
+    def milestone():
+        state["taps"] += 1
+        r = head.post(action, headers={**htmx, "HX-Target": f"m-{mid}"},
+                      data={"status": ("in_progress", "done")[state["taps"] % 2],
+                            "version": str(state["version"])})
+        assert r.status_code == 200, r.status_code
+        state["version"] += 1
+
+    def draft():
+        html = head.get(report).get_data(as_text=True)
+        data = dict(re.findall(r'<input[^>]+type="hidden" name="([^"]+)" value="([^"]*)"', html))
+        data.pop("csrf_token", None)
+        for name in re.findall(r'<textarea[^>]+name="([^"]+)"', html)[:2]:
+            data[name] = f"Kết quả đạt được trong kỳ, lần {state['n']}."
+        state["n"] += 1
+        return lambda: head.post(report + "/draft", data=data,
+                                 headers={**htmx, "HX-Target": "save-status"})
+
+    def get(client, url):
+        def call():
+            r = client.get(url, headers=accept)
+            assert r.status_code == 200, (url, r.status_code)
+        return call
+
+    return [
+        ("GET /units/<slug>", get(head, "/units/ban-mau-01")),
+        ("GET /reports", get(head, "/reports")),
+        ("GET /units/<slug>/reports/<period>", get(head, report)),
+        ("POST milestone status (htmx)", milestone),
+        ("POST report draft (htmx)", lambda: draft()()),
+        ("GET /dashboard", get(chair, "/dashboard")),
+        ("GET /plan", get(chair, "/plan")),
+        ("GET /units/", get(chair, "/units/")),
+        ("GET /reports/completeness", get(office, "/reports/completeness")),
+        ("GET /indicators/export.csv", get(office, "/indicators/export.csv")),
+        ("GET /healthz", get(head, "/healthz")),
+    ]
+
+
+def _by_package(stats):
+    parts = {}
+    for (filename, _line, _name), (_cc, _nc, tottime, _ct, _callers) in stats.stats.items():
+        if "site-packages/" in filename:
+            part = filename.split("site-packages/")[1].split("/")[0]
+        elif "/templates/" in filename:
+            part = "templates (compiled)"
+        elif "/app/" in filename:
+            part = "app"
+        elif filename.startswith("~") or filename.startswith("<"):
+            part = "builtins"
+        else:
+            part = "stdlib"
+        parts[part] = parts.get(part, 0) + tottime
+    return parts
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=1)
+    parser.add_argument("--repeat", type=int, default=100)
+    parser.add_argument("--profile", help="a route name to profile")
+    parser.add_argument("--top", type=int, default=30)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app = build(Path(tmp), args.scale)
+        table = routes(app)
+        if args.profile:
+            call = dict(table)[args.profile]
+            for _ in range(10):
+                call()
+            prof = cProfile.Profile()
+            prof.enable()
+            for _ in range(args.repeat):
+                call()
+            prof.disable()
+            stats = pstats.Stats(prof)
+            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats("tottime").print_stats(args.top)
+            print("own time by package (ms per request):")
+            for part, seconds in sorted(_by_package(stats).items(), key=lambda kv: -kv[1]):
+                print(f"  {part:24} {seconds * 1000 / args.repeat:6.2f}")
+            return
+        # round robin: a slow moment of a shared machine falls on every route alike
+        times = {name: [] for name, _call in table}
+        for _ in range(5):
+            for _name, call in table:
+                call()
+        for _ in range(args.repeat):
+            for name, call in table:
+                start = time.process_time()
+                call()
+                times[name].append((time.process_time() - start) * 1000)
+        print(f"{'route':40} {'min ms':>7} {'median ms':>10}")
+        for name, spent in times.items():
+            print(f"{name:40} {min(spent):>7.1f} {statistics.median(spent):>10.1f}")
+
+if __name__ == "__main__":
+    main()
