@@ -32,11 +32,13 @@ def ensure_open(plan: Plan) -> None:
                                 "nữa.", year=plan.year)))
 
 
+_YEARS = select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())
+
+
 def plan_years() -> list[int]:
     """Years that have a commune plan, newest first; read once per request."""
     if "plan_years" not in g:
-        g.plan_years = list(db.session.scalars(
-            select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())))
+        g.plan_years = list(db.session.scalars(_YEARS))
     return g.plan_years
 
 

@@ -1,8 +1,10 @@
+from functools import cache
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
-from sqlalchemy import or_, select
+from sqlalchemy import and_, bindparam, case, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app import idempotency
@@ -23,11 +25,14 @@ from app.web import error_response
 
 
 
+_UNIT_BY_SLUG = select(Unit).where(Unit.slug == bindparam("slug"))
+
+
 def unit_by_slug(slug: str) -> Unit:
     """Load once per request: the policy resolver and the view share it."""
     unit = g.get("unit")
     if unit is None or unit.slug != slug:
-        unit = db.session.scalar(select(Unit).where(Unit.slug == slug))
+        unit = db.session.scalar(_UNIT_BY_SLUG, {"slug": slug})
         if unit is None:
             abort(404)
         g.unit = unit
@@ -40,40 +45,51 @@ def unit_id_of(slug, **_):
 
 # ---- the unit page ------------------------------------------------------------------------
 
+# The page's statements, built once per process and executed with their parameters.
+@cache
+def _page_statements():
+    contributing = select(indicator_contributor.c.indicator_id).where(
+        indicator_contributor.c.unit_id == bindparam("unit_id"))
+    indicators = (select(Indicator)
+                  .where(Indicator.plan_id == bindparam("plan_id"),
+                         or_(Indicator.lead_unit_id == bindparam("unit_id"),
+                             Indicator.id.in_(contributing)))
+                  .order_by(Indicator.sort_order))
+    overdue_first = case((and_(Milestone.due_on < bindparam("today"),
+                               Milestone.status.not_in(milestones.CLOSED)), 0), else_=1)
+    rows = (select(Milestone).where(Milestone.plan_id == bindparam("plan_id"))
+            .options(joinedload(Milestone.area).load_only(Area.code),
+                     joinedload(Milestone.indicator).load_only(Indicator.code))
+            .order_by(overdue_first, Milestone.due_on.is_(None), Milestone.due_on, Milestone.id))
+    reports = (select(Report).options(load_only(Report.id, Report.status, Report.period_id),
+                                      joinedload(Report.period))
+               .where(Report.unit_id == bindparam("unit_id")).order_by(Report.id.desc()))
+    return indicators, rows, reports
+
+
 def _page_context(unit: Unit) -> dict:
     """Everything the unit page shows — a fixed number of statements, whatever the rows."""
     found = service.page_plans(unit.id, request.args.get("year", type=int))
     if found is None:
         abort(404)
     commune, plan, sections = found
-    contributing = select(indicator_contributor.c.indicator_id).where(
-        indicator_contributor.c.unit_id == unit.id)
-    indicators = list(db.session.scalars(
-        select(Indicator).where(Indicator.plan_id == commune.id,
-                                or_(Indicator.lead_unit_id == unit.id,
-                                    Indicator.id.in_(contributing)))
-        .order_by(Indicator.sort_order)))
+    indicators_stmt, milestones_stmt, reports_stmt = _page_statements()
+    today = milestones.today()
+    indicators = list(db.session.scalars(indicators_stmt,
+                                         {"plan_id": commune.id, "unit_id": unit.id}))
     rows = []
     if plan is not None:
-        rows = list(db.session.scalars(
-            select(Milestone).where(Milestone.plan_id == plan.id)
-            .options(joinedload(Milestone.area).load_only(Area.code),
-                     joinedload(Milestone.indicator).load_only(Indicator.code))
-            .order_by(milestones.status_order(), Milestone.due_on.is_(None), Milestone.due_on,
-                      Milestone.id)))
+        rows = list(db.session.scalars(milestones_stmt, {"plan_id": plan.id, "today": today}))
     threads, replies = service.threads_of(unit.id)
     reports = None
     if can(current_user, "report.view", unit.id):
-        reports = list(db.session.scalars(
-            select(Report).options(load_only(Report.id, Report.status, Report.period_id),
-                                   joinedload(Report.period))
-            .where(Report.unit_id == unit.id).order_by(Report.id.desc())))
+        reports = list(db.session.scalars(reports_stmt, {"unit_id": unit.id}))
     return dict(unit=unit, commune=commune, plan=plan, sections=sections,
                 indicators=indicators, milestones=rows,
                 milestone_titles={m.id: m.title for m in rows}, threads=threads,
                 replies=replies, reports=reports,
                 threads_shown=service.THREADS_SHOWN,
-                statuses=MILESTONE_STATUSES, today=milestones.today(),
+                statuses=MILESTONE_STATUSES, today=today,
                 locked=bool(plan and plan.locked))  # a closed year: read only
 
 

@@ -1,9 +1,10 @@
 """A unit's page: its plan sections and the comments on it, as plain functions."""
 from dataclasses import dataclass
+from functools import cache
 from typing import Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from app.audit.service import record, snapshot
@@ -26,18 +27,24 @@ THREADS_SHOWN = 20
 
 # ---- plan sections ----------------------------------------------------------------------
 
+@cache  # built once per process (and per variant), executed with its parameters
+def _page_plans_stmt(by_year: bool):
+    commune, unit_plan = _COMMUNE, _UNIT_PLAN
+    wanted = (Plan.commune_plan_stmt(bindparam("year") if by_year else None)
+              .with_only_columns(Plan.id).scalar_subquery())
+    return (select(commune, unit_plan, PlanSection).select_from(commune)
+            .outerjoin(unit_plan, and_(unit_plan.parent_id == commune.id,
+                                       unit_plan.unit_id == bindparam("unit_id")))
+            .outerjoin(PlanSection, PlanSection.plan_id == unit_plan.id)
+            .where(commune.id == wanted)
+            .order_by(PlanSection.sort_order, PlanSection.id))
+
+
 def page_plans(unit_id: int, year: Optional[int]):
     """The commune plan of `year` (the newest if None), the unit's plan under it and that
     plan's sections — one statement. None when there is no such year."""
-    commune, unit_plan = _COMMUNE, _UNIT_PLAN
-    wanted = Plan.commune_plan_stmt(year).with_only_columns(Plan.id).scalar_subquery()
-    rows = db.session.execute(
-        select(commune, unit_plan, PlanSection).select_from(commune)
-        .outerjoin(unit_plan, and_(unit_plan.parent_id == commune.id,
-                                   unit_plan.unit_id == unit_id))
-        .outerjoin(PlanSection, PlanSection.plan_id == unit_plan.id)
-        .where(commune.id == wanted)
-        .order_by(PlanSection.sort_order, PlanSection.id)).all()
+    params = {"unit_id": unit_id} if year is None else {"unit_id": unit_id, "year": year}
+    rows = db.session.execute(_page_plans_stmt(year is not None), params).all()
     if not rows:
         return None
     return rows[0][0], rows[0][1], [section for _c, _p, section in rows if section is not None]
@@ -122,13 +129,18 @@ def add_comment(target: CommentTarget, body: str, user, reply_to_id=None,
     return c
 
 
+@cache
+def _threads_stmt():
+    newest = (select(Comment.id)
+              .where(Comment.unit_id == bindparam("unit_id"), Comment.reply_to_id.is_(None))
+              .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(THREADS_SHOWN))
+    return (select(Comment).where(or_(Comment.id.in_(newest), Comment.reply_to_id.in_(newest)))
+            .order_by(Comment.created_at, Comment.id))
+
+
 def threads_of(unit_id: int) -> tuple[list[Comment], dict[int, list[Comment]]]:
     """The newest threads on the unit's page, each with its answers — one statement."""
-    newest = (select(Comment.id).where(Comment.unit_id == unit_id, Comment.reply_to_id.is_(None))
-              .order_by(Comment.created_at.desc(), Comment.id.desc()).limit(THREADS_SHOWN))
-    rows = db.session.scalars(
-        select(Comment).where(or_(Comment.id.in_(newest), Comment.reply_to_id.in_(newest)))
-        .order_by(Comment.created_at, Comment.id)).unique()
+    rows = db.session.scalars(_threads_stmt(), {"unit_id": unit_id}).unique()
     threads, replies = [], {}
     for c in rows:
         if c.reply_to_id is None:
