@@ -64,6 +64,7 @@ def refuse_demo_accounts(app):
 def register_extensions(app):
     from app import database
     from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
+    from app.fields import install_fast_html_params
     from app.i18n import install_fast_gettext, select_locale
 
     if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
@@ -76,6 +77,7 @@ def register_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="../translations")
     install_fast_gettext(app)
+    install_fast_html_params()
     compress.init_app(app)
     htmx.init_app(app)
     database.configure_engines(app)

@@ -153,3 +153,49 @@ def test_typed_markup_is_escaped_when_shown_back():
     assert not form.validate()
     assert form.value._value() == '<b>"1'
     assert 'value="&lt;b&gt;&#34;1"' in form.value()
+
+
+# ---- fast_html_params: WTForms' output, cheaper ------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+from markupsafe import Markup  # noqa: E402
+
+from app.fields import fast_html_params, wtforms_html_params  # noqa: E402
+
+_keys = st.sampled_from(["id", "name", "class_", "for_", "data_row_id", "aria_describedby",
+                         "aria_invalid", "maxlength", "rows", "value", "type", "checked",
+                         "disabled", "a<b", 'q"k', "x&y_"])
+_values = st.one_of(st.booleans(), st.integers(), st.text(),
+                    st.text(alphabet='<>&"\' aá').map(Markup), st.none(),
+                    st.decimals(allow_nan=False, allow_infinity=False))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.dictionaries(_keys, _values, max_size=6))
+def test_fast_html_params_renders_exactly_what_wtforms_renders(attrs):
+    fast = fast_html_params(**attrs)
+    assert isinstance(fast, Markup)
+    assert str(fast) == str(wtforms_html_params(**attrs))
+
+
+def test_every_widget_renders_through_fast_html_params(app):
+    """create_app installs it where WTForms' widgets and labels look for it."""
+    from wtforms import Form, SelectField, StringField, SubmitField, TextAreaField, widgets
+    from wtforms.widgets import core
+
+    assert core.html_params is fast_html_params and widgets.html_params is fast_html_params
+    assert core.Input.html_params is fast_html_params
+    assert core.Button.html_params is fast_html_params
+
+    class Sample(Form):
+        name = StringField("Tên <b>")
+        body = TextAreaField("Nội dung")
+        kind = SelectField("Loại", choices=[("a", 'A "1"'), ("b", "B & 2")])  # noqa: RUF001
+        go = SubmitField("Gửi")
+
+    form = Sample(data={"name": 'x"<y>', "body": "a & b", "kind": "b"})
+    quoted = '1"2'
+    html = "".join(f"{f(data_x=quoted, aria_invalid='true')}{f.label}" for f in form)
+    assert 'value="x&#34;&lt;y&gt;"' in html and 'data-x="1&#34;2"' in html
+    assert '<option selected value="b">B &amp; 2</option>' in html
+    assert '<label for="name">Tên &lt;b&gt;</label>' in html
