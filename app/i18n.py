@@ -37,7 +37,19 @@ def _translations():
 
 @pass_eval_context
 def _gettext(eval_ctx, message, **variables):
-    rv = _translations().ugettext(message)
+    t = _translations()
+    if not variables and eval_ctx.autoescape:
+        # the common case, a fixed label: translated, made Markup and %-formatted once per
+        # catalogue and process, then a dictionary lookup
+        try:
+            return t._thidua_labels[message]
+        except AttributeError:
+            t._thidua_labels = {}
+        except KeyError:
+            pass
+        label = t._thidua_labels[message] = Markup(t.ugettext(message)) % {}
+        return label
+    rv = t.ugettext(message)
     if eval_ctx.autoescape:
         rv = Markup(rv)
     return rv % variables  # always a format string, as Jinja's newstyle: "%%" is "%"

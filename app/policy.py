@@ -64,6 +64,19 @@ def can(user, action: str, unit_id=None) -> bool:
     return False
 
 
+def asker(user):
+    """can() for one person, each (action, unit) worked out once: what templates call."""
+    answers = {}
+
+    def ask(action: str, unit_id=None) -> bool:
+        key = (action, unit_id)
+        if key not in answers:
+            answers[key] = can(user, action, unit_id)
+        return answers[key]
+
+    return ask
+
+
 def can_at_all(user, action: str) -> bool:
     """Whether some unit exists on which the user may take the action."""
     rule = RULES[action]

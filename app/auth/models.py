@@ -62,7 +62,11 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self) -> frozenset:
-        return frozenset(self.roles_text.split())
+        text = self.roles_text
+        parsed = self.__dict__.get("_roles_parsed")  # asked for by every can()
+        if parsed is None or parsed[0] != text:
+            parsed = self.__dict__["_roles_parsed"] = (text, frozenset(text.split()))
+        return parsed[1]
 
     @roles.setter
     def roles(self, values):

@@ -1,0 +1,31 @@
+"""url_pattern(): url_for once per table, the same links as url_for in every cell."""
+import pytest
+from flask import url_for
+
+from app.web import UrlPattern
+
+
+@pytest.mark.parametrize("endpoint, key, values", [
+    ("reports.report", "period_id", {"slug": "ban-mau-01"}),
+    ("reports.commune_report", "period_id", {}),
+    ("milestones.set_status", "milestone_id", {}),
+    ("plans.indicator", "indicator_id", {}),
+])
+def test_the_same_links_as_url_for(app, endpoint, key, values):
+    with app.test_request_context("/"):
+        pattern = UrlPattern(endpoint, key, **values)
+        for value in (1, 7, 42, 918273645, 10**12):
+            assert pattern(value) == url_for(endpoint, **values, **{key: value})
+
+
+def test_only_integers_go_in(app):
+    with app.test_request_context("/"):
+        pattern = UrlPattern("reports.commune_report", "period_id")
+        with pytest.raises(ValueError):
+            pattern("1/../../admin")
+
+
+def test_a_query_string_argument_too(app):
+    with app.test_request_context("/"):
+        pattern = UrlPattern("reports.completeness", "year", kind="month")
+        assert pattern(2026) == url_for("reports.completeness", kind="month", year=2026)
