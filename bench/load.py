@@ -43,6 +43,7 @@ def run(db, users, seconds, ramp, scale, settle):
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         kept = json.loads(sql_out.read_text()) if sql_out.exists() else {}
         sql, sign_in = kept.get("sql", {}), kept.get("sign_in", {})
+        failures_signing_in = kept.get("sign_in_errors", [])
         rows = []
         with open(f"{prefix}_stats.csv") as fh:
             for r in csv.DictReader(fh):
@@ -59,6 +60,7 @@ def run(db, users, seconds, ramp, scale, settle):
         with open(f"{prefix}_failures.csv") as fh:
             failures = [f"{r['Method']} {r['Name']}: {r['Error']} ×{r['Occurrences']}"
                         for r in csv.DictReader(fh)]
+        failures += [f"while signing in: {e}" for e in failures_signing_in]
         return rows, failures, [_timings(name, times) for name, times in sorted(sign_in.items())]
 
 
