@@ -5,6 +5,7 @@ refused by every worker at once. Idle and absolute timeouts are checked on every
 """
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app, request, session
 from flask_login import login_user, logout_user
@@ -17,9 +18,12 @@ from app.extensions import db, login_manager
 from app.models_base import utcnow
 
 TOUCH_EVERY = timedelta(minutes=5)
-# Asked on every request: built once (SQLAlchemy then also reuses its cache key).
-_SESSION_AND_USER = (select(UserSession, User).join(User, User.id == UserSession.user_id)
-                     .where(UserSession.id == bindparam("session_id")))
+
+
+@cache  # asked on every request: built once per process (SQLAlchemy then reuses its cache key)
+def _session_and_user():
+    return (select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .where(UserSession.id == bindparam("session_id")))
 
 
 def start_session(user: User) -> UserSession:
@@ -53,7 +57,7 @@ def revoke_all(user_id: int, keep: str | None = None) -> None:
 
 @login_manager.user_loader
 def load_user(session_id):
-    row = db.session.execute(_SESSION_AND_USER, {"session_id": str(session_id)}).first()
+    row = db.session.execute(_session_and_user(), {"session_id": str(session_id)}).first()
     if row is None:
         return None
     sess, user = row

@@ -15,11 +15,13 @@ from app.plans.progress import Figure, Target, evaluate
 from app.reports.models import ReportingPeriod
 
 
-_YEARS = select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())
+@cache
+def _years():
+    return select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())
 
 
 def years() -> list[int]:
-    return list(db.session.scalars(_YEARS))
+    return list(db.session.scalars(_years()))
 
 
 @cache
@@ -42,11 +44,13 @@ def requested_plan() -> Plan:
     return plan
 
 
-_AREAS = select(Area).where(Area.plan_id == bindparam("plan_id")).order_by(Area.sort_order)
+@cache
+def _areas():
+    return select(Area).where(Area.plan_id == bindparam("plan_id")).order_by(Area.sort_order)
 
 
 def areas_of(plan: Plan) -> list[Area]:
-    return list(db.session.scalars(_AREAS, {"plan_id": plan.id}))
+    return list(db.session.scalars(_areas(), {"plan_id": plan.id}))
 
 
 @cache
@@ -63,7 +67,9 @@ def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
                                    {"plan_id": plan.id}).unique())
 
 
-_FIGURES = (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
+@cache
+def _figures():
+    return (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
                    IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
             .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
             .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
@@ -71,7 +77,7 @@ _FIGURES = (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingP
 
 
 def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
-    rows = db.session.execute(_FIGURES, {"plan_id": plan.id})
+    rows = db.session.execute(_figures(), {"plan_id": plan.id})
     out: dict[int, list[Figure]] = {}
     for ind_id, kind, ends_on, unit_id, value, starts_on in rows:
         out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))

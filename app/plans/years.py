@@ -6,6 +6,7 @@ indicators without targets, one implementation plan per unit — and closes the 
 Domains that own more per-year data (scoring criteria, reporting periods) append their own
 copy step to YEAR_COPIERS; it runs in the same transaction.
 """
+from functools import cache
 from typing import Callable
 
 from flask import g
@@ -32,13 +33,15 @@ def ensure_open(plan: Plan) -> None:
                                 "nữa.", year=plan.year)))
 
 
-_YEARS = select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())
+@cache
+def _years():
+    return select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())
 
 
 def plan_years() -> list[int]:
     """Years that have a commune plan, newest first; read once per request."""
     if "plan_years" not in g:
-        g.plan_years = list(db.session.scalars(_YEARS))
+        g.plan_years = list(db.session.scalars(_years()))
     return g.plan_years
 
 

@@ -1,12 +1,17 @@
-"""Read-side queries for reporting: few statements each, none growing with the rows shown."""
+"""Read-side queries for reporting: few statements each, none growing with the rows shown.
+
+The statements behind the pages read all day are built once per process and variant
+(functools.cache) with bindparam()s and executed with their values: SQLAlchemy then skips
+building them and computing their cache key."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Optional
 
 from flask import abort, g
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.comments.models import Comment
@@ -30,22 +35,27 @@ class ReportContext:
     deadline: date
 
 
+@cache
+def _report_context():
+    return (
+        select(Unit, ReportingPeriod, Report, period_unit.c.unit_id, PeriodDeadline.deadline)
+        .select_from(Unit)
+        .join(ReportingPeriod, ReportingPeriod.id == bindparam("period_id"))
+        .outerjoin(Report, and_(Report.unit_id == Unit.id, Report.period_id == ReportingPeriod.id))
+        .outerjoin(period_unit, and_(period_unit.c.unit_id == Unit.id,
+                                     period_unit.c.period_id == ReportingPeriod.id))
+        .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
+                                        PeriodDeadline.unit_kind == Unit.kind))
+        .where(Unit.slug == bindparam("slug")))
+
+
 def report_context(slug: str, period_id: int) -> ReportContext:
     """One statement for the unit, the period, the report, the listing and the deadline;
     loaded once per request (the policy's resolver and the view share it)."""
     ctx = g.get("report_ctx")
     if ctx is not None and ctx.unit.slug == slug and ctx.period.id == period_id:
         return ctx
-    row = db.session.execute(
-        select(Unit, ReportingPeriod, Report, period_unit.c.unit_id, PeriodDeadline.deadline)
-        .select_from(Unit)
-        .join(ReportingPeriod, ReportingPeriod.id == period_id)
-        .outerjoin(Report, and_(Report.unit_id == Unit.id, Report.period_id == ReportingPeriod.id))
-        .outerjoin(period_unit, and_(period_unit.c.unit_id == Unit.id,
-                                     period_unit.c.period_id == ReportingPeriod.id))
-        .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
-                                        PeriodDeadline.unit_kind == Unit.kind))
-        .where(Unit.slug == slug)).first()
+    row = db.session.execute(_report_context(), {"slug": slug, "period_id": period_id}).first()
     if row is None:
         abort(404)
     unit, period, report, listed, kind_deadline = row
@@ -86,64 +96,98 @@ def commune_plan(year: int) -> Optional[Plan]:
     return db.session.scalar(Plan.commune_plan_stmt(year))
 
 
+@cache
+def _indicators_of_unit():
+    return (
+        select(Indicator).join(Plan, Plan.id == Indicator.plan_id)
+        .where(Plan.year == bindparam("year"), Plan.parent_id.is_(None),
+               or_(Indicator.lead_unit_id == bindparam("unit_id"),
+                   Indicator.id.in_(select(indicator_contributor.c.indicator_id).where(
+                       indicator_contributor.c.unit_id == bindparam("unit_id")))))
+        .order_by(Indicator.sort_order))
+
+
 def indicators_of_unit(unit_id: int, year: int) -> list[Indicator]:
     """The indicators of the year's commune plan the unit leads or contributes to."""
-    contributing = select(indicator_contributor.c.indicator_id).where(
-        indicator_contributor.c.unit_id == unit_id)
-    return list(db.session.scalars(
-        select(Indicator).join(Plan, Plan.id == Indicator.plan_id)
-        .where(Plan.year == year, Plan.parent_id.is_(None),
-               or_(Indicator.lead_unit_id == unit_id, Indicator.id.in_(contributing)))
-        .order_by(Indicator.sort_order)))
+    return list(db.session.scalars(_indicators_of_unit(), {"unit_id": unit_id, "year": year}))
+
+
+@cache
+def _accepted_figures_stmt(until: bool):
+    stmt = (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
+                   IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
+            .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
+            .where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)),
+                   ReportingPeriod.year == bindparam("year")))
+    return stmt.where(ReportingPeriod.ends_on <= bindparam("until")) if until else stmt
 
 
 def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> dict[int, list[Figure]]:
     """Accepted figures of these indicators in the plan year (up to a cut-off date)."""
     if not indicator_ids:
         return {}
-    stmt = (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
-                   IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
-            .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
-            .where(IndicatorValue.indicator_id.in_(list(indicator_ids)),
-                   ReportingPeriod.year == year))
+    params = {"ids": list(indicator_ids), "year": year}
     if until is not None:
-        stmt = stmt.where(ReportingPeriod.ends_on <= until)
+        params["until"] = until
     out: dict[int, list[Figure]] = {}
-    for ind_id, kind, ends_on, unit_id, value, starts_on in db.session.execute(stmt):
+    for ind_id, kind, ends_on, unit_id, value, starts_on in db.session.execute(
+            _accepted_figures_stmt(until is not None), params):
         out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))
     return out
+
+
+@cache
+def _values():
+    return select(ReportValue).where(ReportValue.report_id == bindparam("report_id"))
 
 
 def values_of(report: Optional[Report]) -> dict[int, ReportValue]:
     if report is None or report.id is None:
         return {}
-    return {v.indicator_id: v for v in db.session.scalars(
-        select(ReportValue).where(ReportValue.report_id == report.id))}
+    return {v.indicator_id: v for v in db.session.scalars(_values(), {"report_id": report.id})}
+
+
+@cache
+def _events():
+    return (select(ReportEvent).where(ReportEvent.report_id == bindparam("report_id"))
+            .options(joinedload(ReportEvent.user)).order_by(ReportEvent.at, ReportEvent.id))
+
+@cache
+def _comments():
+    return (select(Comment).where(Comment.subject_type == "report",
+                                  Comment.subject_id == bindparam("report_id"))
+            .order_by(Comment.created_at, Comment.id))
 
 
 def history_of(report: Optional[Report]):
     """(events, comments) of a report, oldest first."""
     if report is None or report.id is None:
         return [], []
-    events = list(db.session.scalars(
-        select(ReportEvent).where(ReportEvent.report_id == report.id)
-        .options(joinedload(ReportEvent.user)).order_by(ReportEvent.at, ReportEvent.id)))
-    comments = list(db.session.scalars(
-        select(Comment).where(Comment.subject_type == "report", Comment.subject_id == report.id)
-        .order_by(Comment.created_at, Comment.id)))
+    events = list(db.session.scalars(_events(), {"report_id": report.id}))
+    comments = list(db.session.scalars(_comments(), {"report_id": report.id}))
     return events, comments
 
 
+@cache
+def _years():
+    return select(ReportingPeriod.year).distinct()
+
+
 def years() -> list[int]:
-    return sorted(set(db.session.scalars(select(ReportingPeriod.year).distinct())), reverse=True)
+    return sorted(set(db.session.scalars(_years())), reverse=True)
+
+
+@cache
+def _periods_stmt(by_kind: bool):
+    stmt = select(ReportingPeriod).where(ReportingPeriod.year == bindparam("year"))
+    if by_kind:
+        stmt = stmt.where(ReportingPeriod.kind == bindparam("kind"))
+    return stmt.order_by(ReportingPeriod.ends_on, ReportingPeriod.kind, ReportingPeriod.number)
 
 
 def periods_of(year: int, kind: Optional[str] = None) -> list[ReportingPeriod]:
-    stmt = select(ReportingPeriod).where(ReportingPeriod.year == year)
-    if kind:
-        stmt = stmt.where(ReportingPeriod.kind == kind)
-    return list(db.session.scalars(stmt.order_by(ReportingPeriod.ends_on, ReportingPeriod.kind,
-                                                 ReportingPeriod.number)))
+    params = {"year": year, "kind": kind} if kind else {"year": year}
+    return list(db.session.scalars(_periods_stmt(bool(kind)), params))
 
 
 def default_year() -> int:
@@ -158,11 +202,17 @@ class Matrix:
     units: list[Unit]
     cells: dict[tuple[int, int], completeness.Cell]   # (unit_id, period_id) → cell
 
+    _columns: Optional[dict] = field(default=None, repr=False)
+
     def row(self, unit_id):
         return [self.cells.get((unit_id, p.id)) for p in self.periods]
 
     def column(self, period_id):
-        return [c for (u, p), c in self.cells.items() if p == period_id]
+        if self._columns is None:  # grouped once: the table asks for every column twice
+            self._columns = {}
+            for (_unit, period), c in self.cells.items():
+                self._columns.setdefault(period, []).append(c)
+        return self._columns.get(period_id, [])
 
     def period_rate(self, period_id) -> completeness.Rate:
         return completeness.rate(self.column(period_id))
@@ -177,24 +227,33 @@ class Matrix:
                 if (u.id, period_id) in self.cells and not self.cells[(u.id, period_id)].received]
 
 
+@cache
+def _matrix_statements(some_units: bool):
+    ids = bindparam("ids", expanding=True)
+    listed = (select(period_unit.c.period_id, Unit).join(Unit, Unit.id == period_unit.c.unit_id)
+              .where(period_unit.c.period_id.in_(ids)))
+    if some_units:
+        listed = listed.where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
+    deadlines = (select(PeriodDeadline.period_id, PeriodDeadline.unit_kind,
+                        PeriodDeadline.deadline).where(PeriodDeadline.period_id.in_(ids)))
+    sent = (select(Report.id, Report.unit_id, Report.period_id, Report.status,
+                   Report.submitted_at).where(Report.period_id.in_(ids)))
+    return listed, deadlines, sent
+
+
 def matrix(periods: list[ReportingPeriod], today: date, unit_ids=None) -> Matrix:
     """The units × periods matrix: three statements whatever the number of rows."""
     ids = [p.id for p in periods]
     if not ids:
         return Matrix([], [], {})
-    listed = select(period_unit.c.period_id, Unit).join(Unit, Unit.id == period_unit.c.unit_id)\
-        .where(period_unit.c.period_id.in_(ids))
-    if unit_ids is not None:
-        listed = listed.where(Unit.id.in_(list(unit_ids)))
-    pairs = db.session.execute(listed).all()
+    listed, deadlines, sent = _matrix_statements(unit_ids is not None)
+    params = {"ids": ids} if unit_ids is None else {"ids": ids, "unit_ids": list(unit_ids)}
+    pairs = db.session.execute(listed, params).all()
     by_kind: dict[int, dict[str, date]] = {}
-    for pid, kind, d in db.session.execute(
-            select(PeriodDeadline.period_id, PeriodDeadline.unit_kind, PeriodDeadline.deadline)
-            .where(PeriodDeadline.period_id.in_(ids))):
+    for pid, kind, d in db.session.execute(deadlines, {"ids": ids}):
         by_kind.setdefault(pid, {})[kind] = d
-    reports = {(uid, pid): (rid, status, at) for rid, uid, pid, status, at in db.session.execute(
-        select(Report.id, Report.unit_id, Report.period_id, Report.status, Report.submitted_at)
-        .where(Report.period_id.in_(ids)))}
+    reports = {(uid, pid): (rid, status, at)
+               for rid, uid, pid, status, at in db.session.execute(sent, {"ids": ids})}
     by_id = {p.id: p for p in periods}
     units: dict[int, Unit] = {}
     cells = {}
@@ -212,13 +271,18 @@ _KIND_ORDER = {k: i for i, k in enumerate(
     ("office", "department", "service", "health", "school", "front", "organisation", "village"))}
 
 
+@cache
+def _unit_periods():
+    return (
+        select(ReportingPeriod).join(period_unit, period_unit.c.period_id == ReportingPeriod.id)
+        .where(period_unit.c.unit_id == bindparam("unit_id"), ReportingPeriod.year == bindparam("year"))
+        .order_by(ReportingPeriod.ends_on.desc(), ReportingPeriod.id.desc()))
+
+
 def unit_reports(unit: Unit, year: int, today: Optional[date] = None):
     """The periods a unit must report in a year with the state of each report, newest
     first: for the unit's page (templates/reports/_unit_reports.html). Four statements."""
     today = today or vn_today()
-    periods = list(db.session.scalars(
-        select(ReportingPeriod).join(period_unit, period_unit.c.period_id == ReportingPeriod.id)
-        .where(period_unit.c.unit_id == unit.id, ReportingPeriod.year == year)
-        .order_by(ReportingPeriod.ends_on.desc(), ReportingPeriod.id.desc())))
+    periods = list(db.session.scalars(_unit_periods(), {"unit_id": unit.id, "year": year}))
     m = matrix(periods, today, unit_ids=[unit.id])
     return [(p, m.cells.get((unit.id, p.id))) for p in periods]

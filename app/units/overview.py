@@ -1,10 +1,12 @@
 """Every unit's milestones counted by status, late units first: the office's and the chair's
-view. Two statements whatever the number of units or milestones."""
+view. Two statements whatever the number of units or milestones, each built once per
+process and combination of filters (functools.cache) and executed with the filters' values."""
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Optional
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, bindparam, case, func, select
 
 from app.extensions import db
 from app.milestones.service import overdue_clause
@@ -51,14 +53,16 @@ def read_filters(args, area_ids) -> Filters:
                    status=status if status in MILESTONE_STATUSES or status == OVERDUE else None)
 
 
-def _milestone_conditions(commune_plan_id: int, on: date, f: Filters) -> list:
-    conds = [Milestone.plan_id.in_(select(Plan.id).where(Plan.parent_id == commune_plan_id))]
-    if f.area_id is not None:
-        conds.append(Milestone.area_id == f.area_id)
-    if f.status == OVERDUE:
-        conds.append(overdue_clause(on))
-    elif f.status is not None:
-        conds.append(Milestone.status == f.status)
+def _milestone_conditions(area: bool, status: Optional[str]) -> list:
+    """WHERE parts for the milestones counted; status is None, OVERDUE or "one" (a stored
+    status)."""
+    conds = [Milestone.plan_id.in_(select(Plan.id).where(Plan.parent_id == bindparam("plan_id")))]
+    if area:
+        conds.append(Milestone.area_id == bindparam("area_id"))
+    if status == OVERDUE:
+        conds.append(overdue_clause(bindparam("today")))
+    elif status is not None:
+        conds.append(Milestone.status == bindparam("status"))
     return conds
 
 
@@ -66,33 +70,61 @@ def _kind_order():
     return case({kind: i for i, kind in enumerate(UNIT_KINDS)}, value=Unit.kind, else_=99)
 
 
-def unit_rows(commune_plan_id: int, on: date, f: Filters) -> list[UnitRow]:
-    late = func.coalesce(func.sum(case((overdue_clause(on), 1), else_=0)), 0)
+def _variant(f: Filters):
+    status = None if f.status is None else OVERDUE if f.status == OVERDUE else "one"
+    return f.area_id is not None, status, f.kind is not None
+
+
+def _params(commune_plan_id: int, on: date, f: Filters) -> dict:
+    params = {"plan_id": commune_plan_id, "today": on}
+    if f.area_id is not None:
+        params["area_id"] = f.area_id
+    if f.status not in (None, OVERDUE):
+        params["status"] = f.status
+    if f.kind is not None:
+        params["kind"] = f.kind
+    return params
+
+
+@cache
+def _unit_rows_stmt(area: bool, status: Optional[str], kind: bool):
+    late = func.coalesce(func.sum(case((overdue_clause(bindparam("today")), 1), else_=0)), 0)
     per_status = [func.coalesce(func.sum(case((Milestone.status == s, 1), else_=0)), 0)
                   for s in MILESTONE_STATUSES]
     total = func.count(Milestone.id)
     stmt = (select(Unit.slug, Unit.name, Unit.kind, total, late, *per_status)
             .outerjoin(Milestone, and_(Milestone.unit_id == Unit.id,
-                                       *_milestone_conditions(commune_plan_id, on, f)))
+                                       *_milestone_conditions(area, status)))
             .where(Unit.archived_at.is_(None))
             .group_by(Unit.id, Unit.slug, Unit.name, Unit.kind, Unit.sort_order)
             .order_by(late.desc(), _kind_order(), Unit.sort_order, Unit.name))
-    if f.kind is not None:
-        stmt = stmt.where(Unit.kind == f.kind)
-    if f.narrowing:
+    if kind:
+        stmt = stmt.where(Unit.kind == bindparam("kind"))
+    if area or status is not None:  # Filters.narrowing
         stmt = stmt.having(total > 0)
+    return stmt
+
+
+def unit_rows(commune_plan_id: int, on: date, f: Filters) -> list[UnitRow]:
+    rows = db.session.execute(_unit_rows_stmt(*_variant(f)), _params(commune_plan_id, on, f))
     return [UnitRow(slug, name, kind, n, int(late_n), dict(zip(MILESTONE_STATUSES, map(int, counts))))
-            for slug, name, kind, n, late_n, *counts in db.session.execute(stmt)]
+            for slug, name, kind, n, late_n, *counts in rows]
+
+
+@cache
+def _late_stmt(area: bool, status: Optional[str], kind: bool):
+    stmt = (select(Milestone.id, Milestone.title, Milestone.due_on, Milestone.status,
+                   Unit.slug, Unit.name)
+            .join(Unit, Unit.id == Milestone.unit_id)
+            .where(*_milestone_conditions(area, status), overdue_clause(bindparam("today")),
+                   Unit.archived_at.is_(None))
+            .order_by(Milestone.due_on, Milestone.id).limit(bindparam("limit")))
+    if kind:
+        stmt = stmt.where(Unit.kind == bindparam("kind"))
+    return stmt
 
 
 def late_milestones(commune_plan_id: int, on: date, f: Filters, limit=LATE_SHOWN):
     """The overdue milestones themselves, longest late first: who is late, with what."""
-    stmt = (select(Milestone.id, Milestone.title, Milestone.due_on, Milestone.status,
-                   Unit.slug, Unit.name)
-            .join(Unit, Unit.id == Milestone.unit_id)
-            .where(*_milestone_conditions(commune_plan_id, on, f), overdue_clause(on),
-                   Unit.archived_at.is_(None))
-            .order_by(Milestone.due_on, Milestone.id).limit(limit))
-    if f.kind is not None:
-        stmt = stmt.where(Unit.kind == f.kind)
-    return db.session.execute(stmt).all()
+    params = {**_params(commune_plan_id, on, f), "limit": limit}
+    return db.session.execute(_late_stmt(*_variant(f)), params).all()

@@ -25,14 +25,16 @@ from app.web import error_response
 
 
 
-_UNIT_BY_SLUG = select(Unit).where(Unit.slug == bindparam("slug"))
+@cache
+def _unit_by_slug():
+    return select(Unit).where(Unit.slug == bindparam("slug"))
 
 
 def unit_by_slug(slug: str) -> Unit:
     """Load once per request: the policy resolver and the view share it."""
     unit = g.get("unit")
     if unit is None or unit.slug != slug:
-        unit = db.session.scalar(_UNIT_BY_SLUG, {"slug": slug})
+        unit = db.session.scalar(_unit_by_slug(), {"slug": slug})
         if unit is None:
             abort(404)
         g.unit = unit
