@@ -14,6 +14,7 @@ import shutil
 import pytest
 from sqlalchemy import create_engine, text
 
+import app.models as _all_models  # noqa: F401  every model registered before a test builds a statement
 from app import create_app
 from config import TestConfig
 

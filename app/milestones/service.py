@@ -6,10 +6,11 @@ budget (DESIGN.md §5: at most 5 SQL statements, audit included).
 """
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, bindparam, case, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.audit.service import record, snapshot
@@ -69,16 +70,23 @@ def _with_refs(stmt, commune_plan_id, area_id, indicator_id):
     return stmt
 
 
-def load_milestone(milestone_id: int, area_id=None, indicator_id=None) -> Optional[Loaded]:
-    """The milestone with its plan, unit, area and indicator, and the area and indicator a
-    form names — one statement."""
+@cache  # every milestone update starts here: built once per process
+def _load_milestone_stmt():
+    # a form that names no area (None) joins none: "= NULL" matches no row
     stmt = (select(Milestone, Plan, Unit).select_from(Milestone)
             .join(Plan, Plan.id == Milestone.plan_id)
             .join(Unit, Unit.id == Milestone.unit_id)
             .options(joinedload(Milestone.area), joinedload(Milestone.indicator))
-            .where(Milestone.id == milestone_id)
+            .where(Milestone.id == bindparam("milestone_id"))
             .execution_options(populate_existing=True))
-    row = db.session.execute(_with_refs(stmt, Plan.parent_id, area_id, indicator_id)).first()
+    return _with_refs(stmt, Plan.parent_id, bindparam("area_id"), bindparam("indicator_id"))
+
+
+def load_milestone(milestone_id: int, area_id=None, indicator_id=None) -> Optional[Loaded]:
+    """The milestone with its plan, unit, area and indicator, and the area and indicator a
+    form names — one statement."""
+    row = db.session.execute(_load_milestone_stmt(), {
+        "milestone_id": milestone_id, "area_id": area_id, "indicator_id": indicator_id}).first()
     if row is None:
         return None
     m, plan, unit, area, indicator = row
