@@ -126,6 +126,9 @@ def main():
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--profile", help="a route name to profile")
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--calls", action="store_true",
+                        help="Python function calls per request instead of time: the same "
+                             "on every run, to compare two versions on a noisy machine")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app = build(Path(tmp), args.scale)
@@ -145,6 +148,19 @@ def main():
             print("own time by package (ms per request):")
             for part, seconds in sorted(_by_package(stats).items(), key=lambda kv: -kv[1]):
                 print(f"  {part:24} {seconds * 1000 / args.repeat:6.2f}")
+            return
+        if args.calls:
+            print(f"{'route':40} {'calls':>8}")
+            for name, call in table:
+                for _ in range(3):
+                    call()
+                prof = cProfile.Profile()
+                prof.enable()
+                for _ in range(10):
+                    call()
+                prof.disable()
+                calls = sum(nc for (_cc, nc, _tt, _ct, _callers) in pstats.Stats(prof).stats.values())
+                print(f"{name:40} {calls // 10:>8}")
             return
         # round robin: a slow moment of a shared machine falls on every route alike
         times = {name: [] for name, _call in table}
