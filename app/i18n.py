@@ -35,23 +35,27 @@ def _translations():
     return t
 
 
+LABELS_KEPT = 5000
+
+
 @pass_eval_context
 def _gettext(eval_ctx, message, **variables):
     t = _translations()
     if not variables and eval_ctx.autoescape:
-        # the common case, a fixed label: translated, made Markup and %-formatted once per
-        # catalogue and process, then a dictionary lookup
-        try:
-            return t._thidua_labels[message]
-        except AttributeError:
-            t._thidua_labels = {}
-        except KeyError:
-            pass
-        label = t._thidua_labels[message] = Markup(t.ugettext(message)) % {}
+        # the common case, a fixed label: translated (our own catalogue, trusted as in Jinja's
+        # newstyle gettext), made Markup and %-formatted once per catalogue and process, then
+        # a dictionary lookup. Labels come from code and the plan's data; the cap keeps a
+        # template that passed data through _() from growing it without end.
+        labels = t.__dict__.setdefault("_thidua_labels", {})
+        label = labels.get(message)
+        if label is None:
+            label = Markup(t.ugettext(message)) % {}  # nosec B704
+            if len(labels) < LABELS_KEPT:
+                labels[message] = label
         return label
     rv = t.ugettext(message)
     if eval_ctx.autoescape:
-        rv = Markup(rv)
+        rv = Markup(rv)  # nosec B704 - our catalogue
     return rv % variables  # always a format string, as Jinja's newstyle: "%%" is "%"
 
 
@@ -60,7 +64,7 @@ def _ngettext(eval_ctx, singular, plural, num, **variables):
     variables.setdefault("num", num)
     rv = _translations().ungettext(singular, plural, num)
     if eval_ctx.autoescape:
-        rv = Markup(rv)
+        rv = Markup(rv)  # nosec B704 - our catalogue
     return rv % variables
 
 

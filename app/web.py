@@ -169,6 +169,7 @@ def _register_templates(app):
         vn_date=vietnamese.format_date,
         vn_datetime=vietnamese.format_datetime,
     )
+    # can(): macros imported without context see this one; pages get a per-render one below
     app.jinja_env.globals.update(can=lambda action, unit_id=None: policy.can(
         current_user, action, unit_id), submission_token=idempotency.new_token,
         url_pattern=UrlPattern)

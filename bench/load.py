@@ -23,6 +23,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from bench.stack import stack
@@ -35,12 +36,18 @@ def run(db, users, seconds, ramp, scale, settle):
     with tempfile.TemporaryDirectory() as tmp, stack(db, scale=scale) as base:
         prefix = Path(tmp) / "stats"
         sql_out = Path(tmp) / "sql.json"
-        subprocess.run([sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"),
-                        "--headless", "--host", base, "-u", str(users), "-r", str(ramp),
-                        "-t", f"{users / ramp + settle + seconds:.0f}s",
-                        "--csv", str(prefix), "--only-summary", "--stop-timeout", "5"],
-                       check=False, env={**os.environ, "BENCH_SQL_OUT": str(sql_out), "BENCH_SETTLE": str(settle)},
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        locust = subprocess.Popen(
+            [sys.executable, "-m", "locust", "-f", str(HERE / "locustfile.py"),
+             "--headless", "--host", base, "-u", str(users), "-r", str(ramp),
+             "-t", f"{users / ramp + settle + seconds:.0f}s",
+             "--csv", str(prefix), "--only-summary", "--stop-timeout", "5"],
+            env={**os.environ, "BENCH_SQL_OUT": str(sql_out), "BENCH_SETTLE": str(settle)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        time.sleep(users / ramp + settle)
+        before = _cpu()
+        time.sleep(seconds)
+        after = _cpu()
+        locust.wait()
         kept = json.loads(sql_out.read_text()) if sql_out.exists() else {}
         sql, sign_in = kept.get("sql", {}), kept.get("sign_in", {})
         failures_signing_in = kept.get("sign_in_errors", [])
@@ -61,7 +68,30 @@ def run(db, users, seconds, ramp, scale, settle):
             failures = [f"{r['Method']} {r['Name']}: {r['Error']} ×{r['Occurrences']}"
                         for r in csv.DictReader(fh)]
         failures += [f"while signing in: {e}" for e in failures_signing_in]
-        return rows, failures, [_timings(name, times) for name, times in sorted(sign_in.items())]
+        steady = sum(r["requests"] for r in rows)
+        cpu = {"requests_per_s": round(steady / seconds, 1),
+               "gunicorn_cpu_ms_per_request": round(
+                   (after["gunicorn"] - before["gunicorn"]) * 1000 / max(steady, 1), 2),
+               "machine_busy": round((after["busy"] - before["busy"])
+                                     / (after["all"] - before["all"]), 3)}
+        return rows, failures, [_timings(name, times) for name, times in sorted(sign_in.items())], cpu
+
+
+def _cpu():
+    """CPU seconds used so far by the gunicorn processes, and the machine's busy/all ticks."""
+    tick = os.sysconf("SC_CLK_TCK")
+    gunicorn = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            cmdline = (stat.parent / "cmdline").read_bytes()
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if b"gunicorn" in cmdline and b"deploy/gunicorn.conf.py" in cmdline:
+            gunicorn += (int(fields[11]) + int(fields[12])) / tick
+    ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
+    idle = ticks[3] + ticks[4]
+    return {"gunicorn": gunicorn, "busy": sum(ticks) - idle, "all": sum(ticks)}
 
 
 def _timings(name, times):
@@ -92,13 +122,17 @@ def main():
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
-        rows, failures, sign_in = run(db, args.users, args.seconds, args.ramp, args.scale,
-                                     args.settle)
+        rows, failures, sign_in, cpu = run(db, args.users, args.seconds, args.ramp,
+                                           args.scale, args.settle)
         name = f"load-{db}-{args.users}u" + (f"-x{args.scale}" if args.scale != 1 else "")
         (RESULTS / f"{name}.json").write_text(json.dumps(
-            {"routes": rows, "failures": failures, "sign_in": sign_in}, indent=2, ensure_ascii=False))
+            {"routes": rows, "failures": failures, "sign_in": sign_in, "cpu": cpu}, indent=2,
+            ensure_ascii=False))
         print(table(f"{db}, {args.users} users, data ×{args.scale}, steady state "
                     f"({args.seconds} s)", rows), flush=True)
+        print(f"  steady state: {cpu['requests_per_s']} requests/s, gunicorn "
+              f"{cpu['gunicorn_cpu_ms_per_request']} ms CPU per request, machine "
+              f"{cpu['machine_busy']:.0%} busy (2 cores: gunicorn, nginx, locust)", flush=True)
         for r in sign_in:
             print(f"  sign-in while arriving ({args.ramp:g}/s): {r['route']} ×{r['requests']}, "
                   f"{r['failures']} errors, p50 {r['p50_ms']:.0f} / p95 {r['p95_ms']:.0f} / "
