@@ -181,6 +181,7 @@ def test_fast_html_params_renders_exactly_what_wtforms_renders(attrs):
 def test_every_widget_renders_through_fast_html_params(app):
     """create_app installs it where WTForms' widgets and labels look for it."""
     from wtforms import Form, SelectField, StringField, SubmitField, TextAreaField, widgets
+    from wtforms.fields.choices import SelectChoice
     from wtforms.widgets import core
 
     assert core.html_params is fast_html_params and widgets.html_params is fast_html_params
@@ -190,7 +191,7 @@ def test_every_widget_renders_through_fast_html_params(app):
     class Sample(Form):
         name = StringField("Tên <b>")
         body = TextAreaField("Nội dung")
-        kind = SelectField("Loại", choices=[("a", 'A "1"'), ("b", "B & 2")])  # noqa: RUF001
+        kind = SelectField("Loại", choices=[SelectChoice("a", 'A "1"'), SelectChoice("b", "B & 2")])
         go = SubmitField("Gửi")
 
     form = Sample(data={"name": 'x"<y>', "body": "a & b", "kind": "b"})
