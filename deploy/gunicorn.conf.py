@@ -22,3 +22,14 @@ max_requests_jitter = 5000
 accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # unset: no access log (nginx keeps one)
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
+
+
+def post_worker_init(worker):
+    """The app is loaded: move its tens of thousands of long-lived objects (SQLAlchemy's
+    mappers, the compiled templates…) out of the garbage collector's way, and collect less
+    often — a request makes a few thousand short-lived objects. In-process, the load test's
+    mix then took 18–28 % less CPU (python -m bench.cpu, alternate runs)."""
+    import gc
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 100)

@@ -207,6 +207,10 @@ class Matrix:
     def row(self, unit_id):
         return [self.cells.get((unit_id, p.id)) for p in self.periods]
 
+    def row_by_period(self, unit_id):
+        """[(period, cell or None)] of one unit: the table asks once per row, not per cell."""
+        return [(p, self.cells.get((unit_id, p.id))) for p in self.periods]
+
     def column(self, period_id):
         if self._columns is None:  # grouped once: the table asks for every column twice
             self._columns = {}
