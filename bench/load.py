@@ -132,7 +132,8 @@ def main():
                     f"({args.seconds} s)", rows), flush=True)
         print(f"  steady state: {cpu['requests_per_s']} requests/s, gunicorn "
               f"{cpu['gunicorn_cpu_ms_per_request']} ms CPU per request, machine "
-              f"{cpu['machine_busy']:.0%} busy (2 cores: gunicorn, nginx, locust)", flush=True)
+              f"{cpu['machine_busy']:.0%} busy (2 cores shared by gunicorn, nginx, locust and the "
+              "database)", flush=True)
         for r in sign_in:
             print(f"  sign-in while arriving ({args.ramp:g}/s): {r['route']} ×{r['requests']}, "
                   f"{r['failures']} errors, p50 {r['p50_ms']:.0f} / p95 {r['p95_ms']:.0f} / "
