@@ -15,6 +15,8 @@ from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, Pr
                                   ProposalVote, Review, ScoreSheet, Setting)
 from app.extensions import db
 from app.plans.models import Area, Indicator, Milestone, Plan, indicator_contributor
+from app.plans.queries import commune_plan  # noqa: F401  the emulation's callers ask it here
+from app.plans.years import plan_years
 from app.reports import calendar
 from app.reports.completeness import Cell, cell
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
@@ -60,12 +62,7 @@ def reviews_of(year: int) -> list[Review]:
                                    .order_by(Review.kind)))
 
 
-def years() -> list[int]:
-    """The years with a commune plan, newest first (once per request)."""
-    if "plan_years" not in g:
-        g.plan_years = list(db.session.scalars(select(Plan.year).where(Plan.parent_id.is_(None))
-                                               .order_by(Plan.year.desc())))
-    return g.plan_years
+years = plan_years  # the years with a commune plan, newest first, read once per request
 
 
 @dataclass
@@ -215,10 +212,6 @@ def reports_with_models(year: int) -> list[tuple[Report, Unit, ReportingPeriod]]
 def areas_of_plan(plan_id: int) -> list[Area]:
     return list(db.session.scalars(select(Area).where(Area.plan_id == plan_id)
                                    .order_by(Area.sort_order)))
-
-
-def commune_plan(year: int) -> Optional[Plan]:
-    return db.session.scalar(Plan.commune_plan_stmt(year))
 
 
 # ---------------------------------------------------------------- titles, proposals

@@ -10,7 +10,7 @@ from functools import cache
 from typing import Optional
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, bindparam, case, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.audit.service import record, snapshot
@@ -287,7 +287,3 @@ def conflict_rows(current: Milestone, values: dict) -> list[tuple[str, str, str]
             rows.append((_(LABELS[name]), show(name, mine), show(name, now)))
     return rows
 
-
-def status_order():
-    """Overdue first, then by due date (undated last)."""
-    return case((overdue_clause(today()), 0), else_=1)

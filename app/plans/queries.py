@@ -12,28 +12,23 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.extensions import db
 from app.plans.models import Area, Indicator, IndicatorValue, Plan
 from app.plans.progress import Figure, Target, evaluate
+from app.plans.years import plan_years
 from app.reports.models import ReportingPeriod
 
 
-@cache
-def _years():
-    return select(Plan.year).where(Plan.parent_id.is_(None)).order_by(Plan.year.desc())
-
-
-def years() -> list[int]:
-    return list(db.session.scalars(_years()))
+years = plan_years  # the years with a commune plan, newest first, read once per request
 
 
 @cache
-def commune_plan_stmt(by_year: bool):
-    """The commune plan of bindparam year, or (by_year False) the newest."""
+def _commune_plan_stmt(by_year: bool):
     return Plan.commune_plan_stmt(bindparam("year") if by_year else None)
 
 
 def commune_plan(year=None):
+    """The commune plan of `year`, or the newest; None when there is none."""
     if year is None:
-        return db.session.scalar(commune_plan_stmt(False))
-    return db.session.scalar(commune_plan_stmt(True), {"year": year})
+        return db.session.scalar(_commune_plan_stmt(False))
+    return db.session.scalar(_commune_plan_stmt(True), {"year": year})
 
 
 def requested_plan() -> Plan:

@@ -18,6 +18,7 @@ from app.comments.models import Comment
 from app.extensions import db
 from app.plans.models import Indicator, IndicatorValue, Plan, indicator_contributor
 from app.plans.progress import Figure
+from app.plans.queries import commune_plan  # noqa: F401  reporting's callers ask it here
 from app.reports import completeness
 from app.reports.calendar import deadline_for, today as vn_today
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
@@ -92,10 +93,6 @@ def period_or_404(period_id: int) -> ReportingPeriod:
     return period
 
 
-def commune_plan(year: int) -> Optional[Plan]:
-    return db.session.scalar(Plan.commune_plan_stmt(year))
-
-
 @cache
 def _indicators_of_unit():
     return (
@@ -152,6 +149,7 @@ def _events():
     return (select(ReportEvent).where(ReportEvent.report_id == bindparam("report_id"))
             .options(joinedload(ReportEvent.user)).order_by(ReportEvent.at, ReportEvent.id))
 
+
 @cache
 def _comments():
     return (select(Comment).where(Comment.subject_type == "report",
@@ -202,14 +200,14 @@ class Matrix:
     units: list[Unit]
     cells: dict[tuple[int, int], completeness.Cell]   # (unit_id, period_id) → cell
 
-    _columns: Optional[dict] = field(default=None, repr=False)
-
-    def row(self, unit_id):
-        return [self.cells.get((unit_id, p.id)) for p in self.periods]
+    _columns: Optional[dict] = field(default=None, init=False, repr=False, compare=False)
 
     def row_by_period(self, unit_id):
         """[(period, cell or None)] of one unit: the table asks once per row, not per cell."""
         return [(p, self.cells.get((unit_id, p.id))) for p in self.periods]
+
+    def row(self, unit_id):
+        return [c for _p, c in self.row_by_period(unit_id)]
 
     def column(self, period_id):
         if self._columns is None:  # grouped once: the table asks for every column twice

@@ -4,7 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
-from sqlalchemy import and_, bindparam, case, or_, select
+from sqlalchemy import bindparam, case, or_, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app import idempotency
@@ -57,8 +57,7 @@ def _page_statements():
                          or_(Indicator.lead_unit_id == bindparam("unit_id"),
                              Indicator.id.in_(contributing)))
                   .order_by(Indicator.sort_order))
-    overdue_first = case((and_(Milestone.due_on < bindparam("today"),
-                               Milestone.status.not_in(milestones.CLOSED)), 0), else_=1)
+    overdue_first = case((milestones.overdue_clause(bindparam("today")), 0), else_=1)
     rows = (select(Milestone).where(Milestone.plan_id == bindparam("plan_id"))
             .options(joinedload(Milestone.area).load_only(Area.code),
                      joinedload(Milestone.indicator).load_only(Indicator.code))
