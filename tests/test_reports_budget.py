@@ -95,6 +95,26 @@ def test_the_autosave_is_one_small_answer_within_five_statements(app_x10, busy, 
         data["version"] = re.search(r'value="(\d+)" hx-swap-oob', _text(response)).group(1)
 
 
+
+def test_the_autosave_stays_within_five_statements_on_both_databases(
+        any_app, count_queries):
+    """PostgreSQL adds the audit chain's lock to every change: it must not cost a statement."""
+    with any_app.test_request_context():
+        services.generate_year(2026)
+        db.session.commit()
+        pid = db.session.scalar(select(ReportingPeriod.id).where(
+            ReportingPeriod.kind == "month", ReportingPeriod.number == 2))
+        db.session.remove()
+    ban = client(any_app, "ban01")
+    data = fill(ban, "ban-mau-01", pid)
+    for typed in ("Bản đã trồng 5 ha rừng.", "Bản đã trồng 5 ha rừng, 2 ha quế."):
+        data["results"] = typed
+        with count_queries(any_app) as n:
+            response = ban.post(report_url("ban-mau-01", pid, "draft"), data, htmx=True)
+        assert response.status_code == 200 and n() <= PARTIAL_SQL, n()
+        data["version"] = re.search(r'value="(\d+)" hx-swap-oob',
+                                    response.get_data(as_text=True)).group(1)
+
 def _text(response):
     import brotli
     body = response.get_data()

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Optional
 
 from flask_login import current_user
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, func, inspect, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
@@ -42,11 +42,13 @@ def event_hash(prev_hash: str, ev: AuditEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def _lock_chain():
-    # PostgreSQL: serialise chain writers for this transaction; SQLite writers are
-    # already serialised by BEGIN IMMEDIATE.
+def _chain_head() -> Optional[str]:
+    """The newest event's hash, read once no other writer can add one until we commit.
+    SQLite writers are already serialised by BEGIN IMMEDIATE; on PostgreSQL the function
+    (migration 0007) takes the chain's advisory lock, then reads, in one round trip."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SELECT pg_advisory_xact_lock(7031)"))
+        return db.session.scalar(select(func.audit_chain_head()))
+    return db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
 
 
 def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=None,
@@ -54,9 +56,8 @@ def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=Non
     """Add an audit event to the current session; the caller's commit writes both."""
     if user is None:
         user = current_user if current_user and current_user.is_authenticated else None
-    _lock_chain()
     db.session.flush()
-    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    prev = _chain_head()
     ev = AuditEvent(
         at=utcnow().replace(tzinfo=None),
         user_id=getattr(user, "id", None),
