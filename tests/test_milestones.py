@@ -434,6 +434,23 @@ def test_a_full_edit_with_a_new_indicator_is_within_5_statements_and_3_kb(app_x1
     assert compressed(r) <= UPDATE_BYTES
 
 
+def test_every_change_in_place_is_within_5_statements_on_both_databases(any_app, login,
+                                                                       count_queries):
+    """PostgreSQL locks the audit chain on every change; that must not cost a statement."""
+    c = login("ban01", on=any_app)
+    m = first_milestone(any_app, status="in_progress")
+    steps = [("POST", "/units/ban-mau-01/milestones/new", NEW, "ms-add"),
+             ("POST", f"/milestones/{m.id}/status", {"status": "done", "version": m.version},
+              f"m-{m.id}"),
+             ("POST", f"/milestones/{m.id}/edit",
+              form_of(m, progress="60", status="in_progress", version=m.version + 1), f"m-{m.id}"),
+             ("POST", f"/milestones/{m.id}/delete", {"version": m.version + 2}, f"m-{m.id}")]
+    for _method, url, data, target in steps:
+        with count_queries(any_app) as n:
+            r = c.post(url, data=data, htmx=True, headers={"HX-Target": target})
+        assert r.status_code == 200 and n() <= PARTIAL_SQL_BUDGET, (url, n())
+
+
 def test_adding_in_place_and_opening_forms_stay_within_the_partial_budget(app_x10, login,
                                                                            count_queries):
     c = login("ban01", on=app_x10)
