@@ -4,6 +4,7 @@ import json
 import re
 from datetime import date
 
+import brotli
 import pytest
 from sqlalchemy import func, select
 
@@ -188,6 +189,25 @@ def test_comments_in_place_append_and_empty_the_form(app, login):
     assert empty.status_code == 422 and empty.headers["HX-Retarget"] == f"#reply-{thread}"
     assert "Vui lòng nhập nội dung ý kiến." in empty.get_data(as_text=True)
 
+
+
+def test_a_comment_and_an_answer_in_place_take_at_most_5_statements(any_app, login,
+                                                                   count_queries):
+    """DESIGN §5: an htmx update ≤ 5 SQL statements and ≤ 3 KB, on both databases."""
+    c = login("mttq", on=any_app)
+    hx = {"Accept-Encoding": "br"}
+    with count_queries(any_app) as n:
+        r = c.post("/units/ban-mau-01/comments", data={"body": "Cần đẩy nhanh tiến độ."},
+                   htmx=True, headers={**hx, "HX-Target": "comment-list"})
+    assert r.status_code == 200 and n() <= 5, n()
+    assert wire_bytes(r) <= 3_000, wire_bytes(r)
+    thread = int(re.search(r'<li id="c-(\d+)"', brotli.decompress(r.get_data()).decode()).group(1))
+    ban01 = login("ban01", on=any_app)
+    with count_queries(any_app) as n:
+        r = ban01.post("/units/ban-mau-01/comments", data={"body": "Đã rõ.", "reply_to_id": thread},
+                       htmx=True, headers={**hx, "HX-Target": f"c-{thread}-replies"})
+    assert r.status_code == 200 and n() <= 5, n()
+    assert wire_bytes(r) <= 3_000, wire_bytes(r)
 
 def test_an_editor_cannot_open_a_thread_and_is_told_why(app, login):
     c = login("ban01")
