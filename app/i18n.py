@@ -40,7 +40,7 @@ LABELS_KEPT = 5000
 
 @pass_eval_context
 def _gettext(eval_ctx, message, **variables):
-    t = _translations()
+    t = _catalogue.get() or _translations()
     if not variables and eval_ctx.autoescape:
         # the common case, a fixed label: translated (our own catalogue, trusted as in Jinja's
         # newstyle gettext), made Markup and %-formatted once per catalogue and process, then
