@@ -206,8 +206,7 @@ def test_activity_after_a_pause_is_recorded_without_waiting_on_the_request_itsel
     """Someone who types a report for more than five minutes and then saves: the session's
     'last seen' is recorded at once. (On SQLite a POST holds the write lock from its first
     statement; recording it on a second connection waited for that very lock, 15 s, and
-    then gave up, on every POST.)"""
-    import time
+    then gave up, on every POST, and the record was lost: the last assertion fails.)"""
     c = login("ban01", on=any_app)
     sid = _cookie_session_id(any_app, "ban01")
     with any_app.app_context():
@@ -220,10 +219,8 @@ def test_activity_after_a_pause_is_recorded_without_waiting_on_the_request_itsel
         m = db.session.scalar(select(Milestone).join(Unit, Unit.id == Milestone.unit_id)
                               .where(Unit.slug == "ban-mau-01", Milestone.status != "done"))
         tap = {"status": "done", "version": str(m.version)}
-    t0 = time.monotonic()
     response = (c.get("/units/ban-mau-01") if method == "GET" else
                 c.post(f"/milestones/{m.id}/status", data=tap))  # a one-tap save
     assert response.status_code in (200, 303)
-    assert time.monotonic() - t0 < 5  # not a lock wait
     with any_app.app_context():
         assert db.session.get(UserSession, sid).last_seen_at > old
