@@ -6,11 +6,11 @@ building them and computing their cache key, a good part of a page's CPU."""
 from functools import cache
 
 from flask import abort, request
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.plans.models import Area, Indicator, IndicatorValue, Plan
+from app.plans.models import Area, Indicator, IndicatorValue, Plan, indicator_contributor
 from app.plans.progress import Figure, Target, evaluate
 from app.plans.years import plan_years
 from app.reports.models import ReportingPeriod
@@ -23,6 +23,30 @@ years = plan_years  # the years with a commune plan, newest first, read once per
 def _commune_plan_stmt(by_year: bool):
     return Plan.commune_plan_stmt(bindparam("year") if by_year else None)
 
+
+
+@cache
+def _unit_indicators_stmt(by_year: bool):
+    contributes = select(indicator_contributor.c.indicator_id).where(
+        indicator_contributor.c.unit_id == bindparam("unit_id"))
+    stmt = (select(Indicator)
+            .where(or_(Indicator.lead_unit_id == bindparam("unit_id"),
+                       Indicator.id.in_(contributes)))
+            .order_by(Indicator.sort_order))
+    if by_year:
+        return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
+            Plan.year == bindparam("year"), Plan.parent_id.is_(None))
+    return stmt.where(Indicator.plan_id == bindparam("plan_id"))
+
+
+def indicators_of_unit(unit_id: int, year: int = None, *, plan_id: int = None) -> list[Indicator]:
+    """The indicators of a commune plan (the year's, or the one with this id) that the unit
+    leads or contributes to, in the plan's order."""
+    if plan_id is not None:
+        params = {"unit_id": unit_id, "plan_id": plan_id}
+    else:
+        params = {"unit_id": unit_id, "year": year}
+    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None), params))
 
 def commune_plan(year=None):
     """The commune plan of `year`, or the newest; None when there is none."""

@@ -11,14 +11,15 @@ from functools import cache
 from typing import Optional
 
 from flask import abort, g
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.comments.models import Comment
 from app.extensions import db
-from app.plans.models import Indicator, IndicatorValue, Plan, indicator_contributor
+from app.plans.models import IndicatorValue
 from app.plans.progress import Figure
-from app.plans.queries import commune_plan  # noqa: F401  reporting's callers ask it here
+from app.plans.queries import (commune_plan,  # noqa: F401  reporting's callers ask them here
+                               indicators_of_unit)
 from app.reports import completeness
 from app.reports.calendar import deadline_for, today as vn_today
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
@@ -91,22 +92,6 @@ def period_or_404(period_id: int) -> ReportingPeriod:
     if period is None:
         abort(404)
     return period
-
-
-@cache
-def _indicators_of_unit():
-    return (
-        select(Indicator).join(Plan, Plan.id == Indicator.plan_id)
-        .where(Plan.year == bindparam("year"), Plan.parent_id.is_(None),
-               or_(Indicator.lead_unit_id == bindparam("unit_id"),
-                   Indicator.id.in_(select(indicator_contributor.c.indicator_id).where(
-                       indicator_contributor.c.unit_id == bindparam("unit_id")))))
-        .order_by(Indicator.sort_order))
-
-
-def indicators_of_unit(unit_id: int, year: int) -> list[Indicator]:
-    """The indicators of the year's commune plan the unit leads or contributes to."""
-    return list(db.session.scalars(_indicators_of_unit(), {"unit_id": unit_id, "year": year}))
 
 
 @cache

@@ -4,7 +4,7 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
-from sqlalchemy import bindparam, case, or_, select
+from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app import idempotency
@@ -13,8 +13,7 @@ from app.extensions import db, htmx
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
-from app.plans.models import (MILESTONE_STATUSES, Area, Indicator, Milestone,
-                              indicator_contributor)
+from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone
 from app.policy import can, requires
 from app.reports.models import Report
 from app.units import bp, history, overview as overview_rules, service
@@ -50,13 +49,6 @@ def unit_id_of(slug, **_):
 # The page's statements, built once per process and executed with their parameters.
 @cache
 def _page_statements():
-    contributing = select(indicator_contributor.c.indicator_id).where(
-        indicator_contributor.c.unit_id == bindparam("unit_id"))
-    indicators = (select(Indicator)
-                  .where(Indicator.plan_id == bindparam("plan_id"),
-                         or_(Indicator.lead_unit_id == bindparam("unit_id"),
-                             Indicator.id.in_(contributing)))
-                  .order_by(Indicator.sort_order))
     overdue_first = case((milestones.overdue_clause(bindparam("today")), 0), else_=1)
     rows = (select(Milestone).where(Milestone.plan_id == bindparam("plan_id"))
             .options(joinedload(Milestone.area).load_only(Area.code),
@@ -65,7 +57,7 @@ def _page_statements():
     reports = (select(Report).options(load_only(Report.id, Report.status, Report.period_id),
                                       joinedload(Report.period))
                .where(Report.unit_id == bindparam("unit_id")).order_by(Report.id.desc()))
-    return indicators, rows, reports
+    return rows, reports
 
 
 def _page_context(unit: Unit) -> dict:
@@ -74,10 +66,9 @@ def _page_context(unit: Unit) -> dict:
     if found is None:
         abort(404)
     commune, plan, sections = found
-    indicators_stmt, milestones_stmt, reports_stmt = _page_statements()
+    milestones_stmt, reports_stmt = _page_statements()
     today = milestones.today()
-    indicators = list(db.session.scalars(indicators_stmt,
-                                         {"plan_id": commune.id, "unit_id": unit.id}))
+    indicators = queries.indicators_of_unit(unit.id, plan_id=commune.id)
     rows = []
     if plan is not None:
         rows = list(db.session.scalars(milestones_stmt, {"plan_id": plan.id, "today": today}))
