@@ -23,6 +23,8 @@ db: install translations
 	mkdir -p instance
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed
+	@# the demo's reporting periods (those that exist stay as edited)
+	$(BIN)/flask calendar 2026
 
 run: db
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
