@@ -19,6 +19,9 @@ keepalive = 5
 # each worker restarted about once a minute.
 max_requests = 50000
 max_requests_jitter = 5000
+# The heartbeat touches a file in this folder on every turn of a worker's loop: in memory
+# (tmpfs), not on a disk where a slow write would hold the worker (gunicorn's own advice).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 accesslog = os.environ.get("GUNICORN_ACCESSLOG")  # unset: no access log (nginx keeps one)
 errorlog = "-"
 forwarded_allow_ips = "127.0.0.1"
