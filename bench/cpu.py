@@ -167,6 +167,8 @@ def main():
                 start = time.process_time()
                 call()
                 times[name].append((time.process_time() - start) * 1000)
+        from bench.load import reference_ms
+        print(f"machine reference {reference_ms()} ms (bench.load's; lower is faster)")
         print(f"{'route':40} {'min ms':>7} {'median ms':>10}")
         for name, spent in times.items():
             print(f"{name:40} {min(spent):>7.1f} {statistics.median(spent):>10.1f}")

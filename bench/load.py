@@ -94,6 +94,22 @@ def _cpu():
     return {"gunicorn": gunicorn, "busy": sum(ticks) - idle, "all": sum(ticks)}
 
 
+def reference_ms() -> float:
+    """This machine's speed at the moment: a fixed piece of pure Python (building and
+    reading a dictionary of strings, as a request does), fastest of 5, in ms of CPU. The
+    shared machine's speed changes by up to half from one hour to the next: compare two
+    runs together with their reference."""
+    def work():
+        d = {str(i): i * 2 for i in range(200_000)}
+        return sum(len(k) + v for k, v in d.items())
+    best = float("inf")
+    for _ in range(5):
+        start = time.process_time()
+        work()
+        best = min(best, time.process_time() - start)
+    return round(best * 1000, 1)
+
+
 def _timings(name, times):
     ok = sorted(t for t in times if t is not None)
     pick = lambda q: ok[min(len(ok) - 1, int(q * len(ok)))] if ok else None  # noqa: E731
@@ -122,8 +138,10 @@ def main():
     args = parser.parse_args()
     RESULTS.mkdir(exist_ok=True)
     for db in (("sqlite", "postgresql") if args.db == "both" else (args.db,)):
+        reference = reference_ms()
         rows, failures, sign_in, cpu = run(db, args.users, args.seconds, args.ramp,
                                            args.scale, args.settle)
+        cpu["reference_ms"] = reference
         name = f"load-{db}-{args.users}u" + (f"-x{args.scale}" if args.scale != 1 else "")
         (RESULTS / f"{name}.json").write_text(json.dumps(
             {"routes": rows, "failures": failures, "sign_in": sign_in, "cpu": cpu}, indent=2,
@@ -133,7 +151,7 @@ def main():
         print(f"  steady state: {cpu['requests_per_s']} requests/s, gunicorn "
               f"{cpu['gunicorn_cpu_ms_per_request']} ms CPU per request, machine "
               f"{cpu['machine_busy']:.0%} busy (2 cores shared by gunicorn, nginx, locust and the "
-              "database)", flush=True)
+              f"database); machine reference {reference} ms (lower is faster)", flush=True)
         for r in sign_in:
             print(f"  sign-in while arriving ({args.ramp:g}/s): {r['route']} ×{r['requests']}, "
                   f"{r['failures']} errors, p50 {r['p50_ms']:.0f} / p95 {r['p95_ms']:.0f} / "
