@@ -1,12 +1,14 @@
 """Server CPU per request, in-process: what one gunicorn worker spends on each route of the
 load test's mix, without the network, nginx or the load generator in the way.
 
-    python -m bench.cpu [--scale 1] [--repeat 100] [--profile ROUTE] [--calls]
+    python -m bench.cpu [--db sqlite|postgresql] [--scale 1] [--repeat 100]
+                        [--profile ROUTE] [--calls] [--sql]
 
 200 users at 1–3 s think time ask ~150 requests/s of the 2 cores (DESIGN §5); for p95 ≤
 200 ms the mix must average ~8 ms of CPU under load. --profile prints cProfile's view of one
 route (e.g. --profile "GET /units/<slug>"); --calls counts Python function calls per request,
-the same on every run, to compare two versions on a noisy machine.
+the same on every run, to compare two versions on a noisy machine; --sql shows the time
+each route waits for the database, and its slowest statements.
 """
 import argparse
 import cProfile
@@ -26,12 +28,12 @@ def _token(html):
     return m.group(1) or m.group(2)
 
 
-def build(workdir: Path, scale: int):
-    """The app on a fresh SQLite database, prepared as the load test prepares its own."""
+def build(workdir: Path, scale: int, db: str = "sqlite"):
+    """The app on a fresh database, prepared as the load test prepares its own."""
     from app import create_app
     from bench.stack import prepare_database
     from config import DevelopmentConfig
-    url = prepare_database("sqlite", workdir, scale)
+    url = prepare_database(db, workdir, scale)
     return create_app(type("CpuConfig", (DevelopmentConfig,), {
         "SQLALCHEMY_DATABASE_URI": url, "LOGIN_MAX_FAILURES": 1000}))
 
@@ -115,8 +117,33 @@ def _by_package(stats):
     return parts
 
 
+def _sql_times(app, table, repeat):
+    from sqlalchemy import event
+
+    from app.extensions import db
+    with app.app_context():
+        engine = db.engine
+    spent = {}
+    started = []
+    event.listen(engine, "before_cursor_execute", lambda *a: started.append(time.perf_counter()))
+    event.listen(engine, "after_cursor_execute", lambda conn, cur, statement, *a: spent.setdefault(
+        " ".join(statement.split())[:110], []).append(time.perf_counter() - started.pop()))
+    print(f"{'route':40} {'DB ms per request':>18}")
+    for name, call in table:
+        for _ in range(3):
+            call()
+        spent.clear()
+        for _ in range(repeat):
+            call()
+        total = sum(sum(t) for t in spent.values()) * 1000 / repeat
+        print(f"{name:40} {total:>18.2f}")
+        for statement, times in sorted(spent.items(), key=lambda kv: -sum(kv[1]))[:3]:
+            print(f"    {sum(times) * 1000 / repeat:6.2f} ms  {statement}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--scale", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=100)
     parser.add_argument("--profile", help="a route name to profile")
@@ -124,10 +151,15 @@ def main():
     parser.add_argument("--calls", action="store_true",
                         help="Python function calls per request instead of time: the same "
                              "on every run, to compare two versions on a noisy machine")
+    parser.add_argument("--sql", action="store_true",
+                        help="time spent waiting for the database per route, and the "
+                             "slowest statements")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = build(Path(tmp), args.scale)
+        app = build(Path(tmp), args.scale, args.db)
         table = routes(app)
+        if args.sql:
+            return _sql_times(app, table, args.repeat)
         if args.profile:
             call = dict(table)[args.profile]
             for _ in range(10):
