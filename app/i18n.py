@@ -38,21 +38,27 @@ def _translations():
 LABELS_KEPT = 5000
 
 
+def label(message: str) -> Markup:
+    """A fixed label in the request's language, as a template's _("…") gives it: translated
+    (our own catalogue, trusted as in Jinja's newstyle gettext), made Markup and
+    %-formatted once per catalogue and process, then a dictionary lookup. Labels come from
+    code and the plan's data; the cap keeps a caller that passed free text from growing the
+    store without end."""
+    t = _catalogue.get() or _translations()
+    labels = t.__dict__.setdefault("_thidua_labels", {})
+    found = labels.get(message)
+    if found is None:
+        found = Markup(t.ugettext(message)) % {}  # nosec B704
+        if len(labels) < LABELS_KEPT:
+            labels[message] = found
+    return found
+
+
 @pass_eval_context
 def _gettext(eval_ctx, message, **variables):
-    t = _catalogue.get() or _translations()
     if not variables and eval_ctx.autoescape:
-        # the common case, a fixed label: translated (our own catalogue, trusted as in Jinja's
-        # newstyle gettext), made Markup and %-formatted once per catalogue and process, then
-        # a dictionary lookup. Labels come from code and the plan's data; the cap keeps a
-        # template that passed data through _() from growing it without end.
-        labels = t.__dict__.setdefault("_thidua_labels", {})
-        label = labels.get(message)
-        if label is None:
-            label = Markup(t.ugettext(message)) % {}  # nosec B704
-            if len(labels) < LABELS_KEPT:
-                labels[message] = label
-        return label
+        return label(message)  # the common case: a fixed label
+    t = _catalogue.get() or _translations()
     rv = t.ugettext(message)
     if eval_ctx.autoescape:
         rv = Markup(rv)  # nosec B704 - our catalogue

@@ -172,7 +172,7 @@ def _register_templates(app):
     # can(): macros imported without context see this one; pages get a per-render one below
     app.jinja_env.globals.update(can=lambda action, unit_id=None: policy.can(
         current_user, action, unit_id), submission_token=idempotency.new_token,
-        url_pattern=UrlPattern)
+        url_pattern=url_pattern)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 
@@ -182,6 +182,17 @@ def _register_templates(app):
         # (a table asks the same question in every cell)
         user = current_user._get_current_object() if has_request_context() else None
         return {"current_locale": str(get_locale() or "vi"), "can": policy.asker(user)}
+
+
+def url_pattern(endpoint, key, **values) -> "UrlPattern":
+    """UrlPattern(…), made once per request: a row of a list asks for the same pattern
+    as the rows before it."""
+    made = g.setdefault("url_patterns", {})
+    wanted = (endpoint, key, *sorted(values.items()))
+    found = made.get(wanted)
+    if found is None:
+        found = made[wanted] = UrlPattern(endpoint, key, **values)
+    return found
 
 
 class UrlPattern:

@@ -81,7 +81,7 @@ def _page_context(unit: Unit) -> dict:
                 milestone_titles={m.id: m.title for m in rows}, threads=threads,
                 replies=replies, reports=reports,
                 threads_shown=service.THREADS_SHOWN,
-                statuses=MILESTONE_STATUSES, today=today,
+                today=today,
                 locked=bool(plan and plan.locked))  # a closed year: read only
 
 
