@@ -182,7 +182,7 @@ def default_year() -> int:
 @dataclass
 class Matrix:
     periods: list[ReportingPeriod]
-    units: list[Unit]
+    units: list  # rows: id, slug, name, short_name, kind, sort_order
     cells: dict[tuple[int, int], completeness.Cell]   # (unit_id, period_id) → cell
 
     _columns: Optional[dict] = field(default=None, init=False, repr=False, compare=False)
@@ -207,7 +207,7 @@ class Matrix:
     def unit_rate(self, unit_id, today) -> completeness.Rate:
         return completeness.rate_to_date([c for c in self.row(unit_id) if c], today)
 
-    def to_chase(self, period_id) -> list[tuple[Unit, completeness.Cell]]:
+    def to_chase(self, period_id) -> list[tuple[object, completeness.Cell]]:
         """Units listed for the period whose report is not in: missing, returned or
         not yet due but not sent."""
         return [(u, self.cells[(u.id, period_id)]) for u in self.units
@@ -217,7 +217,11 @@ class Matrix:
 @cache
 def _matrix_statements(some_units: bool):
     ids = bindparam("ids", expanding=True)
-    listed = (select(period_unit.c.period_id, Unit).join(Unit, Unit.id == period_unit.c.unit_id)
+    # the units as plain rows of the columns the table shows: a unit listed for twelve
+    # periods is one ORM entity loaded twelve times, a thousand on a commune's table
+    listed = (select(period_unit.c.period_id, Unit.id, Unit.slug, Unit.name, Unit.short_name,
+                     Unit.kind, Unit.sort_order)
+              .join(Unit, Unit.id == period_unit.c.unit_id)
               .where(period_unit.c.period_id.in_(ids)))
     if some_units:
         listed = listed.where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
@@ -242,9 +246,10 @@ def matrix(periods: list[ReportingPeriod], today: date, unit_ids=None) -> Matrix
     reports = {(uid, pid): (rid, status, at)
                for rid, uid, pid, status, at in db.session.execute(sent, {"ids": ids})}
     by_id = {p.id: p for p in periods}
-    units: dict[int, Unit] = {}
+    units = {}
     cells = {}
-    for pid, unit in pairs:
+    for unit in pairs:
+        pid = unit.period_id
         units[unit.id] = unit
         period = by_id[pid]
         deadline = deadline_for(unit.kind, period.deadline, by_kind.get(pid, {}))

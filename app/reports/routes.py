@@ -10,6 +10,7 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -18,6 +19,7 @@ from werkzeug.datastructures import MultiDict
 from app import idempotency
 from app.audit.service import record, snapshot
 from app.extensions import db
+from app.i18n import N_, label
 from app.plans import queries as plan_queries
 from app.plans.models import Indicator, IndicatorValue
 from app.policy import can, requires
@@ -453,6 +455,29 @@ def _current_period(periods, today):
     """The period whose reports are being chased now: the latest that has closed."""
     closed = [p for p in periods if p.ends_on < today]
     return closed[-1] if closed else (periods[0] if periods else None)
+
+
+@bp.app_template_global()
+def completeness_cells(row, report_url=None) -> Markup:
+    """One unit's cells of the completeness table, [(period, cell or None)] → <td>s: a
+    commune's table has a thousand of them, built here rather than by a template loop.
+    report_url: a url_pattern() when the reader may open the unit's reports."""
+    not_listed = _CELL_NOT_LISTED % label(N_("Không phải báo cáo"))
+    accepted = _CELL_ACCEPTED % label(N_("Đã duyệt"))
+    out = []
+    for period, c in row:
+        if c is None:
+            out.append(not_listed)
+            continue
+        text = label(c.label)
+        if report_url:  # may be Jinja's Undefined: the reader may not open them
+            text = f'<a href="{escape(report_url(period.id))}" hx-boost="false">{text}</a>'
+        out.append(f'<td class="c cs cs-{c.state}">{text}{accepted if c.accepted else ""}</td>')
+    return Markup("".join(out))  # nosec B704 - fixed states, our labels (Markup), escaped links
+
+
+_CELL_NOT_LISTED = Markup('<td class="c muted" title="%s">–</td>')
+_CELL_ACCEPTED = Markup('<span class="ok" title="%s"> ✓</span>')
 
 
 @bp.get("/reports/completeness")
