@@ -224,6 +224,28 @@ def test_a_stale_edit_answers_409_with_both_versions_and_keeps_the_text(app, log
     assert get_milestone(app, m.id).title == "Bản đã gộp"
 
 
+
+def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):
+    """On a weak link the answer to a save can be lost: the person saves again from the same
+    form (the old version). The record already holds what they typed — no 409, no second
+    change in the log; the row (or the page) shows the saved record."""
+    c = login("ban01")
+    m = first_milestone(app)
+    typed = form_of(m, title="Bản đã sửa", progress="40", status="in_progress")
+    assert c.post(f"/milestones/{m.id}/edit", data=typed).status_code == 303
+    n = len(events(app, "milestone.update"))
+    r = c.post(f"/milestones/{m.id}/edit", data=typed, htmx=True, headers=row_target(m))
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and html.lstrip().startswith(f'<li id="m-{m.id}"')
+    assert "Bản đã sửa" in html and f'name="version" value="{m.version + 1}"' in html
+    r = c.post(f"/milestones/{m.id}/edit", data=typed)  # without JavaScript
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"#m-{m.id}")
+    assert get_milestone(app, m.id).version == m.version + 1
+    assert len(events(app, "milestone.update")) == n
+    # one field different from the saved record: a real conflict still
+    r = c.post(f"/milestones/{m.id}/edit", data={**typed, "progress": "50"})
+    assert r.status_code == 409 and "Mốc này vừa được người khác lưu" in r.get_data(as_text=True)
+
 def test_a_form_without_a_version_is_refused(app, login):
     c = login("ban01")
     m = first_milestone(app)
@@ -279,6 +301,24 @@ def test_a_stale_tap_answers_409_in_the_row_with_the_choice_named(app, login):
     assert re.search(r"Trạng thái</th><td class=\"pre\">Hoàn thành</td><td class=\"pre\">Tạm dừng", html)
     assert get_milestone(app, m.id).status == "paused"
 
+
+
+def test_a_tap_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):
+    c = login("ban01")
+    m = first_milestone(app, status="in_progress")
+    tap = {"status": "done", "version": m.version}
+    assert c.post(f"/milestones/{m.id}/status", data=tap, htmx=True,
+                  headers=row_target(m)).status_code == 200
+    n = len(events(app, "milestone.status"))
+    for htmx in (True, False):  # the same tap again, from the page read before the first
+        r = c.post(f"/milestones/{m.id}/status", data=tap, htmx=htmx,
+                   headers=row_target(m) if htmx else {})
+        assert r.status_code == (200 if htmx else 303)
+    html = c.post(f"/milestones/{m.id}/status", data=tap, htmx=True,
+                  headers=row_target(m)).get_data(as_text=True)
+    assert 'value="done" aria-pressed="true" disabled' in html and "vừa được người khác" not in html
+    assert get_milestone(app, m.id).version == m.version + 1
+    assert len(events(app, "milestone.status")) == n
 
 def test_a_bad_status_is_refused(app, login):
     c = login("ban01")

@@ -142,16 +142,6 @@ def _edit_response(loaded, form, status, conflict=None):
     return render_template("milestones/edit.html", **ctx), status
 
 
-def _conflict(milestone_id, form, values):
-    """409: the record as saved now beside what this person typed, which stays in the form
-    with the current version, so saving again is a deliberate overwrite."""
-    loaded = service.load_milestone(milestone_id, form.area_id.data, form.indicator_id.data)
-    if loaded is None:
-        return error_response(409, str(GONE))
-    form.version.data = str(loaded.milestone.version)
-    return _edit_response(loaded, form, 409, service.conflict_rows(loaded.milestone, values))
-
-
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
 @requires("unit.edit", unit=milestone_unit_id)
 def edit(milestone_id):
@@ -175,7 +165,18 @@ def edit(milestone_id):
     try:
         service.update(m, loaded.plan, version, values, user=current_user)
     except StaleEdit:
-        return _conflict(milestone_id, form, values)
+        # the record as saved now beside what this person typed, which stays in the form with
+        # the current version, so saving again is a deliberate overwrite
+        current = service.load_milestone(milestone_id, form.area_id.data, form.indicator_id.data)
+        if current is None:
+            return error_response(409, str(GONE))
+        differences = service.conflict_rows(current.milestone, values)
+        if differences:
+            form.version.data = str(current.milestone.version)
+            return _edit_response(current, form, 409, differences)
+        # already saved as typed: this person's save sent again after its answer was lost
+        # (a weak 3G link), or someone else's same change — nothing to settle
+        loaded, m = current, current.milestone
     if htmx.target == f"m-{m.id}":
         commit_keeping_loaded()
         return _row(m)
@@ -203,6 +204,10 @@ def set_status(milestone_id):
         current = service.load_milestone(milestone_id)
         if current is None:
             return error_response(409, str(GONE))
+        if current.milestone.status == form.status.data:
+            # already as chosen: this person's tap sent again after its answer was lost,
+            # or someone else's same choice — nothing to settle
+            return _status_saved(current, inline)
         chosen = _(MILESTONE_STATUSES[form.status.data])
         notice = _("Mốc này vừa được người khác cập nhật (lúc %(when)s); trạng thái hiện là "
                    "“%(now)s”. Bạn đã chọn “%(chosen)s”: bấm lại nếu vẫn muốn đổi.",
@@ -219,6 +224,11 @@ def set_status(milestone_id):
                       "indicator", "evidence")}, "status": form.status.data}
         return _edit_response(current, edit_form, 409,
                               service.conflict_rows(current.milestone, values))
+    return _status_saved(loaded, inline)
+
+
+def _status_saved(loaded, inline):
+    m = loaded.milestone
     if inline:
         commit_keeping_loaded()
         return _row(m)
