@@ -124,6 +124,23 @@ def test_a_stale_section_save_shows_both_texts_and_loses_nothing(app, login):
     assert body_of(app, s.id) == "Bản của trưởng bản."
 
 
+
+def test_a_section_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):
+    c = login("ban01")
+    s = section_of(app)
+    typed = {"body": "Mục tiêu của bản năm 2026.", "version": s.version}
+    assert c.post(f"/units/ban-mau-01/sections/{s.id}/edit", data=typed).status_code == 303
+    with app.app_context():
+        before = db.session.scalar(select(func.count(AuditEvent.id)))
+    r = c.post(f"/units/ban-mau-01/sections/{s.id}/edit", data=typed, htmx=True,
+               headers={"HX-Target": f"sec-{s.id}"})
+    assert r.status_code == 200 and "Mục tiêu của bản năm 2026." in r.get_data(as_text=True)
+    assert "vừa được người khác lưu" not in r.get_data(as_text=True)
+    r = c.post(f"/units/ban-mau-01/sections/{s.id}/edit", data=typed)
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"#sec-{s.id}")
+    with app.app_context():
+        assert db.session.scalar(select(func.count(AuditEvent.id))) == before
+
 def test_a_section_of_another_unit_cannot_be_reached_through_ones_own_slug(app, login):
     c = login("ban01")
     theirs = section_of(app, "ban-mau-02")

@@ -153,10 +153,14 @@ def edit_section(slug, section_id):
                                      user=current_user)
             except StaleEdit:
                 section, _plan, unit = service.load_section(slug, section_id)
-                form.version.data = str(section.version)
-                form.body.label.text = _("Nội dung của bạn")
-                conflict, status = True, 409
-            else:
+                # already saved as typed (this person's save sent again after its answer
+                # was lost, or someone else's same text): nothing to settle
+                conflict = section.body != form.body.data
+                if conflict:
+                    form.version.data = str(section.version)
+                    form.body.label.text = _("Nội dung của bạn")
+                    status = 409
+            if not conflict:
                 if inline:
                     commit_keeping_loaded()
                     return render_block("units/show.html", "plan_section", s=section, unit=unit)
