@@ -4,6 +4,7 @@ Statements asked on every page view are built once per process (functools.cache,
 variant) with bindparam()s, and executed with their values: SQLAlchemy then skips both
 building them and computing their cache key, a good part of a page's CPU."""
 from functools import cache
+from typing import Optional
 
 from flask import abort, request
 from sqlalchemy import bindparam, or_, select
@@ -24,7 +25,6 @@ def _commune_plan_stmt(by_year: bool):
     return Plan.commune_plan_stmt(bindparam("year") if by_year else None)
 
 
-
 @cache
 def _unit_indicators_stmt(by_year: bool):
     contributes = select(indicator_contributor.c.indicator_id).where(
@@ -39,7 +39,8 @@ def _unit_indicators_stmt(by_year: bool):
     return stmt.where(Indicator.plan_id == bindparam("plan_id"))
 
 
-def indicators_of_unit(unit_id: int, year: int = None, *, plan_id: int = None) -> list[Indicator]:
+def indicators_of_unit(unit_id: int, year: Optional[int] = None, *,
+                       plan_id: Optional[int] = None) -> list[Indicator]:
     """The indicators of a commune plan (the year's, or the one with this id) that the unit
     leads or contributes to, in the plan's order."""
     if plan_id is not None:
@@ -47,6 +48,7 @@ def indicators_of_unit(unit_id: int, year: int = None, *, plan_id: int = None) -
     else:
         params = {"unit_id": unit_id, "year": year}
     return list(db.session.scalars(_unit_indicators_stmt(plan_id is None), params))
+
 
 def commune_plan(year=None):
     """The commune plan of `year`, or the newest; None when there is none."""
