@@ -72,26 +72,33 @@ def run(db, users, seconds, ramp, scale, settle):
         cpu = {"requests_per_s": round(steady / seconds, 1),
                "gunicorn_cpu_ms_per_request": round(
                    (after["gunicorn"] - before["gunicorn"]) * 1000 / max(steady, 1), 2),
+               "postgres_cpu_ms_per_request": round(
+                   (after["postgres"] - before["postgres"]) * 1000 / max(steady, 1), 2),
                "machine_busy": round((after["busy"] - before["busy"])
                                      / (after["all"] - before["all"]), 3)}
         return rows, failures, [_timings(name, times) for name, times in sorted(sign_in.items())], cpu
 
 
 def _cpu():
-    """CPU seconds used so far by the gunicorn processes, and the machine's busy/all ticks."""
+    """CPU seconds used so far by the gunicorn processes and by PostgreSQL's (the machine's
+    server: only the test's database is busy), and the machine's busy/all ticks."""
     tick = os.sysconf("SC_CLK_TCK")
-    gunicorn = 0.0
+    gunicorn = postgres = 0.0
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             cmdline = (stat.parent / "cmdline").read_bytes()
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
+        used = (int(fields[11]) + int(fields[12])) / tick
         if b"gunicorn" in cmdline and b"deploy/gunicorn.conf.py" in cmdline:
-            gunicorn += (int(fields[11]) + int(fields[12])) / tick
+            gunicorn += used
+        elif cmdline.startswith(b"postgres") or b"/bin/postgres" in cmdline:
+            postgres += used
     ticks = [int(x) for x in Path("/proc/stat").read_text().split("\n")[0].split()[1:]]
     idle = ticks[3] + ticks[4]
-    return {"gunicorn": gunicorn, "busy": sum(ticks) - idle, "all": sum(ticks)}
+    return {"gunicorn": gunicorn, "postgres": postgres, "busy": sum(ticks) - idle,
+            "all": sum(ticks)}
 
 
 def reference_ms() -> float:
@@ -148,8 +155,10 @@ def main():
             ensure_ascii=False))
         print(table(f"{db}, {args.users} users, data ×{args.scale}, steady state "
                     f"({args.seconds} s)", rows), flush=True)
+        database = (f", PostgreSQL {cpu['postgres_cpu_ms_per_request']} ms"
+                    if db == "postgresql" else "")
         print(f"  steady state: {cpu['requests_per_s']} requests/s, gunicorn "
-              f"{cpu['gunicorn_cpu_ms_per_request']} ms CPU per request, machine "
+              f"{cpu['gunicorn_cpu_ms_per_request']} ms CPU per request{database}, machine "
               f"{cpu['machine_busy']:.0%} busy (2 cores shared by gunicorn, nginx, locust and the "
               f"database); machine reference {reference} ms (lower is faster)", flush=True)
         for r in sign_in:
