@@ -94,6 +94,25 @@ def test_a_section_is_edited_in_place(app, login):
     assert back.get_data(as_text=True).lstrip().startswith(f'<div id="sec-{s.id}" class="sec">')
 
 
+
+def test_a_section_edited_in_place_stays_within_the_partial_budget(any_app, login,
+                                                                   count_queries):
+    """DESIGN §5 for each step of the in-place editor (open, save, back): ≤ 5 SQL statements
+    and ≤ 3 KB on the wire, on both databases."""
+    c = login("ban01", on=any_app)
+    s = section_of(any_app)
+    hx = {"HX-Request": "true", "HX-Target": f"sec-{s.id}", "Accept-Encoding": "br"}
+    url = f"/units/ban-mau-01/sections/{s.id}"
+    steps = [lambda: c.get(url + "/edit", headers=hx),
+             lambda: c.post(url + "/edit", data={"body": "Mục tiêu năm 2026 của bản. " * 20,
+                                                 "version": s.version}, htmx=True, headers=hx),
+             lambda: c.get(url, headers=hx)]
+    for step in steps:
+        with count_queries(any_app) as n:
+            r = step()
+        assert r.status_code == 200 and n() <= 5, (r.request.path, n())
+        assert wire_bytes(r) <= 3_000, (r.request.path, wire_bytes(r))
+
 def test_a_section_is_edited_without_javascript(app, login):
     c = login("ban01")
     s = section_of(app, key="giai_phap")
