@@ -278,3 +278,39 @@ def test_the_overview_stays_within_its_budget_with_edit_controls(app_x10, login,
         r = c.get("/plan")
     assert r.status_code == 200 and "Sửa văn bản kế hoạch" in r.get_data(as_text=True)
     assert n() <= 10, n()
+
+
+def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):
+    """The office's saves on a weak link: the same form again (old version, same values) is
+    answered as saved — no 409, nothing written twice; one field different still is a 409."""
+    c = login("vhxh")
+    ind_id = indicator_id(app)
+    typed = indicator_post(app, ind_id, name="Tỷ lệ che phủ rừng (%)", target="59", reason="NQ 1")
+    assert c.post(f"/indicators/{ind_id}/edit", typed).status_code == 302
+    actions = audit_actions(app)
+    again = c.post(f"/indicators/{ind_id}/edit", typed)
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/indicators/{ind_id}")
+    assert "Đã lưu chỉ tiêu" in c.get(again.headers["Location"]).get_data(as_text=True)
+    assert audit_actions(app) == actions and len(history(app, ind_id)) == 1
+    assert c.post(f"/indicators/{ind_id}/edit", {**typed, "name": "Khác"}).status_code == 409
+
+    with app.app_context():
+        area = db.session.scalar(select(Area).where(Area.code == "III.1"))
+        form = {"code": "III.1", "title": "Tiêu đề mới", "body": area.body, "lead_unit_id": "",
+                "version": str(area.version)}
+    assert c.post(f"/areas/{area.id}/edit", form).status_code == 302
+    assert c.post(f"/areas/{area.id}/edit", form).status_code == 302
+    assert c.post(f"/areas/{area.id}/edit", {**form, "title": "Khác"}).status_code == 409
+
+    page = c.get("/plan/edit?year=2026").get_data(as_text=True)
+    import html
+    data = {k: html.unescape(v) for k, v in re.findall(
+        r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page)}
+    data.update({k: html.unescape(v.strip()) for k, v in re.findall(
+        r'<textarea[^>]*name="([^"]+)"[^>]*>\n?(.*?)</textarea>', page, re.S)})
+    data["number"] = "15/KH-UBND"
+    assert c.post("/plan/edit?year=2026", data).status_code == 302
+    actions = audit_actions(app)
+    assert c.post("/plan/edit?year=2026", data).status_code == 302
+    assert audit_actions(app) == actions
+    assert c.post("/plan/edit?year=2026", {**data, "number": "16/KH-UBND"}).status_code == 409

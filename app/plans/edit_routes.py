@@ -29,6 +29,9 @@ from app.plans.years import PlanLocked, YearExists, ensure_open, plan_years, sta
 from app.policy import requires
 from app.web import error_response
 
+# 409: someone saved first — both versions side by side. A save whose version is old but
+# whose every field equals what is stored is no conflict (most often the person's own save
+# sent again after its answer was lost on a weak link): answered as saved, nothing written.
 CONFLICT = 409
 INVALID = 422
 
@@ -99,6 +102,9 @@ def _text_conflict(form, plan, sections):
         if mine != s.body:
             conflicts.append((s.heading, mine or "—", s.body or "—"))
         form[f"s{s.id}_version"].data = s.version
+    if not conflicts:  # already saved as typed (see CONFLICT)
+        flash(_("Đã lưu văn bản kế hoạch."), "success")
+        return _overview(plan)
     form.version.data = plan.version
     return render_template("plans/edit_text.html", plan=plan, form=form, sections=sections,
                            conflicts=conflicts), CONFLICT
@@ -168,6 +174,9 @@ def _save_area(plan, form, area):
 
 def _area_conflict(plan, form, area):
     conflicts = stale_fields(form, area, AREA_FIELDS)
+    if not conflicts:  # already saved as typed (see CONFLICT)
+        flash(_("Đã lưu nội dung thi đua %(code)s.", code=area.code), "success")
+        return _overview(plan, f"area-{area.code}")
     form.version.data = area.version
     return _area_page(plan, form, area, conflicts, CONFLICT)
 
@@ -268,6 +277,9 @@ def _indicator_conflict(plan, form, ind):
         conflicts.append((form.contributors.label.text,
                           ", ".join(str(names.get(i, i)) for i in mine) or "—",
                           ", ".join(str(names.get(i, i)) for i in theirs) or "—"))
+    if not conflicts:  # already saved as typed (see CONFLICT)
+        flash(_("Đã lưu chỉ tiêu %(code)s.", code=ind.code), "success")
+        return redirect(url_for("plans.indicator", indicator_id=ind.id))
     form.version.data = ind.version
     return _indicator_page(plan, form, ind, conflicts, CONFLICT)
 
