@@ -29,7 +29,7 @@ VIETNAMESE_UI = (
     "Giải trình", "Ý kiến", "Trả lời", "Trả lại", "Duyệt", "Đã duyệt", "Chưa có",
     "Hoàn thành", "Đang thực hiện", "Chưa bắt đầu", "Đúng tiến độ", "Chậm tiến độ",
     "Có nguy cơ chậm", "Tháng", "Quý", "Năm", "Đột xuất", "Lịch sử", "Thi đua", "Khen thưởng",
-    "Bỏ qua", "Điều hướng", "Quản trị",
+    "Bỏ qua", "Điều hướng", "Quản trị", "Chưa nộp", "Đúng hạn", "Nộp muộn",
 )
 WORD = r"(?<![\wÀ-ỹ]){}(?![\wÀ-ỹ])"
 
@@ -139,6 +139,9 @@ def test_a_report_is_in_english_for_the_unit_and_for_the_secretariat(app, login,
     vhxh = in_english(login("vhxh"))
     assert_english(vhxh.get(url), data, f"Report Month 01/{YEAR}")
     assert_english(vhxh.get(f"/reports?year={YEAR}"), data, f"Emulation reports {YEAR}")
+    # the completeness table's cells are built in Python (reports.routes.completeness_cells)
+    assert_english(vhxh.get(f"/reports/completeness?year={YEAR}"), data, "Not submitted",
+                   "Submission rate")
 
 
 def test_vietnamese_stays_the_default(client):
