@@ -1,6 +1,8 @@
 """Milestones: add, edit, one-tap status, delete — in place with htmx, or as plain forms
 (post, redirect, get) with JavaScript off. In-place answers are chosen by the htmx target
 (the milestone's row, or the add slot), never by a bare "is htmx"."""
+from typing import NamedTuple
+
 from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,7 +19,7 @@ from app.plans.models import MILESTONE_STATUSES, Milestone, Plan
 from app.policy import requires
 from app.units.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.vietnamese import _l, format_datetime
-from app.web import error_response
+from app.web import error_response, url_pattern
 
 GONE = _l("Mốc này đã bị xóa.")
 
@@ -68,6 +70,19 @@ def status_buttons(current: str) -> Markup:
     return Markup("".join(  # nosec B704 - fixed keys; labels are our catalogue's Markup
         f'<button name="status" value="{key}"{_PRESSED if key == current else ""}>'
         f'{label(text)}</button>' for key, text in MILESTONE_STATUSES.items()))
+
+
+class RowLinks(NamedTuple):
+    status: str
+    edit: str
+    delete: str
+
+
+@bp.app_template_global()
+def milestone_links(milestone_id: int) -> RowLinks:
+    """A milestone row's three links, from patterns made once per request."""
+    return RowLinks(*(url_pattern(endpoint, "milestone_id")(milestone_id) for endpoint in
+                      ("milestones.set_status", "milestones.edit", "milestones.delete")))
 
 
 def _row(m, status=200, notice=None, oob=False, locked=False):
