@@ -575,3 +575,37 @@ def test_scoring_does_not_make_an_open_edit_of_the_report_stale(app, login):
         "title": "Tổng kết phong trào thi đua năm 2026", "assessment": "Đánh giá chung.",
         "version": version_in(form)})
     assert r.status_code == 303
+
+
+def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):
+    """Criteria, the review's text and proposals: the same form again (old version, values
+    as stored) is answered as saved, nothing recorded twice; a different value is a 409."""
+    vhxh = login("vhxh")
+    cid = manual_criterion(app)
+    old = version_in(vhxh.get(f"/emulation/criteria/{cid}/edit").get_data(as_text=True))
+    typed = {"unit_kind": "village", "method": "manual", "max_points": "20", "active": "y",
+             "title": "Tiêu chí đã sửa", "version": old}
+    for _ in range(2):
+        assert vhxh.post(f"/emulation/criteria/{cid}/edit", typed).status_code == 303
+    assert vhxh.post(f"/emulation/criteria/{cid}/edit",
+                     {**typed, "title": "Khác"}).status_code == 409
+
+    review_id, _ = year_review(app, login, period=False)
+    form = vhxh.get(f"/emulation/reviews/{review_id}/edit").get_data(as_text=True)
+    text = {"title": "Tổng kết phong trào thi đua năm 2026", "assessment": "Đánh giá chung.",
+            "version": version_in(form)}
+    for _ in range(2):
+        assert vhxh.post(f"/emulation/reviews/{review_id}/edit", text).status_code == 303
+
+    pid = propose(app, vhxh)
+    data = {"nominee_kind": "collective", "unit_id": str(unit_id(app, "ban-mau-01")),
+            "title_id": str(title_id(app, "Giấy khen của Chủ tịch UBND xã")),
+            "achievements": "Thành tích đã sửa", "version": proposal_version(app, pid)}
+    for _ in range(2):
+        assert vhxh.post(f"/emulation/proposals/{pid}/edit", data).status_code == 303
+    assert vhxh.post(f"/emulation/proposals/{pid}/edit",
+                     {**data, "achievements": "Khác"}).status_code == 409
+    with app.app_context():
+        actions = list(db.session.scalars(select(AuditEvent.action)))
+    assert actions.count("criterion.update") == 1 and actions.count("proposal.update") == 1
+    assert actions.count("review.update") == 1

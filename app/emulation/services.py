@@ -45,6 +45,13 @@ def _check_version(obj, version, what):
         raise _stale(what)
 
 
+def _holds(obj, fields, values: Mapping) -> bool:
+    """The row already holds what the form sent: most often the person's own save sent
+    again after its answer was lost on a weak link (or someone else's same change) —
+    answered as saved whatever the version, nothing written."""
+    return all(getattr(obj, key) == values[key] for key in fields if key in values)
+
+
 def _user_id(user):
     return getattr(user, "id", None)
 
@@ -58,14 +65,14 @@ def _save_row(obj, new_row, fields, values, version, what, entity, user=None, un
         db.session.add(obj)
         before = None
     else:
+        if _holds(obj, fields, values):
+            return obj  # nothing changed, nothing to record (and no conflict to settle)
         _check_version(obj, version, what)
         before = snapshot(obj, fields)
     for key in fields:
         if key in values:
             setattr(obj, key, values[key])
     after = snapshot(obj, fields)
-    if not new and after == before:
-        return obj  # the same form sent again: nothing changed, nothing to record
     db.session.flush()
     record(f"{entity}.create" if new else f"{entity}.update", entity, obj.id, user=user,
            unit_id=unit_of(obj) if unit_of else None, before=before, after=after)
@@ -143,6 +150,8 @@ def create_review(year: int, kind: str) -> Review:
 
 
 def update_review(review: Review, version, values: Mapping) -> None:
+    if _holds(review, REVIEW_FIELDS, values):
+        return
     _check_version(review, version, _l("Báo cáo sơ kết, tổng kết"))
     before = snapshot(review, REVIEW_FIELDS)
     for key in REVIEW_FIELDS:
@@ -385,6 +394,8 @@ def create_proposal(year: int, values: Mapping, user=None) -> Proposal:
 def update_proposal(p: Proposal, version, values: Mapping, user=None) -> None:
     if not p.editable:
         raise Problem(_l("Đề nghị đã trình Hội đồng nên không sửa được nữa."), 409)
+    if _holds(p, PROPOSAL_FIELDS, values):
+        return
     _check_version(p, version, _l("Đề nghị"))
     title = db.session.get(AwardTitle, values["title_id"]) if values["title_id"] else None
     _check_nominee(values, title)
