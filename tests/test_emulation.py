@@ -591,6 +591,11 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, logi
                      {**typed, "title": "Khác"}).status_code == 409
 
     review_id, _ = year_review(app, login, period=False)
+    _t, version, _l = sheet_of(app, review_id, "ban-mau-01")
+    url = f"/emulation/reviews/{review_id}/units/ban-mau-01"
+    for _ in range(2):  # points on the score sheet
+        assert vhxh.post(url, {f"m_{cid}": "10", "version": str(version)}).status_code == 303
+    assert vhxh.post(url, {f"m_{cid}": "11", "version": str(version)}).status_code == 409
     form = vhxh.get(f"/emulation/reviews/{review_id}/edit").get_data(as_text=True)
     text = {"title": "Tổng kết phong trào thi đua năm 2026", "assessment": "Đánh giá chung.",
             "version": version_in(form)}
@@ -608,4 +613,4 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, logi
     with app.app_context():
         actions = list(db.session.scalars(select(AuditEvent.action)))
     assert actions.count("criterion.update") == 1 and actions.count("proposal.update") == 1
-    assert actions.count("review.update") == 1
+    assert actions.count("review.update") == 1 and actions.count("score.update") == 1

@@ -262,7 +262,6 @@ def save_sheet(sheet: ScoreSheet, version, manual: Mapping[int, Optional[Decimal
                notes: Mapping[int, str], bonus: Optional[Decimal], bonus_reason: str,
                penalty: Optional[Decimal], penalty_reason: str, user=None) -> None:
     """Points entered by hand (criterion id → points), bonus and penalty with a reason."""
-    _check_version(sheet, version, _l("Bảng điểm"))
     fields = {}
     bonus, penalty = bonus or Decimal(0), penalty or Decimal(0)
     for name, value, reason in (("bonus", bonus, bonus_reason), ("penalty", penalty, penalty_reason)):
@@ -287,20 +286,26 @@ def save_sheet(sheet: ScoreSheet, version, manual: Mapping[int, Optional[Decimal
     sheet.bonus, sheet.bonus_reason = bonus, bonus_reason.strip() if bonus else ""
     sheet.penalty, sheet.penalty_reason = penalty, penalty_reason.strip() if penalty else ""
     _totals(sheet)
-    sheet.updated_by_id = _user_id(user)
     after = _sheet_snapshot(sheet)
     if after == before:
-        return
+        return  # nothing changed, whatever the version (a save sent again): see _holds
+    _check_version(sheet, version, _l("Bảng điểm"))
+    sheet.updated_by_id = _user_id(user)
     db.session.flush()
     record("score.update", "score_sheet", sheet.id, unit_id=sheet.unit_id, user=user,
            before=before, after=after)
 
 
 def _sheet_snapshot(sheet: ScoreSheet) -> dict:
-    return {"lines": {ln.title: [None if ln.points is None else format(ln.points, "f"), ln.basis]
+    return {"lines": {ln.title: [None if ln.points is None else _points(ln.points), ln.basis]
                       for ln in sheet.lines if ln.method not in DERIVED},
-            **{k: format(getattr(sheet, k), "f") for k in ("bonus", "penalty", "total")},
+            **{k: _points(getattr(sheet, k)) for k in ("bonus", "penalty", "total")},
             "bonus_reason": sheet.bonus_reason, "penalty_reason": sheet.penalty_reason}
+
+
+def _points(value: Decimal) -> str:
+    """As the column keeps it (two decimals): 10 typed and 10.00 stored are the same."""
+    return format(Decimal(value).quantize(Decimal("0.01")), "f")
 
 
 # ---------------------------------------------------------------- good models
