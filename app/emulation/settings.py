@@ -115,15 +115,19 @@ def check(numbers: dict[str, Decimal]) -> dict[str, object]:
 
 def save(numbers: dict[str, Decimal], bases: str, versions: dict[str, int | None]) -> bool:
     """Save what changed. `versions` are those the form was read at (None: no row then);
-    a row saved by someone else since is a conflict (SettingsProblem 409)."""
+    a row saved by someone else since is a conflict (SettingsProblem 409) — unless it
+    already holds what this form sends (the same save sent again after its answer was lost,
+    or the same change by someone else)."""
     errors = check(numbers)
     if errors:
         raise SettingsProblem(_l("Vui lòng kiểm tra lại các giá trị."), errors)
     rows = {s.key: s for s in db.session.scalars(select(Setting))}
     wanted = {k: format_number(numbers[k].normalize()) for k in NUMBERS}
     wanted["decision_bases"] = bases.strip()
-    for key in wanted:
+    for key, value in wanted.items():
         row = rows.get(key)
+        if (row.value if row else DEFAULTS[key]) == value:
+            continue
         if (row.version if row else None) != versions.get(key):
             raise SettingsProblem(_l("Cài đặt vừa được người khác thay đổi. Giá trị đang lưu "
                                      "hiện ở dưới; hãy xem lại rồi lưu."), status=409)
