@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased
 from app.auth.models import User
 from app.comments.models import Comment
 from app.extensions import db
+from app.milestones.service import overdue_clause
 from app.plans.models import Area, Milestone, Plan
 from app.reports.completeness import MISSING, RETURNED, Cell, Rate, cell, rate
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
@@ -136,8 +137,7 @@ def _overdue_stmt():
                       func.min(Milestone.due_on).label("oldest"))
                .join(Plan, Plan.id == Milestone.plan_id)
                .where(Plan.parent_id == bindparam("plan_id"),
-                      Milestone.due_on < bindparam("today"),
-                      Milestone.status.not_in(("done", "cancelled")))
+                      overdue_clause(bindparam("today")))
                .group_by(Milestone.unit_id).subquery())
     return (select(Unit, overdue.c.n, overdue.c.oldest)
             .join(overdue, overdue.c.unit_id == Unit.id)
@@ -208,9 +208,8 @@ def unanswered_comments(limit: Optional[int] = None):
 
 def milestones_of_area(area: Area, today: date, limit: int = 50) -> list[tuple[Milestone, Unit]]:
     """Milestones of the units' plans that serve this area, overdue ones first."""
-    overdue = and_(Milestone.due_on < today, Milestone.status.not_in(("done", "cancelled")))
     return [(m, u) for m, u in db.session.execute(
         select(Milestone, Unit).join(Unit, Unit.id == Milestone.unit_id)
         .where(Milestone.area_id == area.id)
-        .order_by(case((overdue, 0), else_=1), Milestone.due_on.is_(None), Milestone.due_on,
+        .order_by(case((overdue_clause(today), 0), else_=1), Milestone.due_on.is_(None), Milestone.due_on,
                   Milestone.id).limit(limit)).all()]
