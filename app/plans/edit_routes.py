@@ -84,6 +84,10 @@ def edit_text():
         db.session.rollback()
         plan = db.session.get(Plan, plan.id)
         return _text_conflict(form, plan, list(plan.sections))
+    return _text_saved(plan, changed)
+
+
+def _text_saved(plan, changed=True):
     flash(_("Đã lưu văn bản kế hoạch.") if changed else _("Không có gì thay đổi."), "success")
     return _overview(plan)
 
@@ -103,8 +107,7 @@ def _text_conflict(form, plan, sections):
             conflicts.append((s.heading, mine or "—", s.body or "—"))
         form[f"s{s.id}_version"].data = s.version
     if not conflicts:  # already saved as typed (see CONFLICT)
-        flash(_("Đã lưu văn bản kế hoạch."), "success")
-        return _overview(plan)
+        return _text_saved(plan)
     form.version.data = plan.version
     return render_template("plans/edit_text.html", plan=plan, form=form, sections=sections,
                            conflicts=conflicts), CONFLICT
@@ -168,6 +171,10 @@ def _save_area(plan, form, area):
             form.code.errors.append(_("Mã này vừa được người khác dùng; hãy chọn mã khác."))
             return _area_page(plan, form, status=CONFLICT)
         return _area_conflict(plan, form, db.session.get(Area, area.id))
+    return _area_saved(plan, area)
+
+
+def _area_saved(plan, area):
     flash(_("Đã lưu nội dung thi đua %(code)s.", code=area.code), "success")
     return _overview(plan, f"area-{area.code}")
 
@@ -175,8 +182,7 @@ def _save_area(plan, form, area):
 def _area_conflict(plan, form, area):
     conflicts = stale_fields(form, area, AREA_FIELDS)
     if not conflicts:  # already saved as typed (see CONFLICT)
-        flash(_("Đã lưu nội dung thi đua %(code)s.", code=area.code), "success")
-        return _overview(plan, f"area-{area.code}")
+        return _area_saved(plan, area)
     form.version.data = area.version
     return _area_page(plan, form, area, conflicts, CONFLICT)
 
@@ -265,6 +271,10 @@ def _save_indicator(plan, form, ind):
             form.code.errors.append(_("Mã này vừa được người khác dùng; hãy chọn mã khác."))
             return _indicator_page(plan, form, status=CONFLICT)
         return _indicator_conflict(plan, form, db.session.get(Indicator, ind.id))
+    return _indicator_saved(ind)
+
+
+def _indicator_saved(ind):
     flash(_("Đã lưu chỉ tiêu %(code)s.", code=ind.code), "success")
     return redirect(url_for("plans.indicator", indicator_id=ind.id))
 
@@ -278,8 +288,7 @@ def _indicator_conflict(plan, form, ind):
                           ", ".join(str(names.get(i, i)) for i in mine) or "—",
                           ", ".join(str(names.get(i, i)) for i in theirs) or "—"))
     if not conflicts:  # already saved as typed (see CONFLICT)
-        flash(_("Đã lưu chỉ tiêu %(code)s.", code=ind.code), "success")
-        return redirect(url_for("plans.indicator", indicator_id=ind.id))
+        return _indicator_saved(ind)
     form.version.data = ind.version
     return _indicator_page(plan, form, ind, conflicts, CONFLICT)
 
