@@ -88,21 +88,29 @@ def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
                                    {"plan_id": plan.id}).unique())
 
 
-@cache
-def _figures():
+def figure_rows():
+    """Accepted figures as rows (indicator id, then a Figure's fields), for a caller to narrow."""
     return (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
                    IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
-            .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
-            .join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-            .where(Indicator.plan_id == bindparam("plan_id")))
+            .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id))
 
 
-def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
-    rows = db.session.execute(_figures(), {"plan_id": plan.id})
+def by_indicator(rows) -> dict[int, list[Figure]]:
+    """figure_rows() results grouped: indicator id → its figures."""
     out: dict[int, list[Figure]] = {}
     for ind_id, kind, ends_on, unit_id, value, starts_on in rows:
         out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))
     return out
+
+
+@cache
+def _figures():
+    return (figure_rows().join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+            .where(Indicator.plan_id == bindparam("plan_id")))
+
+
+def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
+    return by_indicator(db.session.execute(_figures(), {"plan_id": plan.id}))
 
 
 def target_of(ind: Indicator) -> Target:

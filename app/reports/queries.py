@@ -18,6 +18,7 @@ from app.comments.models import Comment
 from app.extensions import db
 from app.plans.models import IndicatorValue
 from app.plans.progress import Figure
+from app.plans.queries import by_indicator, figure_rows
 from app.plans.queries import (commune_plan,  # noqa: F401  reporting's callers ask them here
                                indicators_of_unit)
 from app.reports import completeness
@@ -96,11 +97,8 @@ def period_or_404(period_id: int) -> ReportingPeriod:
 
 @cache
 def _accepted_figures_stmt(until: bool):
-    stmt = (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
-                   IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
-            .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
-            .where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)),
-                   ReportingPeriod.year == bindparam("year")))
+    stmt = figure_rows().where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)),
+                               ReportingPeriod.year == bindparam("year"))
     return stmt.where(ReportingPeriod.ends_on <= bindparam("until")) if until else stmt
 
 
@@ -111,11 +109,7 @@ def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> 
     params = {"ids": list(indicator_ids), "year": year}
     if until is not None:
         params["until"] = until
-    out: dict[int, list[Figure]] = {}
-    for ind_id, kind, ends_on, unit_id, value, starts_on in db.session.execute(
-            _accepted_figures_stmt(until is not None), params):
-        out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))
-    return out
+    return by_indicator(db.session.execute(_accepted_figures_stmt(until is not None), params))
 
 
 @cache
