@@ -64,8 +64,8 @@ def refuse_demo_accounts(app):
 def register_extensions(app):
     from app import database
     from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
-    from app.fields import install_fast_html_params
-    from app.i18n import install_fast_gettext, select_locale
+    from app.i18n import select_locale
+    from app.speedups import install_fast_gettext, install_fast_html_params
 
     if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -92,8 +92,10 @@ BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin"
 def register_blueprints(app):
     import importlib
 
+    from app import params
     from app.policy import guard_unchecked_views
 
+    params.install(app)  # before any rule is added: every <int:…> is bounded
     for name in BLUEPRINTS:
         importlib.import_module(f"app.{name}.routes")  # attaches the views to the blueprint
         app.register_blueprint(importlib.import_module(f"app.{name}").bp)

@@ -1,4 +1,4 @@
-"""Password rules (DESIGN §6, issue 9): at least 10 characters, not a common password."""
+"""Password rules (docs/design.md §6, issue 9): at least 10 characters, not a common password."""
 from pathlib import Path
 
 from flask_babel import gettext as _

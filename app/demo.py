@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from app.audit.service import record
 from app.auth.models import User, username_key
 from app.extensions import db
-from app.plans.models import Milestone, Plan
+from app.plans.models import Plan
+from app.milestones.models import Milestone
 from app.units.models import Unit
 
 DEMO_PASSWORD = "binhlu2026"  # nosec B105 - demo mode only; production refuses demo accounts

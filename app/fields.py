@@ -1,4 +1,4 @@
-"""WTForms fields that read and show Vietnamese numbers, dates and text (DESIGN §3).
+"""WTForms fields that read and show Vietnamese numbers, dates and text (docs/design.md §3).
 
 A value that cannot be read becomes a form error with a Vietnamese message, and the field
 shows back exactly what was typed, so a failed save never loses the person's input.
@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from markupsafe import Markup, escape
 from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
-from wtforms.widgets import core as _widgets
 
 from app.vietnamese import (
     VNInputError,
@@ -134,28 +132,3 @@ class NFCTextAreaField(TextAreaField):
     def __init__(self, label=None, validators=None, filters=(), **kwargs):
         validators = [*(validators or []), no_control_chars]  # after the caller's own
         super().__init__(label, validators, filters=[strip_nfc, *filters], **kwargs)
-
-
-# WTForms' own, kept to check ours against (tests/test_fields.py)
-wtforms_html_params = _widgets.html_params
-
-
-def fast_html_params(**kwargs) -> Markup:
-    """WTForms' html_params, the same output without a Markup.format per attribute (that
-    was 40 % of the report page's CPU: ~200 attributes, each through string.Formatter)."""
-    params = []
-    for key, value in sorted(kwargs.items()):
-        key = _widgets.clean_key(key)
-        if value is True:
-            params.append(str(escape(key)))
-        elif value is not False:
-            params.append(f'{escape(key)}="{str(escape(value)).replace(chr(34), "&quot;")}"')
-    return Markup(" ".join(params))  # nosec B704 - every key and value escaped above
-
-
-def install_fast_html_params() -> None:
-    """Every WTForms widget and label renders its attributes with fast_html_params."""
-    from wtforms import widgets
-    _widgets.html_params = widgets.html_params = fast_html_params
-    _widgets.Input.html_params = staticmethod(fast_html_params)
-    _widgets.Button.html_params = staticmethod(fast_html_params)

@@ -2,7 +2,6 @@
 from contextvars import ContextVar
 
 from flask import current_app, request
-from jinja2 import pass_eval_context
 from markupsafe import Markup
 
 LANG_COOKIE = "lang"
@@ -52,44 +51,3 @@ def label(message: str) -> Markup:
         if len(labels) < LABELS_KEPT:
             labels[message] = found
     return found
-
-
-@pass_eval_context
-def _gettext(eval_ctx, message, **variables):
-    if not variables and eval_ctx.autoescape:
-        return label(message)  # the common case: a fixed label
-    t = _catalogue.get() or _translations()
-    rv = t.ugettext(message)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)  # nosec B704 - our catalogue
-    return rv % variables  # always a format string, as Jinja's newstyle: "%%" is "%"
-
-
-@pass_eval_context
-def _ngettext(eval_ctx, singular, plural, num, **variables):
-    variables.setdefault("num", num)
-    rv = _translations().ungettext(singular, plural, num)
-    if eval_ctx.autoescape:
-        rv = Markup(rv)  # nosec B704 - our catalogue
-    return rv % variables
-
-
-def install_fast_gettext(app) -> None:
-    """Templates' _() and ngettext() through the per-request catalogue, with the semantics
-    of Jinja's newstyle gettext (the translation autoescaped, then %(name)s-formatted with
-    escaped values) but without its context-passing wrappers: those copy every template
-    variable into a new context at each call inside a loop or block — a few hundred times
-    per page."""
-    from flask_babel import get_translations
-
-    @app.before_request
-    def _remember_catalogue():
-        _catalogue.set(get_translations())
-
-    @app.teardown_request
-    def _forget_catalogue(_exc=None):
-        _catalogue.set(None)
-
-    app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
-    # {% trans %} blocks call gettext/ngettext with keyword variables (newstyle); _() too
-    app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)

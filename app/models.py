@@ -3,8 +3,9 @@ from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginAttempt, User, UserSession  # noqa: F401
 from app.comments.models import Comment  # noqa: F401
 from app.idempotency import Submission  # noqa: F401
-from app.plans.models import (Area, Indicator, IndicatorValue, Milestone, Plan,  # noqa: F401
+from app.plans.models import (Area, Indicator, IndicatorValue, Plan,  # noqa: F401
                               PlanSection, indicator_contributor)
+from app.milestones.models import Milestone  # noqa: F401
 from app.reports.models import (PeriodDeadline, Report, ReportingPeriod,  # noqa: F401
                                 ReportValue, period_unit)
 from app.units.models import Unit  # noqa: F401

@@ -4,11 +4,20 @@ A rule maps an action to the roles that may take it and how far: "any" unit, or 
 person's "own" unit. Every view declares its action with @requires (or @public); a view
 that declares nothing is refused by the guard in create_app, so a forgotten check fails
 closed. Templates ask can() the same question to decide whether to show a control.
+
+A view on one record names its loader: @requires("report.view", load=load_report) loads
+the record once (404 when there is none), asks about the record's own unit and hands the
+record to the view as its first argument. A list page that narrows itself to the person's
+unit says so (scoped_in_view=True) and must ask unit_scope() or authorize() before it
+answers: one that never asked is refused (g.policy_checked), so a forgotten filter fails
+closed too.
 """
 from functools import wraps
 
 from flask import abort, g, request
 from flask_login import current_user
+
+from app.extensions import db
 
 ANY, OWN = "any", "own"
 ALL_ROLES = ("admin", "chair", "secretariat", "supervisor", "editor", "council")
@@ -90,15 +99,39 @@ def authorize(action: str, unit_id=None) -> None:
         abort(403)
 
 
-def requires(action: str, unit=None, scoped_in_view=False):
-    """Declare a view's action. `unit(**view_args)` returns the unit id the action is on.
-    An action that some role holds only on its own unit needs that resolver, or
-    scoped_in_view=True for a view that calls authorize() or filters to the person's unit
-    itself (a list page)."""
+def unit_scope(action: str):
+    """For a page that lists many units' records: None when the person may take the
+    action on any unit, else the one unit id they are limited to; 403 when neither."""
+    g.policy_checked = True
+    if can(current_user, action):
+        return None
+    unit_id = getattr(current_user, "unit_id", None)
+    if unit_id is None or not can(current_user, action, unit_id):
+        abort(403)
+    return unit_id
+
+
+def unit_of(record) -> int | None:
+    """The unit a loaded record belongs to: its unit_id, or its unit's id."""
+    unit_id = getattr(record, "unit_id", None)
+    if unit_id is None and getattr(record, "unit", None) is not None:
+        unit_id = record.unit.id
+    return unit_id
+
+
+def requires(action: str, load=None, unit=unit_of, scoped_in_view=False):
+    """Declare a view's action.
+
+    load(**view_args) returns the record the view works on, or None (404); the action is
+    asked about unit(record) — the record's own unit unless told otherwise — and the view
+    is called as view(record, **view_args). Without load, an action that some role holds
+    only on its own unit needs scoped_in_view=True: the view asks unit_scope() or
+    authorize() itself, and answers 403 if it never does."""
     if action not in RULES:
         raise ValueError(f"unknown action {action!r}")
-    if unit is None and not scoped_in_view and OWN in RULES[action].values():
-        raise ValueError(f"{action!r} is unit-scoped: give unit= or scoped_in_view=True")
+    if (load is None and unit is unit_of and not scoped_in_view
+            and OWN in RULES[action].values()):
+        raise ValueError(f"{action!r} is unit-scoped: give load= or scoped_in_view=True")
 
     def decorator(view):
         @wraps(view)
@@ -106,14 +139,29 @@ def requires(action: str, unit=None, scoped_in_view=False):
             if not current_user.is_authenticated:
                 from app.auth.views_support import login_required_response
                 return login_required_response()
-            if unit is not None:
-                authorize(action, unit(**kwargs))
-            elif not can_at_all(current_user, action):
+            if load is None and unit is not unit_of:
+                authorize(action, unit(**kwargs))  # LEGACY: resolver of view args
+                return view(**kwargs)
+            if load is not None:
+                record = load(**kwargs)
+                if record is None:
+                    abort(404)
+                authorize(action, unit(record))
+                return view(record, **kwargs)
+            if not can_at_all(current_user, action):
                 abort(403)
-            return view(**kwargs)
+            if not scoped_in_view:
+                g.policy_checked = True
+                return view(**kwargs)
+            answer = view(**kwargs)
+            if not g.get("policy_checked"):
+                # the view said it narrows to the person's unit, but never asked: fail closed
+                db.session.rollback()
+                abort(403)
+            return answer
 
         wrapped.policy_action = action
-        wrapped.policy_scoped = unit is not None
+        wrapped.policy_scoped = load is not None or unit is not unit_of
         return wrapped
 
     return decorator

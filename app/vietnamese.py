@@ -1,4 +1,4 @@
-"""Vietnamese numbers, dates and text (DESIGN §3), as plain functions.
+"""Vietnamese numbers, dates and text (docs/design.md §3), as plain functions.
 
 Numbers are written ``9.950,3`` (dot groups thousands, comma is the decimal mark) and
 dates ``dd/mm/yyyy``. Parsing is strict: anything ambiguous is a :class:`VNInputError`
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 from flask_babel import LazyString
 from flask_babel import gettext as _babel_gettext
@@ -273,6 +273,18 @@ try:
     VN_TZ: _dt.tzinfo = ZoneInfo("Asia/Ho_Chi_Minh")
 except (ImportError, ZoneInfoNotFoundError):  # no tz database (e.g. Windows without tzdata)
     VN_TZ = _dt.timezone(_dt.timedelta(hours=7), "ICT")  # Vietnam has been UTC+7 since 1975
+
+
+def today() -> _dt.date:
+    """Today in Vietnam, whatever the server's zone: deadlines are Vietnamese dates."""
+    return _dt.datetime.now(VN_TZ).date()
+
+
+def local_date(instant: _dt.datetime) -> _dt.date:
+    """The Vietnamese calendar date of a stored UTC instant (naive means UTC)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=_dt.timezone.utc)
+    return instant.astimezone(VN_TZ).date()
 
 
 def format_datetime(dt: _dt.datetime | None) -> str:

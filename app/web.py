@@ -1,18 +1,15 @@
-"""What every response shares: error pages, security headers, cache rules for
-fingerprinted static files, template filters and globals."""
+"""What every response shares: error pages (and the one handler of Refused), security
+headers, cache rules for fingerprinted static files. Templates' filters and globals are
+app/templating.py's."""
 import hashlib
-from decimal import Decimal
-from pathlib import Path
 
-from flask import (current_app, g, has_request_context, render_template, request, session,
-                   url_for)
-from flask_babel import get_locale
+from flask import current_app, g, has_request_context, render_template, request, session
 from flask_babel import gettext as _
-from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import idempotency, policy, vietnamese
+from app import templating
+from app.errors import Refused
 from app.extensions import db, htmx
 from app.i18n import N_
 
@@ -38,7 +35,7 @@ ERROR_TEXT = {
 def init_app(app):
     _register_errors(app)
     _register_headers(app)
-    _register_templates(app)
+    templating.init_app(app)
 
 
 def error_response(code, message=None):
@@ -56,6 +53,13 @@ def _register_errors(app):
         db.session.rollback()
         return error_response(400, _("Phiên làm việc đã hết hạn hoặc biểu mẫu không hợp lệ. "
                                      "Vui lòng tải lại trang và thử lại."))
+
+    @app.errorhandler(Refused)
+    def _refused(err):
+        # a rule the request breaks (a closed year, a step already taken…) that the view
+        # had no form to show again with: the reason, as the request needs it
+        db.session.rollback()
+        return error_response(err.status, str(err.message))
 
     @app.errorhandler(HTTPException)
     def _http(err):
@@ -133,80 +137,3 @@ def _count_sql(app):
     def _header(response):
         response.headers["X-SQL-Statements"] = str(g.get("sql_statements", 0))
         return response
-
-
-_static_hashes: dict[str, str] = {}
-
-
-def static_version(filename: str) -> str:
-    """Content hash of a static file, computed once per process."""
-    if filename not in _static_hashes:
-        path = Path(current_app.static_folder) / filename
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:10]
-        except OSError:
-            digest = "0"
-        _static_hashes[filename] = digest
-    return _static_hashes[filename]
-
-
-def vn_number(value, decimals=None):
-    """Figures come back from NUMERIC(20,4) as 9950.3000: show them as written, 9.950,3."""
-    if decimals is None and isinstance(value, Decimal):
-        value = value.normalize()
-    return vietnamese.format_number(value, decimals)
-
-
-def _register_templates(app):
-    @app.url_defaults
-    def _fingerprint_static(endpoint, values):
-        if endpoint == "static" and "filename" in values and "v" not in values:
-            values["v"] = static_version(values["filename"])
-
-    app.jinja_env.filters.update(
-        vn_number=vn_number,
-        vn_percent=vietnamese.format_percent,
-        vn_date=vietnamese.format_date,
-        vn_datetime=vietnamese.format_datetime,
-    )
-    # can(): macros imported without context see this one; pages get a per-render one below
-    app.jinja_env.globals.update(can=lambda action, unit_id=None: policy.can(
-        current_user, action, unit_id), submission_token=idempotency.new_token,
-        url_pattern=url_pattern)
-    app.jinja_env.trim_blocks = True
-    app.jinja_env.lstrip_blocks = True
-
-    @app.context_processor
-    def _per_render():
-        # can() in a template: the person looked up once per render, each answer once
-        # (a table asks the same question in every cell)
-        user = current_user._get_current_object() if has_request_context() else None
-        return {"current_locale": str(get_locale() or "vi"), "can": policy.asker(user)}
-
-
-def url_pattern(endpoint, key, **values) -> "UrlPattern":
-    """UrlPattern(…), made once per request: a row of a list asks for the same pattern
-    as the rows before it."""
-    made = g.setdefault("url_patterns", {})
-    wanted = (endpoint, key, *sorted(values.items()))
-    found = made.get(wanted)
-    if found is None:
-        found = made[wanted] = UrlPattern(endpoint, key, **values)
-    return found
-
-
-class UrlPattern:
-    """url_for once for a table of links that differ only by one integer id:
-    url_pattern('reports.report', 'period_id', slug=u.slug)(p.id) is
-    url_for('reports.report', slug=u.slug, period_id=p.id), at a tenth of the cost."""
-
-    _MARK = 918273645  # an id that no URL part around it can contain by chance
-
-    def __init__(self, endpoint, key, **values):
-        url = url_for(endpoint, **values, **{key: self._MARK})
-        self.before, found, self.after = url.partition(str(self._MARK))
-        if not found or str(self._MARK) in self.after:
-            raise ValueError(f"{endpoint}: cannot place {key} in {url}")
-
-    def __call__(self, value) -> str:
-        return f"{self.before}{int(value)}{self.after}"

@@ -17,7 +17,7 @@ from playwright.sync_api import sync_playwright
 from bench.stack import stack
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
-# DESIGN.md §5 reference links (bytes per second, milliseconds)
+# docs/design.md §5 reference links (bytes per second, milliseconds)
 LINKS = {
     "weak-3g": {"latency": 400, "downloadThroughput": 50_000, "uploadThroughput": 50_000},
     "2g-edge": {"latency": 800, "downloadThroughput": 35_000, "uploadThroughput": 32_000},

@@ -4,7 +4,7 @@ load test's mix, without the network, nginx or the load generator in the way.
     python -m bench.cpu [--db sqlite|postgresql] [--scale 1] [--repeat 100]
                         [--profile ROUTE] [--calls] [--sql]
 
-200 users at 1–3 s think time ask ~150 requests/s of the 2 cores (DESIGN §5); for p95 ≤
+200 users at 1–3 s think time ask ~150 requests/s of the 2 cores (docs/design.md §5); for p95 ≤
 200 ms the mix must average ~8 ms of CPU under load. --profile prints cProfile's view of one
 route (e.g. --profile "GET /units/<slug>"); --calls counts Python function calls per request,
 the same on every run, to compare two versions on a noisy machine; --sql shows the time

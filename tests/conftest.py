@@ -52,7 +52,7 @@ def sqlite_template(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sqlite_template_x10(tmp_path_factory):
-    """The demo data scaled ×10, for the budgets of DESIGN.md §5."""
+    """The demo data scaled ×10, for the budgets of docs/design.md §5."""
     path = tmp_path_factory.mktemp("template10") / "template10.sqlite"
     build_database(f"sqlite:///{path}", scale=10)
     return path

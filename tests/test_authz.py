@@ -99,7 +99,8 @@ def _fingerprint(app) -> str:
 def _resolve(app, name, unit_slug):
     """A value for URL variable `name` that belongs to the unit `unit_slug`."""
     with app.app_context():
-        from app.plans.models import Milestone, Plan, PlanSection
+        from app.plans.models import Plan, PlanSection
+        from app.milestones.models import Milestone
         from app.units.models import Unit
         unit = db.session.scalar(select(Unit).where(Unit.slug == unit_slug))
         if name == "slug":

@@ -3,7 +3,8 @@ from sqlalchemy import delete, func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.plans.models import Indicator, Milestone
+from app.plans.models import Indicator
+from app.milestones.models import Milestone
 from app.units.models import Unit
 
 

@@ -1,4 +1,4 @@
-"""DESIGN.md §5 budgets that are deterministic: bytes on the wire and SQL statements.
+"""docs/design.md §5 budgets that are deterministic: bytes on the wire and SQL statements.
 
 Every GET page a person can open is measured with the demo data scaled ×10. A page that
 breaks a budget is named with its figure. Timings live in bench/, not here.

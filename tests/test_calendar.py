@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from app.reports import calendar as cal
+from app.vietnamese import local_date
 
 D = date
 
@@ -85,5 +86,5 @@ def test_a_unit_without_a_deadline_for_its_kind_has_the_periods():
 
 def test_a_late_evening_submission_counts_on_the_vietnamese_date():
     # 17:30 UTC on 16/02 is 00:30 on 17/02 in Vietnam: a day late for a village
-    assert cal.local_date(datetime(2026, 2, 16, 17, 30, tzinfo=timezone.utc)) == D(2026, 2, 17)
-    assert cal.local_date(datetime(2026, 2, 16, 16, 59)) == D(2026, 2, 16)
+    assert local_date(datetime(2026, 2, 16, 17, 30, tzinfo=timezone.utc)) == D(2026, 2, 17)
+    assert local_date(datetime(2026, 2, 16, 16, 59)) == D(2026, 2, 16)

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from app.extensions import db
 from app.reports import completeness as c
-from app.reports.calendar import today as vn_today
+from app.vietnamese import today as vn_today
 from app.reports.models import PeriodDeadline, ReportingPeriod
 from tests.test_reports import generate, period_id, return_, submit
 

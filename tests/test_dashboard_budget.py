@@ -1,4 +1,4 @@
-"""DESIGN.md §5 budgets of the chair's dashboard, with the demo data scaled ×10 and a full
+"""docs/design.md §5 budgets of the chair's dashboard, with the demo data scaled ×10 and a full
 year of figures, reports and comments on top: SQL statements that do not grow with the rows,
 and bytes on the wire for a first and a repeat visit over weak 3G."""
 import re
@@ -13,7 +13,7 @@ from app.auth.models import User
 from app.comments.models import Comment
 from app.extensions import db
 from app.plans.models import Indicator, IndicatorValue, Plan
-from app.reports.calendar import today as vn_today
+from app.vietnamese import today as vn_today
 from app.reports.models import Report, ReportingPeriod, period_unit
 from app.units.models import Unit
 from tests.conftest import Client

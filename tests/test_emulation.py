@@ -15,7 +15,7 @@ from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, Pr
                                   Review, ScoreSheet)
 from app.extensions import db
 from app.plans.models import Indicator, IndicatorValue
-from app.reports.calendar import today as vn_today
+from app.vietnamese import today as vn_today
 from app.reports.models import Report, ReportingPeriod, period_unit
 from app.units.models import Unit
 from app.vietnamese import parse_number

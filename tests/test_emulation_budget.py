@@ -1,4 +1,4 @@
-"""DESIGN.md §5 budgets of thi đua – khen thưởng with the demo data scaled ×10 (70 villages,
+"""docs/design.md §5 budgets of thi đua – khen thưởng with the demo data scaled ×10 (70 villages,
 a scored review, good models, proposals with votes): at most 10 SQL statements a page, 5 an
 htmx update, not growing with the rows; a vote swapped in place ≤ 3 KB in one request."""
 import brotli

@@ -160,7 +160,7 @@ def test_typed_markup_is_escaped_when_shown_back():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
-from app.fields import fast_html_params, wtforms_html_params  # noqa: E402
+from app.speedups import fast_html_params, wtforms_html_params  # noqa: E402
 
 _keys = st.sampled_from(["id", "name", "class_", "for_", "data_row_id", "aria_describedby",
                          "aria_invalid", "maxlength", "rows", "value", "type", "checked",

@@ -126,7 +126,7 @@ def _add_milestone_form(c):
 
 
 def _milestones(app):
-    from app.plans.models import Milestone
+    from app.milestones.models import Milestone
     with app.app_context():
         n = db.session.scalar(select(func.count(Milestone.id)))
         db.session.remove()

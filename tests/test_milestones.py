@@ -10,8 +10,9 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.extensions import db
-from app.plans.models import Area, Indicator, Milestone, Plan, PlanSection
-from app.reports.calendar import today as vn_today
+from app.plans.models import Area, Indicator, Plan, PlanSection
+from app.milestones.models import Milestone
+from app.vietnamese import today as vn_today
 from app.units.models import Unit
 from tests.test_budgets import wire_bytes
 
@@ -440,7 +441,7 @@ def test_an_unknown_milestone_is_404(app, login):
     assert c.get("/milestones/999999/edit").status_code == 404
 
 
-# ---------------------------------------------------------------- budgets (DESIGN.md §5)
+# ---------------------------------------------------------------- budgets (docs/design.md §5)
 
 def compressed(response) -> int:
     assert response.headers.get("Content-Encoding") == "br"

@@ -13,8 +13,8 @@ from app.audit.models import AuditEvent
 from app.audit.service import verify_chain
 from app.extensions import db
 from app.milestones import service
-from app.plans.models import Milestone
-from app.units.locking import StaleEdit
+from app.milestones.models import Milestone
+from app.locking import StaleEdit
 from tests.conftest import Client
 from tests.test_milestones import first_milestone, form_of, get_milestone
 
@@ -170,7 +170,7 @@ def test_concurrent_writes_to_different_rows_keep_one_audit_chain(any_app, count
     """Writers on different milestones do not wait for each other's rows, only for the
     audit chain: each event must link to the one committed just before it, never two to
     the same parent. And the chain costs one statement: a status tap stays within the
-    partial budget (DESIGN §5: ≤ 5) on PostgreSQL too."""
+    partial budget (docs/design.md §5: ≤ 5) on PostgreSQL too."""
     with any_app.app_context():
         rows = db.session.scalars(select(Milestone).where(Milestone.status == "in_progress")
                                   .order_by(Milestone.id).limit(N)).all()

@@ -1,4 +1,4 @@
-"""Achievement and on-track status for every target semantics of DESIGN.md §2, as tables.
+"""Achievement and on-track status for every target semantics of docs/design.md §2, as tables.
 
 The reporting year 2026 runs 15/12/2025–14/12/2026: 365 days. A month ends on the 14th.
 """

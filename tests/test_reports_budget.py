@@ -1,4 +1,4 @@
-"""DESIGN.md §5 budgets on the reporting pages, with the demo data ×10 (75 units) and a
+"""docs/design.md §5 budgets on the reporting pages, with the demo data ×10 (75 units) and a
 report from every village: ≤ 10 SQL statements a page, ≤ 5 and ≤ 3 KB for the autosave,
 ≤ 14 KB a page on a repeat visit — none growing with the rows shown."""
 import re

@@ -214,7 +214,7 @@ def test_activity_after_a_pause_is_recorded_without_waiting_on_the_request_itsel
         row.last_seen_at = row.last_seen_at - timedelta(minutes=30)
         db.session.commit()
         old = row.last_seen_at
-        from app.plans.models import Milestone
+        from app.milestones.models import Milestone
         from app.units.models import Unit
         m = db.session.scalar(select(Milestone).join(Unit, Unit.id == Milestone.unit_id)
                               .where(Unit.slug == "ban-mau-01", Milestone.status != "done"))

@@ -11,7 +11,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.comments.models import Comment
 from app.extensions import db
-from app.plans.models import Area, Milestone, Plan, PlanSection
+from app.plans.models import Area, Plan, PlanSection
+from app.milestones.models import Milestone
 from app.reports.models import Report, ReportingPeriod
 from app.units.models import Unit
 from tests.test_budgets import wire_bytes
@@ -97,7 +98,7 @@ def test_a_section_is_edited_in_place(app, login):
 
 def test_a_section_edited_in_place_stays_within_the_partial_budget(any_app, login,
                                                                    count_queries):
-    """DESIGN §5 for each step of the in-place editor (open, save, back): ≤ 5 SQL statements
+    """docs/design.md §5 for each step of the in-place editor (open, save, back): ≤ 5 SQL statements
     and ≤ 3 KB on the wire, on both databases."""
     c = login("ban01", on=any_app)
     s = section_of(any_app)
@@ -229,7 +230,7 @@ def test_comments_in_place_append_and_empty_the_form(app, login):
 
 def test_a_comment_and_an_answer_in_place_take_at_most_5_statements(any_app, login,
                                                                    count_queries):
-    """DESIGN §5: an htmx update ≤ 5 SQL statements and ≤ 3 KB, on both databases."""
+    """docs/design.md §5: an htmx update ≤ 5 SQL statements and ≤ 3 KB, on both databases."""
     c = login("mttq", on=any_app)
     hx = {"Accept-Encoding": "br"}
     with count_queries(any_app) as n:
@@ -369,7 +370,7 @@ def test_who_sees_the_overview_and_its_link(app, login, username, allowed):
     assert ('href="/units/"' in c.get("/plan").get_data(as_text=True)) is allowed
 
 
-# ---------------------------------------------------------------- budgets (DESIGN.md §5)
+# ---------------------------------------------------------------- budgets (docs/design.md §5)
 
 @pytest.mark.parametrize("username", ["ban01", "vhxh", "mttq", "kinhte"])
 def test_the_unit_page_is_within_10_statements_with_data_x10(app_x10, login, count_queries,

@@ -1,4 +1,4 @@
-"""Vietnamese numbers, dates and text (DESIGN §3): app/vietnamese.py."""
+"""Vietnamese numbers, dates and text (docs/design.md §3): app/vietnamese.py."""
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal

@@ -9,7 +9,7 @@ from datetime import date
 from functools import cache
 from typing import Optional
 
-from flask import abort, request
+from flask import abort
 from sqlalchemy import and_, bindparam, case, exists, func, select
 from sqlalchemy.orm import aliased
 
@@ -17,10 +17,12 @@ from app.auth.models import User
 from app.comments.models import Comment
 from app.extensions import db
 from app.milestones.service import overdue_clause
-from app.plans.models import Area, Milestone, Plan
+from app.plans.models import Area, Plan
+from app.milestones.models import Milestone
 from app.reports.completeness import MISSING, RETURNED, Cell, Rate, cell, rate
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
+from app.params import query_year
 
 # Aliases made once: building one per call copies every column and costs each request.
 _REPLY, _LATER = aliased(Comment, name="reply"), aliased(Comment, name="later")
@@ -59,7 +61,7 @@ def plan_and_areas(year: Optional[int] = None, plan_id: Optional[int] = None
 
 
 def requested_year() -> Optional[int]:
-    return request.args.get("year", type=int)
+    return query_year()
 
 
 # ---------------------------------------------------------------- reporting status

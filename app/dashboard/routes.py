@@ -6,57 +6,25 @@
 /dashboard/print           an A4 black-and-white copy for the chair's meetings
 /areas/<id>                one content area: its indicators and the milestones serving it
 """
-from flask import abort, g, render_template, request, url_for
+from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
 from app.dashboard import bp, queries
 from app.dashboard.board import build, read_status
-from app.dashboard.trend import sparkline
 from app.extensions import db, htmx
 from app.plans import queries as plan_queries
 from app.plans.models import Area
 from app.plans.progress import STATUS_LABELS, STATUSES
 from app.policy import requires
-from app.reports.calendar import today as vn_today
+from app.vietnamese import today as vn_today
 from app.reports.completeness import STATE_LABELS
 from app.web import error_response
+from app.params import query_int
 
 # How many items of each people-and-deadlines list the dashboard shows before "see all".
 SHORT_LIST = 6
 
-
-@bp.app_template_global()
-def trend_svg(line, year):
-    ind, p = line.indicator, line.progress
-    return sparkline(line.points, year=year, semantics=ind.semantics, target=ind.target,
-                     status=p.status, label=_("Xu hướng %(code)s", code=ind.code))
-
-
-@bp.app_template_global()
-def indicator_trend(ind, figs, year):
-    """The indicator page's larger trend."""
-    return sparkline(figs.points, year=year, semantics=ind.semantics, target=ind.target,
-                     status=figs.progress.status, label=_("Xu hướng %(code)s", code=ind.code),
-                     w=320, h=72)
-
-
-@bp.app_template_global()
-def report_url(unit, period_id):
-    """A unit's report for a period (app/reports)."""
-    return url_for("reports.report", slug=unit.slug, period_id=period_id)
-
-
-@bp.app_template_global()
-def comment_url(comment, unit, period_id=None):
-    """Where a comment's thread is read: its indicator, milestone or report, else the unit."""
-    if comment.subject_type == "indicator":
-        return url_for("plans.indicator", indicator_id=comment.subject_id)
-    if comment.subject_type == "milestone":
-        return url_for("milestones.show", milestone_id=comment.subject_id)
-    if comment.subject_type == "report" and period_id is not None:
-        return report_url(unit, period_id)
-    return url_for("units.show", slug=unit.slug) + "#comments"
 
 
 def _board(year=None, plan_id=None):
@@ -82,9 +50,8 @@ def _filters(board, fixed_area=None):
         raise BadFilter(_("Bộ lọc tình trạng không hợp lệ.")) from None
     if fixed_area is not None:
         return status, fixed_area
-    raw = request.args.get("area", "")
-    area_id = request.args.get("area", type=int)
-    if raw and (area_id is None or board.area(area_id) is None):
+    area_id = query_int("area")
+    if area_id is not None and board.area(area_id) is None:
         raise BadFilter(_("Bộ lọc nội dung thi đua không hợp lệ."))
     return status, area_id
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Optional
 
-from flask import abort, g, request
+from flask import abort, g
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import joinedload
 
@@ -14,24 +14,25 @@ from app.comments.models import Comment
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalEvidence,
                                   ProposalVote, Review, ScoreSheet, Setting)
 from app.extensions import db
-from app.plans.models import Area, Indicator, Milestone, Plan, indicator_contributor
+from app.plans.models import Area, Indicator, Plan, indicator_contributor
+from app.milestones.models import Milestone
 from app.plans.queries import commune_plan  # noqa: F401  the emulation's callers ask it here
 from app.plans.years import plan_years
 from app.reports import calendar
+from app.vietnamese import today as vn_today
 from app.reports.completeness import Cell, cell
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
+from app.params import query_year
 
 
 def requested_year() -> int:
     """?year=, else this year, else (a year without a plan yet) the newest plan's year."""
-    year = request.args.get("year", type=int)
+    year = query_year()
     if year is None:
-        year = calendar.today().year
+        year = vn_today().year
         planned = years()
         return year if year in planned or not planned else planned[0]
-    if not 2000 <= year <= 2100:
-        abort(404)
     return year
 
 

@@ -19,20 +19,21 @@ from app.emulation.forms import (CommentForm, CriterionForm, DecideForm, Evidenc
                                  ModelForm, NewCriterionForm, NewReviewForm, NewTitleForm,
                                  ProposalForm, ReviewForm, SettingsForm, StepForm, TitleForm,
                                  VoteForm, sheet_form_class)
-from app.emulation.models import (DERIVED, EVIDENCE_KINDS, METHODS, NOMINEE_KINDS,
-                                  PROPOSAL_STATUSES, REVIEW_KINDS, VOTES, AwardTitle, Criterion)
+from app.emulation.models import (DERIVED, EVIDENCE_KINDS, METHODS, PROPOSAL_STATUSES, VOTES, AwardTitle, Criterion)
 from app.emulation.services import Problem
 from app.admin.units import choices as unit_choices, units_for_choice
 from app.extensions import db, htmx
-from app.policy import can, requires
-from app.reports import calendar
+from app.policy import can, requires, unit_scope
+from app.vietnamese import today as vn_today
 from app.reports.commune import indicator_rows
 from app.reports.completeness import rate_to_date
 from app.reports.queries import accepted_figures
-from app.units.locking import commit_keeping_loaded
+from app.locking import commit_keeping_loaded
 from app.units.models import UNIT_KINDS
 from app.units.routes import unit_by_slug, unit_id_of
+from app.templating import level_label
 from app.vietnamese import VNInputError, parse_number
+from app.params import query_int
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -42,7 +43,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _overall() -> bool:
     """Whether the person follows every unit (not only their own)."""
-    return can(current_user, "emulation.view")
+    return unit_scope("emulation.view") is None
 
 
 def _require_overall():
@@ -94,16 +95,6 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
 
 def _unit_choices(field, blank, keep=None):
     field.choices = unit_choices(units_for_choice([keep]), blank)
-
-
-@bp.app_context_processor
-def _labels():
-    return {"level_label": _level_label, "level_of": scoring.level_of, "pts": scoring.pts}
-
-
-def _level_label(level):
-    label = scoring.level_label(level)
-    return _(label) if label else label
 
 
 # ---------------------------------------------------------------- index
@@ -197,6 +188,7 @@ def _number_or_none(text):
 @bp.get("/emulation/criteria")
 @requires("emulation.view", scoped_in_view=True)
 def criteria():
+    unit_scope("emulation.view")  # one list, the same for every unit that may see it
     by_kind = queries.criteria_by_kind(active_only=False)
     form = NewCriterionForm(formdata=None) if can(current_user, "emulation.manage") else None
     return render_template("emulation/criteria.html", by_kind=by_kind, kinds=UNIT_KINDS,
@@ -282,6 +274,7 @@ def default_criteria():
 @bp.get("/emulation/titles")
 @requires("emulation.view", scoped_in_view=True)
 def titles():
+    unit_scope("emulation.view")  # one list, the same for every unit that may see it
     form = NewTitleForm(formdata=None) if can(current_user, "emulation.manage") else None
     return render_template("emulation/titles.html", titles=queries.titles(), form=form)
 
@@ -374,7 +367,7 @@ def _ranked(sheets):
 def _review_data(review):
     """Everything the review page and its report show: eight statements."""
     cut = queries.cutoff(review)
-    today = calendar.today()
+    today = vn_today()
     indicators = queries.indicators_of_plan(review.plan_id)
     figures = accepted_figures([i.id for i in indicators], review.year, until=cut)
     reporting = queries.reporting_cells(review.year, cut, today)
@@ -568,8 +561,9 @@ def _model_form(form, plan, keep=None):
 @bp.get("/emulation/models")
 @requires("emulation.view", scoped_in_view=True)
 def models():
+    unit_scope("emulation.view")  # one list, the same for every unit that may see it
     year = _year()
-    area = request.args.get("area", type=int)
+    area = query_int("area")
     rows = queries.good_models(year, area_id=area)
     plan = queries.commune_plan(year)
     areas = queries.areas_of_plan(plan.id) if plan else []
@@ -711,7 +705,7 @@ def new_proposal():
     form = _proposal_form(ProposalForm(formdata=request.form if request.method == "POST"
                                        else None))
     if request.method == "GET":
-        unit = request.args.get("unit", type=int)
+        unit = query_int("unit")
         if unit:
             form.unit_id.data = unit
         return render_template("emulation/proposal_edit.html", form=form, proposal=None,
@@ -750,7 +744,7 @@ def _evidence(p):
                 for mid, title in models_]
     offered += [(f"score:{s.id}", _("%(review)s: %(total)s điểm, %(level)s", review=r.title,
                                     total=scoring.pts(s.total),
-                                    level=_level_label(scoring.level_of(s.total, thresholds))),
+                                    level=level_label(scoring.level_of(s.total, thresholds))),
                  url_for("emulation.score", review_id=r.id, slug=p.unit.slug))
                 for s, r in sheets]
     chosen = {f"{k}:{ref}" for k, ref in links}
@@ -976,31 +970,3 @@ def decision_docx(proposal_id):
         signer_name=plan.signer_name if plan else "")
     name = "quyet-dinh" if p.title.commune_level else "to-trinh"
     return _attachment(body, DOCX, f"{name}-khen-thuong-{p.year}-{p.id}.docx")
-
-
-# names the templates use, kept here so a template never guesses a label
-@bp.app_template_filter("nominee_kind")
-def _nominee_kind(value):
-    return _(NOMINEE_KINDS[value]) if value in NOMINEE_KINDS else value
-
-
-@bp.app_template_filter("review_kind")
-def _review_kind(value):
-    return _(REVIEW_KINDS[value]) if value in REVIEW_KINDS else value
-
-
-@bp.app_template_filter("unit_kind_label")
-def _unit_kind_label(value):
-    return _(UNIT_KINDS[value]) if value in UNIT_KINDS else value
-
-
-@bp.app_template_filter("status_label")
-def _status_label(value):
-    label = scoring.status_label(value)
-    return _(label) if label else label
-
-
-@bp.app_template_filter("milestone_status")
-def _milestone_status(value):
-    from app.plans.models import MILESTONE_STATUSES
-    return _(MILESTONE_STATUSES[value]) if value in MILESTONE_STATUSES else value

@@ -20,7 +20,7 @@ from app.emulation.models import (DERIVED, METHODS, NOMINEE_KINDS, REVIEW_KINDS,
                                   ProposalVote, Review, ScoreLine, ScoreSheet)
 from app.extensions import db
 from app.models_base import utcnow
-from app.reports import calendar
+from app.vietnamese import today as vn_today
 from app.reports.commune import phrase
 from app.reports.queries import accepted_figures
 from app.units.models import UNIT_KINDS
@@ -196,7 +196,7 @@ def compute(review: Review, today: Optional[date] = None, unit_ids=None, user=No
     """Score every unit that has a scoring table (or those of `unit_ids`): derived lines are
     computed from the figures, milestones and reports up to the review's cut-off; entries
     by hand, bonus and penalty stay as they were. A fixed number of reads."""
-    today = today or calendar.today()
+    today = today or vn_today()
     cut = queries.cutoff(review)
     units = queries.scored_units(unit_ids)
     if not units:

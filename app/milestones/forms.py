@@ -5,7 +5,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
 from app.idempotency import SubmissionField
 from app.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
-from app.plans.models import MILESTONE_STATUSES
+from app.milestones.models import MILESTONE_STATUSES
 
 
 def form_id(value):

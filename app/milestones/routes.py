@@ -7,19 +7,18 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
-from markupsafe import Markup
 
 from app.extensions import db, htmx
 from app.milestones import bp, service
 from app import idempotency
-from app.i18n import label
 from app.milestones.forms import (DeleteForm, MilestoneForm, NewMilestoneForm, StatusForm,
                                  form_id, unique_ids)
-from app.plans.models import MILESTONE_STATUSES, Milestone, Plan
+from app.plans.models import Plan
+from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.policy import requires
-from app.units.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.vietnamese import _l, format_datetime
-from app.web import error_response, url_pattern
+from app.web import error_response
 
 GONE = _l("Mốc này đã bị xóa.")
 
@@ -60,29 +59,10 @@ def target_unit_id(slug, **_):
     return _target(slug).unit.id
 
 
-_PRESSED = ' aria-pressed="true" disabled'
-
-
-@bp.app_template_global()
-def status_buttons(current: str) -> Markup:
-    """A milestone row's one-tap status buttons, the one it has pressed: five per row and
-    forty rows on a village's page, so built here rather than by a template loop."""
-    return Markup("".join(  # nosec B704 - fixed keys; labels are our catalogue's Markup
-        f'<button name="status" value="{key}"{_PRESSED if key == current else ""}>'
-        f'{label(text)}</button>' for key, text in MILESTONE_STATUSES.items()))
-
-
 class RowLinks(NamedTuple):
     status: str
     edit: str
     delete: str
-
-
-@bp.app_template_global()
-def milestone_links(milestone_id: int) -> RowLinks:
-    """A milestone row's three links, from patterns made once per request."""
-    return RowLinks(*(url_pattern(endpoint, "milestone_id")(milestone_id) for endpoint in
-                      ("milestones.set_status", "milestones.edit", "milestones.delete")))
 
 
 def _row(m, status=200, notice=None, oob=False, locked=False):

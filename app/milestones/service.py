@@ -2,7 +2,7 @@
 
 Each load is one statement: the record the URL names, joined with the plan it lives in and
 with the area and indicator a submitted form names, so a save stays within the partial
-budget (DESIGN.md §5: at most 5 SQL statements, audit included).
+budget (docs/design.md §5: at most 5 SQL statements, audit included).
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,11 +16,12 @@ from sqlalchemy.orm import aliased, joinedload
 from app.audit.service import record, snapshot
 from app.extensions import db
 from app.i18n import N_
-from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone, Plan
+from app.plans.models import Area, Indicator, Plan
+from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.plans.years import ensure_open
-from app.units.locking import ensure_current, stale_guard
+from app.locking import ensure_current, stale_guard
 from app.units.models import Unit
-from app.reports.calendar import today  # noqa: F401  a milestone is late by Vietnam's date
+from app.vietnamese import today  # noqa: F401  a milestone is late by Vietnam's date
 from app.vietnamese import format_date
 
 # Aliases made once: building one per call copies every column and costs each request.

@@ -19,15 +19,16 @@ from app.admin.units import choices, units_for_choice
 from app.extensions import db
 from app.plans import bp, queries
 from app.plans.editing import (AREA_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS, EditRefused,
-                               previous_targets, save_area, save_indicator, save_plan_text,
+                               save_area, save_indicator, save_plan_text,
                                target_history)
 from app.plans.forms import (AreaForm, IndicatorForm, NewYearForm, labels_of, plan_text_form,
                              stale_fields)
 from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import share_of_total
-from app.plans.years import PlanLocked, YearExists, ensure_open, plan_years, start_next_year
+from app.plans.years import YearExists, ensure_open, start_next_year
 from app.policy import requires
 from app.web import error_response
+from app.params import query_int
 
 # 409: someone saved first — both versions side by side. A save whose version is old but
 # whose every field equals what is stored is no conflict (most often the person's own save
@@ -36,19 +37,6 @@ CONFLICT = 409
 INVALID = 422
 
 
-@bp.app_errorhandler(PlanLocked)
-def _plan_locked(err):
-    db.session.rollback()
-    return error_response(409, err.description)
-
-
-@bp.app_template_global()
-def target_changes(plan):
-    """Template helper for the overview: {indicator_id: target before the last change}."""
-    return previous_targets(plan.id)
-
-
-bp.add_app_template_global(plan_years)
 
 
 def _overview(plan, anchor=None):
@@ -213,7 +201,7 @@ def _indicator_form(plan, ind=None):
         form.total.data = written(ind.total)
         form.baseline.data = written(ind.baseline)
     if ind is None and request.method == "GET":
-        form.area_id.data = request.args.get("area", type=int)
+        form.area_id.data = query_int("area")
     return form
 
 
@@ -310,7 +298,7 @@ def indicator(indicator_id):
         .order_by(Plan.year.desc())).all()
     # its accepted figures by period and by unit, and its trend (the dashboard's, issue 5)
     from app.dashboard.indicator_figures import indicator_figures
-    figs = indicator_figures(ind, plan, request.args.get("unit", type=int))
+    figs = indicator_figures(ind, plan, query_int("unit"))
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
                            history=target_history(ind.id), figs=figs,
                            share=share_of_total(queries.target_of(ind)))

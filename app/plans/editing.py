@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.audit.service import record, snapshot
 from app.extensions import db
-from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan, PlanSection
+from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan
 from app.plans.years import ensure_open
 from app.units.models import Unit
 

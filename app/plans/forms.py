@@ -10,7 +10,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.idempotency import SubmissionField
 from app.fields import NFCStringField, NFCTextAreaField, VNDecimalField
 from app.plans.models import SEMANTICS
-from app.units.locking import read_version
+from app.locking import read_version
 from app.vietnamese import format_number
 
 _CHOICE_MESSAGE = _l("Lựa chọn không hợp lệ; hãy chọn trong danh sách.")

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.i18n import N_
 from app.models_base import Amount, UTCDateTime, utcnow
 
-# How a target is read (DESIGN.md §2). Labels are what the reader sees.
+# How a target is read (docs/design.md §2). Labels are what the reader sees.
 SEMANTICS = {
     "at_least": N_("Đạt tối thiểu"),
     "at_most": N_("Không vượt quá"),
@@ -189,48 +189,3 @@ class IndicatorValue(db.Model):
     report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report.id"))
     accepted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-MILESTONE_STATUSES = {
-    "not_started": N_("Chưa bắt đầu"),
-    "in_progress": N_("Đang thực hiện"),
-    "done": N_("Hoàn thành"),
-    "paused": N_("Tạm dừng"),
-    "cancelled": N_("Hủy"),
-}
-
-
-class Milestone(db.Model):
-    __tablename__ = "milestone"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    plan_id: Mapped[int] = mapped_column(ForeignKey("plan.id"), index=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    owner: Mapped[str] = mapped_column(String(120), default="")
-    area_id: Mapped[Optional[int]] = mapped_column(ForeignKey("area.id"))
-    indicator_id: Mapped[Optional[int]] = mapped_column(ForeignKey("indicator.id"))
-    start_on: Mapped[Optional[date]] = mapped_column(Date)
-    due_on: Mapped[Optional[date]] = mapped_column(Date, index=True)
-    status: Mapped[str] = mapped_column(String(20), default="not_started", index=True)
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    evidence: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    # the add-form's token: a replay of the same form fails on it instead of adding a twin
-    submission_token: Mapped[Optional[str]] = mapped_column(String(64), unique=True)
-
-    area: Mapped[Optional[Area]] = relationship()
-    indicator: Mapped[Optional[Indicator]] = relationship()
-
-    __mapper_args__ = {"version_id_col": version}
-
-    @property
-    def status_label(self) -> str:
-        return MILESTONE_STATUSES.get(self.status, self.status)
-
-    def is_overdue(self, today: date) -> bool:
-        # computed from the date, never stored
-        return (self.due_on is not None and self.due_on < today
-                and self.status not in ("done", "cancelled"))

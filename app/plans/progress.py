@@ -1,4 +1,4 @@
-"""Achievement and on-track status of a target, from its semantics (DESIGN.md §2).
+"""Achievement and on-track status of a target, from its semantics (docs/design.md §2).
 
 Plain functions on plain values, so every rule is tested without a database or request
 (tests/test_progress.py). A figure is one accepted value: period kind, the period's first and

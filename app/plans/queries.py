@@ -6,7 +6,7 @@ building them and computing their cache key, a good part of a page's CPU."""
 from functools import cache
 from typing import Optional
 
-from flask import abort, request
+from flask import abort
 from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -15,6 +15,7 @@ from app.plans.models import Area, Indicator, IndicatorValue, Plan, indicator_co
 from app.plans.progress import Figure, Target, evaluate
 from app.plans.years import plan_years
 from app.reports.models import ReportingPeriod
+from app.params import query_year
 
 
 years = plan_years  # the years with a commune plan, newest first, read once per request
@@ -59,7 +60,7 @@ def commune_plan(year=None):
 
 def requested_plan() -> Plan:
     """The commune plan of ?year=, or the newest one."""
-    plan = commune_plan(request.args.get("year", type=int))
+    plan = commune_plan(query_year())
     if plan is None:
         abort(404)
     return plan

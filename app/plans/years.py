@@ -12,17 +12,20 @@ from typing import Callable
 from flask import g
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
-from werkzeug.exceptions import Conflict
 
 from app.audit.service import record
+from app.errors import Refused
 from app.extensions import db
 from app.plans.models import Area, Indicator, Plan, PlanSection
 from app.units.models import Unit
 from app.vietnamese import _l
 
 
-class PlanLocked(Conflict):
-    """409 with a message saying which year is closed; app/plans/edit_routes shows it."""
+class PlanLocked(Refused):
+    """A change under a closed year: a 409 saying which year (web.py answers it)."""
+
+    def __init__(self, message):
+        super().__init__(message, 409)
 
 
 def ensure_open(plan: Plan) -> None:

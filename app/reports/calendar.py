@@ -10,9 +10,8 @@ own is due. They are defaults: the secretariat edits them per period and unit ki
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
-from app.vietnamese import VN_TZ
 
 CALENDAR_KINDS = ("month", "quarter", "half", "year")
 
@@ -108,15 +107,3 @@ def year_calendar(year: int) -> list[PeriodSpec]:
 def deadline_for(unit_kind: str, period_deadline: date, by_kind: dict[str, date]) -> date:
     """A unit's deadline: its kind's, else the period's."""
     return by_kind.get(unit_kind, period_deadline)
-
-
-def today() -> date:
-    """Today in Vietnam, whatever the server's zone: deadlines are Vietnamese dates."""
-    return datetime.now(VN_TZ).date()
-
-
-def local_date(instant: datetime) -> date:
-    """The Vietnamese calendar date of a stored UTC instant (naive means UTC)."""
-    if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
-    return instant.astimezone(VN_TZ).date()

@@ -17,7 +17,7 @@ from typing import Iterable, Mapping, Optional
 from app.plans.progress import OFF_TRACK, Figure, evaluate
 from app.plans.queries import target_of
 from app.vietnamese import MAX_ABS_NUMBER, VNInputError, _l, fold, nfc, parse_number
-from app.web import vn_number
+from app.templating import vn_number
 
 PERCENT_UNITS = frozenset({"%", "điểm %"})
 MAX_DECIMALS = 4  # the Amount column keeps four places; more would be rounded silently

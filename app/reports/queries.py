@@ -22,7 +22,8 @@ from app.plans.queries import by_indicator, figure_rows
 from app.plans.queries import (commune_plan,  # noqa: F401  reporting's callers ask them here
                                indicators_of_unit)
 from app.reports import completeness
-from app.reports.calendar import deadline_for, today as vn_today
+from app.reports.calendar import deadline_for
+from app.vietnamese import today as vn_today
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
                                 ReportValue, period_unit)
 from app.units.models import Unit

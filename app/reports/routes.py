@@ -10,7 +10,6 @@ from flask import Response, abort, flash, g, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,13 +18,12 @@ from werkzeug.datastructures import MultiDict
 from app import idempotency
 from app.audit.service import record, snapshot
 from app.extensions import db
-from app.i18n import N_, label
 from app.plans import queries as plan_queries
 from app.plans.models import Indicator, IndicatorValue
 from app.policy import can, requires
 from app.reports import bp, commune, queries, services, xlsx
 from app.reports import figures as fig
-from app.reports.calendar import today as vn_today
+from app.vietnamese import today as vn_today
 from app.reports.completeness import STATE_LABELS
 from app.reports.forms import (MAX_SECTION, CommentForm, CommuneReportForm, EmptyForm,
                                PeriodForm, ReportForm, ReviewForm, UploadForm,
@@ -35,6 +33,7 @@ from app.reports.models import (PERIOD_KINDS, REPORT_SECTIONS, CommuneReport, Re
 from app.reports.services import SECTION_KEYS, ReportProblem, Stale
 from app.units.models import UNIT_KINDS, Unit
 from app.vietnamese import VN_TZ, nfc
+from app.params import query_int, query_year
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -47,12 +46,7 @@ CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # --- helpers -------------------------------------------------------------------------
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
-    if year is None:
-        return vn_today().year
-    if not 2000 <= year <= 2100:
-        abort(404)
-    return year
+    return query_year(vn_today().year)
 
 
 def _posted_version(raw) -> Optional[int]:
@@ -457,27 +451,6 @@ def _current_period(periods, today):
     return closed[-1] if closed else (periods[0] if periods else None)
 
 
-@bp.app_template_global()
-def completeness_cells(row, report_url=None) -> Markup:
-    """One unit's cells of the completeness table, [(period, cell or None)] → <td>s: a
-    commune's table has a thousand of them, built here rather than by a template loop.
-    report_url: a url_pattern() when the reader may open the unit's reports."""
-    not_listed = _CELL_NOT_LISTED % label(N_("Không phải báo cáo"))
-    accepted = _CELL_ACCEPTED % label(N_("Đã duyệt"))
-    out = []
-    for period, c in row:
-        if c is None:
-            out.append(not_listed)
-            continue
-        text = label(c.label)
-        if report_url:  # may be Jinja's Undefined: the reader may not open them
-            text = f'<a href="{escape(report_url(period.id))}" hx-boost="false">{text}</a>'
-        out.append(f'<td class="c cs cs-{c.state}">{text}{accepted if c.accepted else ""}</td>')
-    return Markup("".join(out))  # nosec B704 - fixed states, our labels (Markup), escaped links
-
-
-_CELL_NOT_LISTED = Markup('<td class="c muted" title="%s">–</td>')
-_CELL_ACCEPTED = Markup('<span class="ok" title="%s"> ✓</span>')
 
 
 @bp.get("/reports/completeness")
@@ -490,7 +463,7 @@ def completeness():
     today = vn_today()
     periods = queries.periods_of(year, kind)
     m = queries.matrix(periods, today)
-    chosen = request.args.get("period", type=int)
+    chosen = query_int("period")
     chase = next((p for p in periods if p.id == chosen), None) or _current_period(periods, today)
     return render_template("reports/completeness.html", year=year, kind=kind, kinds=PERIOD_KINDS,
                            periods=periods, m=m, today=today, chase=chase,

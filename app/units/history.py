@@ -12,7 +12,8 @@ from app.auth.models import User
 from app.extensions import db
 from app.i18n import N_
 from app.milestones.service import LABELS as MILESTONE_LABELS
-from app.plans.models import MILESTONE_STATUSES, Area, Indicator
+from app.plans.models import Area, Indicator
+from app.milestones.models import MILESTONE_STATUSES
 from app.vietnamese import format_date
 
 PER_PAGE = 20

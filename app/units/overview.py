@@ -10,8 +10,10 @@ from sqlalchemy import and_, bindparam, case, func, select
 
 from app.extensions import db
 from app.milestones.service import overdue_clause
-from app.plans.models import MILESTONE_STATUSES, Milestone, Plan
+from app.plans.models import Plan
+from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.units.models import UNIT_KINDS, Unit
+from app.params import query_int
 
 OVERDUE = "overdue"  # a status filter that is computed, not stored
 LATE_SHOWN = 30
@@ -45,7 +47,7 @@ class UnitRow:
 
 def read_filters(args, area_ids) -> Filters:
     """Filters from a query string; an unknown value is ignored, never an error."""
-    area = args.get("area", type=int)
+    area = query_int("area")
     kind = args.get("kind") or None
     status = args.get("status") or None
     return Filters(area_id=area if area in area_ids else None,

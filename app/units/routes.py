@@ -13,14 +13,16 @@ from app.extensions import db, htmx
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
-from app.plans.models import MILESTONE_STATUSES, Area, Indicator, Milestone
+from app.plans.models import Area, Indicator
+from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.policy import can, requires
 from app.reports.models import Report
 from app.units import bp, history, overview as overview_rules, service
 from app.units.forms import CommentForm, SectionForm
-from app.units.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.units.models import UNIT_KINDS, Unit
 from app.web import error_response
+from app.params import query_int, query_year
 
 
 
@@ -62,7 +64,7 @@ def _page_statements():
 
 def _page_context(unit: Unit) -> dict:
     """Everything the unit page shows — a fixed number of statements, whatever the rows."""
-    found = service.page_plans(unit.id, request.args.get("year", type=int))
+    found = service.page_plans(unit.id, query_year())
     if found is None:
         abort(404)
     commune, plan, sections = found
@@ -248,7 +250,7 @@ def add_comment(slug):
 @requires("audit.view", unit=unit_id_of)
 def history_view(slug):
     unit = unit_by_slug(slug)
-    number = min(max(request.args.get("page", 1, type=int), 1), 100000)
+    number = query_int("page", 1, 1, 100000)
     entries, has_next = history.page(unit.id, number)
     return render_template("units/history.html", unit=unit, entries=entries, page=number,
                            has_next=has_next)

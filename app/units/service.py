@@ -10,10 +10,11 @@ from sqlalchemy.orm import aliased
 from app.audit.service import record, snapshot
 from app.comments.models import Comment
 from app.extensions import db
-from app.plans.models import Milestone, Plan, PlanSection
+from app.plans.models import Plan, PlanSection
+from app.milestones.models import Milestone
 from app.plans.years import ensure_open
 from app.policy import can
-from app.units.locking import ensure_current, stale_guard
+from app.locking import ensure_current, stale_guard
 from app.units.models import Unit
 
 # Aliases made once: building one per call copies every column and costs each request.

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from app.extensions import db
-from app.plans.models import Milestone
+from app.milestones.models import Milestone
 from app.units.models import Unit
 from tests.browser.conftest import sign_in
 

@@ -1,6 +1,6 @@
-"""Optimistic locking for a unit's records (plan sections, milestones).
+"""Optimistic locking: a form carries the version of the record it was read at.
 
-A form carries the version it was read at. A save is refused with StaleEdit when the row
+A save is refused with StaleEdit (a 409 Refused) when the row
 has moved on since: either the loaded row already has another version, or another
 transaction commits first and the ORM's versioned UPDATE matches no row (StaleDataError).
 """
@@ -8,6 +8,7 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.errors import Refused
 from app.extensions import db
 from app.vietnamese import _l
 
@@ -15,8 +16,16 @@ from app.vietnamese import _l
 NO_VERSION = _l("Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại.")
 
 
-class StaleEdit(Exception):
-    """Someone saved the record after this person read it."""
+STALE = _l("Dữ liệu vừa được người khác thay đổi. Nội dung bạn nhập vẫn còn dưới đây; hãy "
+           "xem bản đang lưu rồi lưu lại.")
+
+
+class StaleEdit(Refused):
+    """Someone saved the record after this person read it: the 409 kind of Refused,
+    `current` the record as they left it (for the conflict display)."""
+
+    def __init__(self, message=None, current=None):
+        super().__init__(message or STALE, 409, current=current)
 
 
 def read_version(text) -> int | None:
