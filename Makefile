@@ -6,15 +6,23 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test fuzz install db translations clean bench load
+.PHONY: run test test-fast fuzz install install-dev db translations clean bench load
 
-$(BIN)/activate: requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
+# `make run` needs only the runtime requirements; the tests and tools come on top for
+# `make test` (each stamp is remade when its requirements file changes)
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements-dev.txt
-	touch $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
 
-install: $(BIN)/activate
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+
+install-dev: $(VENV)/.dev
 
 translations: install
 	$(BIN)/pybabel compile -f -d translations >/dev/null
@@ -32,17 +40,22 @@ run: db
 # the suite spreads over TEST_WORKERS processes (pytest-xdist); TEST_WORKERS=0 runs it in one
 TEST_WORKERS ?= 2
 
-test: install translations
+# the whole suite: browser journeys, fuzzing, crash and race tests included (CI runs this)
+test: install-dev translations
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
-# hypothesis at the full depth of issue 8: 500 examples per form, SQLite and PostgreSQL
-fuzz: install translations
-	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n $(TEST_WORKERS) tests/test_fuzz_forms.py $(PYTEST_ARGS)
+# the inner loop: everything but the tests marked slow (tests/conftest.py says which)
+test-fast: install-dev translations
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
-bench: install translations
+# hypothesis at full depth: 500 examples per form and per page's query string, both databases
+fuzz: install-dev translations
+	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n $(TEST_WORKERS) tests/test_fuzz_*.py $(PYTEST_ARGS)
+
+bench: install-dev translations
 	$(BIN)/python -m bench.browser
 
-load: install translations
+load: install-dev translations
 	$(BIN)/python -m bench.load
 
 clean:

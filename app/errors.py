@@ -10,8 +10,8 @@ nothing typed is lost) catches it first and puts `fields` on the form.
 
 class Refused(Exception):
     """message: what the person reads (Vietnamese, a lazy string is fine); status: a 4xx;
-    fields: form field name → message; current: for a 409, the record as it is stored now,
-    shown beside what the person typed."""
+    fields: form field name → its message (or list of messages); current: for a 409, the
+    record as it is stored now, shown beside what the person typed."""
 
     def __init__(self, message, status: int = 422, fields=None, current=None):
         super().__init__(str(message))
@@ -24,8 +24,19 @@ class Refused(Exception):
     def conflict(self) -> bool:
         return self.status == 409
 
-    def apply_to(self, form) -> None:
-        """Put the field messages on a WTForms form, beside what the person typed."""
-        for name, message in self.fields.items():
+    def apply_to(self, form, default_field=None) -> None:
+        """Put the field messages on a WTForms form, beside what the person typed; a
+        refusal that names no field puts its message on default_field, if given."""
+        fields = self.fields or ({default_field: self.message} if default_field else {})
+        for name, messages in fields.items():
             if name in form:
-                form[name].errors = [*form[name].errors, str(message)]
+                if not isinstance(messages, (list, tuple)):
+                    messages = [messages]
+                form[name].errors = [*form[name].errors, *map(str, messages)]
+
+    @property
+    def messages(self) -> list[str]:
+        """Every message of the refusal, its fields' or else its own."""
+        found = [str(m) for ms in self.fields.values()
+                 for m in (ms if isinstance(ms, (list, tuple)) else [ms])]
+        return found or [str(self.message)]

@@ -3,7 +3,8 @@
 A path's <int:…> is bounded (1 … 2³¹−1, what PostgreSQL's INTEGER holds): anything else is
 no route at all, a 404, before a database sees it. A query string's number is read with
 query_int(): missing gives the default, a bad or out-of-range one a 400 with a Vietnamese
-message — never a silent guess and never a 500.
+message; a well-formed number outside the range names nothing, a 404 — never a silent
+guess and never a 500.
 """
 from flask import request
 from werkzeug.routing import IntegerConverter
@@ -38,10 +39,13 @@ def query_int(name: str, default=None, lo: int = 1, hi: int = ID_MAX):
     if raw == "":
         return default
     text = raw.strip()
-    if (not text.isascii() or not text.lstrip("-").isdigit() or text.count("-") > 1
-            or len(text) > _DIGITS_MAX or not lo <= int(text) <= hi):
+    digits = text[1:] if text.startswith("-") else text
+    if not digits.isascii() or not digits.isdigit():
         raise Refused(_l("Địa chỉ trang không hợp lệ: %(what)s phải là một số nguyên từ "
                          "%(lo)s đến %(hi)s.", what=WHAT.get(name, name), lo=lo, hi=hi), 400)
+    if len(digits) > _DIGITS_MAX or not lo <= int(text) <= hi:
+        raise Refused(_l("Không tìm thấy: %(what)s %(value)s nằm ngoài khoảng %(lo)s – %(hi)s.",
+                         what=WHAT.get(name, name), value=text[:12], lo=lo, hi=hi), 404)
     return int(text)
 
 

@@ -18,6 +18,19 @@ import app.models as _all_models  # noqa: F401  every model registered before a 
 from app import create_app
 from config import TestConfig
 
+
+# What `make test-fast` leaves out: the journeys in Chromium, the fuzzing, the crash and
+# race tests. `make test` and CI run them all.
+SLOW_FILES = ("tests/browser/", "/test_fuzz_", "/test_crash", "_race.py")
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        path = str(item.fspath).replace("\\", "/")
+        if any(part in path for part in SLOW_FILES):
+            item.add_marker(pytest.mark.slow)
+
+
 PG_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
 DEMO_PASSWORD = "binhlu2026"

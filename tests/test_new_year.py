@@ -178,7 +178,7 @@ def test_ensure_open_refuses_a_unit_plan_of_a_closed_year(app):
         db.session.refresh(unit_plan)
         with pytest.raises(PlanLocked) as refused:
             ensure_open(unit_plan)
-        assert refused.value.code == 409 and "2026" in refused.value.description
+        assert refused.value.status == 409 and "2026" in str(refused.value.message)
 
 
 @pytest.mark.parametrize("username", ["admin", "chutich", "mttq", "kinhte", "ban01"])

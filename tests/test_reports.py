@@ -264,9 +264,26 @@ def test_a_figure_that_puts_an_indicator_off_track_needs_an_explanation(app, log
     assert "Làm chỉ tiêu chậm tiến độ" in page and "Cháy rừng tháng 1" in page
 
 
+def commune_progress(app, code):
+    """The commune's reading of one target, as the dashboard and the overview make it."""
+    from app.plans import queries
+    with app.app_context():
+        plan = queries.commune_plan(YEAR)
+        ind = db.session.scalar(select(Indicator).where(Indicator.plan_id == plan.id,
+                                                        Indicator.code == code))
+        return queries.progress_of(plan, [ind])[ind.id]
+
+
 def test_a_villages_own_rate_is_not_the_communes_and_needs_no_explanation(app, login, month1, ids):
     # app.plans.progress reads a level from the lead unit only: a village's 50 % moves nothing
+    before = commune_progress(app, "III.2-04")
     assert submit(login("ban01"), "ban-mau-01", month1, {ids["III.2-04"]: "50"}).status_code == 302
+    assert accept(login("vhxh"), "ban-mau-01", month1).status_code == 302
+    with app.app_context():  # the village's figure is kept as its own…
+        assert db.session.scalar(select(IndicatorValue.value)) == Decimal(50)
+    after = commune_progress(app, "III.2-04")  # …and the commune's rate has not moved
+    assert (after.current, after.status) == (before.current, before.status)
+    assert after.current is None
 
 
 def test_after_submitting_the_unit_can_no_longer_change_it(app, login, month1, ids):

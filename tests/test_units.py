@@ -306,7 +306,9 @@ def test_the_history_is_paginated(app, login):
     assert first.count("Đổi trạng thái mốc") == 20 and "?page=2" in first
     second = c.get("/units/ban-mau-01/history?page=2").get_data(as_text=True)
     assert "Đổi trạng thái mốc" in second and "?page=1" in second
-    assert c.get("/units/ban-mau-01/history?page=abc").status_code == 200
+    # a page that is not a number is said, not guessed (issue 17)
+    bad = c.get("/units/ban-mau-01/history?page=abc")
+    assert bad.status_code == 400 and "số trang" in bad.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("username,allowed", [("ban01", True), ("vhxh", True), ("mttq", True),

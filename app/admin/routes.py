@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.errors import Refused
 from app import idempotency
 from app.admin import bp, service
 from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
@@ -83,9 +84,9 @@ def new_account():
             current_user, form.username.data, form.full_name.data, form.position.data or "",
             form.unit_id.data, form.roles.data or [])
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         db.session.rollback()
-        form[refused.field or "roles"].errors.extend(refused.problems)
+        refused.apply_to(form, "roles")
         return _account_page(form, status=INVALID)
     except IntegrityError:  # the same username, a moment ago, by someone else
         db.session.rollback()
@@ -120,9 +121,9 @@ def edit_account(user_id):
                                          form.position.data or "", form.unit_id.data,
                                          form.roles.data or [])
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         db.session.rollback()
-        form[refused.field or "roles"].errors.extend(refused.problems)
+        refused.apply_to(form, "roles")
         return _account_page(form, db.session.get(User, user_id), status=INVALID)
     except StaleDataError:
         db.session.rollback()
@@ -157,7 +158,7 @@ def set_active(user_id):
     try:
         service.set_active(current_user, user, active)
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         return _refused_page(user, refused)
     except StaleDataError:
         db.session.rollback()
@@ -180,7 +181,7 @@ def _refused_page(user, refused):
     form.roles.data = sorted(user.roles)
     return render_template("admin/account_edit.html", form=form, user=user, conflicts=None,
                            actions=AccountActionForm(), roles=ROLES,
-                           refused=refused.problems), CONFLICT
+                           refused=refused.messages), CONFLICT
 
 
 @bp.route("/admin/accounts/<int:user_id>/reset-password", methods=["POST"])
@@ -193,7 +194,7 @@ def reset_password(user_id):
     try:
         password = service.reset_password(current_user, user)
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         return _refused_page(user, refused)
     except StaleDataError:
         db.session.rollback()
@@ -263,9 +264,9 @@ def new_unit():
                                    form.short_name.data or "", form.kind.data,
                                    form.parent_id.data)
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         db.session.rollback()
-        form[refused.field or "slug"].errors.extend(refused.problems)
+        refused.apply_to(form, "slug")
         return _unit_page(form, status=INVALID)
     except IntegrityError:
         db.session.rollback()
@@ -291,9 +292,9 @@ def edit_unit(unit_id):
                                       form.short_name.data or "", form.kind.data,
                                       form.parent_id.data)
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         db.session.rollback()
-        form[refused.field or "name"].errors.extend(refused.problems)
+        refused.apply_to(form, "name")
         return _unit_page(form, db.session.get(Unit, unit_id), status=INVALID)
     except StaleDataError:
         db.session.rollback()
@@ -323,10 +324,10 @@ def archive_unit(unit_id):
     try:
         moved = service.archive_unit(current_user, unit, archive.move_accounts_to.data)
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         db.session.rollback()
         unit = db.session.get(Unit, unit_id)
-        archive.move_accounts_to.errors.extend(refused.problems)
+        archive.move_accounts_to.errors.extend(refused.messages)
         return _unit_page(_unit_form(unit), unit, status=CONFLICT, archive=archive)
     except StaleDataError:
         db.session.rollback()
@@ -347,9 +348,9 @@ def restore_unit(unit_id):
     try:
         service.restore_unit(current_user, unit)
         db.session.commit()
-    except service.Refused as refused:
+    except Refused as refused:
         db.session.rollback()
-        flash(" ".join(refused.problems), "error")
+        flash(str(refused.message), "error")
         return redirect(url_for("admin.edit_unit", unit_id=unit_id))
     flash(_("Đã khôi phục đơn vị %(name)s.", name=unit.name), "success")
     return redirect(url_for("admin.units"))

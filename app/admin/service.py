@@ -4,6 +4,7 @@ from typing import Optional
 
 from sqlalchemy import func, select, update
 
+from app.errors import Refused
 from app.admin.rules import (account_problems, archive_problem, parent_problem,
                              temporary_password, username_problem)
 from app.audit.service import record, snapshot
@@ -20,13 +21,10 @@ ACCOUNT_FIELDS = ("username", "full_name", "position", "unit_id", "roles_text", 
 UNIT_FIELDS = ("slug", "name", "short_name", "kind", "parent_id", "archived_at")
 
 
-class Refused(ValueError):
-    """The change breaks a rule; .problems are the messages, .field the form field."""
-
-    def __init__(self, problems, field=None):
-        self.problems = [problems] if isinstance(problems, str) else list(problems)
-        self.field = field
-        super().__init__("; ".join(self.problems))
+def _refused(problems, field=None) -> Refused:
+    """The change breaks a rule: its messages, on the form field they belong to."""
+    problems = [problems] if isinstance(problems, str) else [str(p) for p in problems]
+    return Refused(" ".join(problems), 422, fields={field: problems} if field else None)
 
 
 def _username_taken(username: str, own_id=None) -> bool:
@@ -41,13 +39,13 @@ def create_account(actor, username, full_name, position, unit_id, roles):
     Returns (user, the temporary password to hand over)."""
     problem = username_problem(username)
     if problem:
-        raise Refused(problem, "username")
+        raise _refused(problem, "username")
     if _username_taken(username):
-        raise Refused(str(_l("Tên đăng nhập “%(name)s” đã có (không phân biệt chữ hoa, chữ "
+        raise _refused(str(_l("Tên đăng nhập “%(name)s” đã có (không phân biệt chữ hoa, chữ "
                              "thường và dấu).", name=username)), "username")
     problems = account_problems(actor, None, roles, True, unit_id)
     if problems:
-        raise Refused(problems, "roles")
+        raise _refused(problems, "roles")
     password = temporary_password()
     user = User(username=username, username_key=username_key(username), full_name=full_name,
                 position=position, unit_id=unit_id, must_change_password=True, active=True)
@@ -63,7 +61,7 @@ def create_account(actor, username, full_name, position, unit_id, roles):
 def update_account(actor, user: User, full_name, position, unit_id, roles) -> bool:
     problems = account_problems(actor, user, roles, user.active, unit_id)
     if problems:
-        raise Refused(problems, "roles")
+        raise _refused(problems, "roles")
     before = snapshot(user, ACCOUNT_FIELDS)
     user.full_name, user.position, user.unit_id = full_name, position, unit_id
     user.roles = roles
@@ -80,7 +78,7 @@ def set_active(actor, user: User, active: bool) -> bool:
     """Deactivating ends every session of the account at once."""
     problems = account_problems(actor, user, user.roles, active, user.unit_id)
     if problems:
-        raise Refused(problems)
+        raise _refused(problems)
     if user.active == active:
         return False
     user.active = active
@@ -96,10 +94,10 @@ def reset_password(actor, user: User) -> str:
     """A new temporary password; the account's sessions end and it must change the
     password at its next sign-in. Returns the password to hand over."""
     if user.id == actor.id:
-        raise Refused(str(_l("Hãy đổi mật khẩu của chính bạn ở trang Đổi mật khẩu.")))
+        raise _refused(str(_l("Hãy đổi mật khẩu của chính bạn ở trang Đổi mật khẩu.")))
     problems = account_problems(actor, user, user.roles, user.active, user.unit_id)
     if problems:
-        raise Refused(problems)
+        raise _refused(problems)
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
@@ -124,7 +122,7 @@ def open_commune_plan() -> Optional[Plan]:
 
 def create_unit(actor, slug, name, short_name, kind, parent_id) -> Unit:
     if db.session.scalar(select(func.count(Unit.id)).where(Unit.slug == slug)):
-        raise Refused(str(_l("Mã “%(slug)s” đã có; hãy chọn mã khác.", slug=slug)), "slug")
+        raise _refused(str(_l("Mã “%(slug)s” đã có; hãy chọn mã khác.", slug=slug)), "slug")
     order = db.session.scalar(select(func.coalesce(func.max(Unit.sort_order), 0))) + 1
     unit = Unit(slug=slug, name=name, short_name=short_name, kind=kind, parent_id=parent_id,
                 sort_order=order)
@@ -144,7 +142,7 @@ def update_unit(actor, unit: Unit, name, short_name, kind, parent_id) -> bool:
     """Rename, re-kind or move a unit; its accounts and records follow (they name it by id)."""
     problem = parent_problem(unit.id, parent_id, _parents())
     if problem:
-        raise Refused(problem, "parent_id")
+        raise _refused(problem, "parent_id")
     before = snapshot(unit, UNIT_FIELDS)
     unit.name, unit.short_name, unit.kind, unit.parent_id = name, short_name, kind, parent_id
     after = snapshot(unit, UNIT_FIELDS)
@@ -165,9 +163,9 @@ def archive_unit(actor, unit: Unit, move_accounts_to: Optional[int] = None) -> i
         Plan.parent_id.is_(None), Plan.unit_id == unit.id)))
     problem = archive_problem(unit, children, is_root)
     if problem:
-        raise Refused(problem)
+        raise _refused(problem)
     if move_accounts_to == unit.id:
-        raise Refused(str(_l("Hãy chọn một đơn vị khác để chuyển tài khoản sang.")),
+        raise _refused(str(_l("Hãy chọn một đơn vị khác để chuyển tài khoản sang.")),
                       "move_accounts_to")
     unit.archived_at = utcnow()
     moved = 0
@@ -186,7 +184,7 @@ def restore_unit(actor, unit: Unit) -> None:
     if unit.archived_at is None:
         return
     if unit.parent is not None and unit.parent.archived_at is not None:
-        raise Refused(str(_l("Đơn vị cấp trên đang được lưu trữ: hãy khôi phục đơn vị đó trước.")))
+        raise _refused(str(_l("Đơn vị cấp trên đang được lưu trữ: hãy khôi phục đơn vị đó trước.")))
     before = unit.archived_at.isoformat()
     unit.archived_at = None
     plan = open_commune_plan()

@@ -10,6 +10,7 @@ from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
+from app.errors import Refused
 from app.dashboard import bp, queries
 from app.dashboard.board import build, read_status
 from app.extensions import db, htmx
@@ -19,7 +20,6 @@ from app.plans.progress import STATUS_LABELS, STATUSES
 from app.policy import requires
 from app.vietnamese import today as vn_today
 from app.reports.completeness import STATE_LABELS
-from app.web import error_response
 from app.params import query_int
 
 # How many items of each people-and-deadlines list the dashboard shows before "see all".
@@ -33,26 +33,20 @@ def _board(year=None, plan_id=None):
     return build(plan, areas, indicators, plan_queries.figures_by_indicator(plan))
 
 
-class BadFilter(ValueError):
-    pass
-
-
-@bp.errorhandler(BadFilter)
-def _bad_filter(err):
-    return error_response(400, str(err))
-
-
 def _filters(board, fixed_area=None):
     """?status= and ?area= from the query string; a value we do not know is a 400."""
     try:
         status = read_status(request.args.get("status"))
     except ValueError:
-        raise BadFilter(_("Bộ lọc tình trạng không hợp lệ.")) from None
+        raise Refused(_("Bộ lọc tình trạng không hợp lệ."), 400) from None
     if fixed_area is not None:
         return status, fixed_area
-    area_id = query_int("area")
+    try:
+        area_id = query_int("area")
+    except Refused:
+        area_id = 0  # not an area: said below as the filter's own message
     if area_id is not None and board.area(area_id) is None:
-        raise BadFilter(_("Bộ lọc nội dung thi đua không hợp lệ."))
+        raise Refused(_("Bộ lọc nội dung thi đua không hợp lệ."), 400)
     return status, area_id
 
 

@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
@@ -18,16 +18,15 @@ from app import idempotency
 from app.admin.units import choices, units_for_choice
 from app.extensions import db
 from app.plans import bp, queries
-from app.plans.editing import (AREA_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS, EditRefused,
-                               save_area, save_indicator, save_plan_text,
-                               target_history)
+from app.plans.editing import (AREA_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS,
+                               save_area, save_indicator, save_plan_text)
 from app.plans.forms import (AreaForm, IndicatorForm, NewYearForm, labels_of, plan_text_form,
                              stale_fields)
 from app.plans.models import Area, Indicator, Plan
-from app.plans.progress import share_of_total
 from app.plans.years import YearExists, ensure_open, start_next_year
 from app.policy import requires
 from app.web import error_response
+from app.errors import Refused
 from app.params import query_int
 
 # 409: someone saved first — both versions side by side. A save whose version is old but
@@ -149,10 +148,10 @@ def _save_area(plan, form, area):
     try:
         area = save_area(plan, area, {n: form[n].data for n in AREA_FIELDS}, user=current_user)
         db.session.commit()
-    except EditRefused as refused:
+    except Refused as refused:
         db.session.rollback()
-        form[refused.field].errors.append(refused.message)
-        return _area_page(plan, form, area, status=INVALID)
+        refused.apply_to(form)
+        return _area_page(plan, form, area, status=refused.status)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         if area is None:  # the same code was added a moment ago by someone else
@@ -249,10 +248,10 @@ def _save_indicator(plan, form, ind):
                              form.contributors.data or [], form.reason.data,
                              user=current_user)
         db.session.commit()
-    except EditRefused as refused:
+    except Refused as refused:
         db.session.rollback()
-        form[refused.field].errors.append(refused.message)
-        return _indicator_page(plan, form, ind, status=INVALID)
+        refused.apply_to(form)
+        return _indicator_page(plan, form, ind, status=refused.status)
     except (StaleDataError, IntegrityError):
         db.session.rollback()
         if ind is None:
@@ -279,29 +278,6 @@ def _indicator_conflict(plan, form, ind):
         return _indicator_saved(ind)
     form.version.data = ind.version
     return _indicator_page(plan, form, ind, conflicts, CONFLICT)
-
-
-@bp.route("/indicators/<int:indicator_id>")
-@requires("plan.view")
-def indicator(indicator_id):
-    ind = db.session.scalar(
-        select(Indicator).where(Indicator.id == indicator_id)
-        .options(joinedload(Indicator.area), joinedload(Indicator.lead_unit),
-                 selectinload(Indicator.contributors)))
-    if ind is None:
-        abort(404)
-    plan = db.session.get(Plan, ind.plan_id)
-    # the same indicator (by code) in every year, to switch year on this page
-    years = db.session.execute(
-        select(Plan.year, Indicator.id).join(Plan, Plan.id == Indicator.plan_id)
-        .where(Indicator.code == ind.code, Plan.parent_id.is_(None))
-        .order_by(Plan.year.desc())).all()
-    # its accepted figures by period and by unit, and its trend (the dashboard's, issue 5)
-    from app.dashboard.indicator_figures import indicator_figures
-    figs = indicator_figures(ind, plan, query_int("unit"))
-    return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
-                           history=target_history(ind.id), figs=figs,
-                           share=share_of_total(queries.target_of(ind)))
 
 
 # ---- a new year ----

@@ -13,6 +13,7 @@ from app.audit.service import record, snapshot
 from app.extensions import db
 from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan
 from app.plans.years import ensure_open
+from app.errors import Refused
 from app.units.models import Unit
 
 PLAN_FIELDS = ("number", "date_text", "title", "basis", "theme", "signer_title",
@@ -22,13 +23,9 @@ INDICATOR_FIELDS = ("area_id", "code", "name", "unit_of_measure", "semantics", "
                     "total", "baseline", "lead_unit_id")
 
 
-class EditRefused(ValueError):
-    """A change the rules refuse; .field names the form field the message belongs to."""
-
-    def __init__(self, field, message):
-        super().__init__(message)
-        self.field = field
-        self.message = message
+def _refused(field, message) -> Refused:
+    """A change the rules refuse, its message on the form field it belongs to."""
+    return Refused(message, 422, fields={field: message})
 
 
 def same_number(a: Optional[Decimal], b: Optional[Decimal]) -> bool:
@@ -73,8 +70,8 @@ def save_area(plan: Plan, area: Optional[Area], values: dict, user=None) -> Area
     """Create (area None) or change an area of the commune plan."""
     ensure_open(plan)
     if _code_taken(Area, plan.id, values["code"], area.id if area else None):
-        raise EditRefused("code", _("Mã %(code)s đã có trong kế hoạch năm %(year)s.",
-                                    code=values["code"], year=plan.year))
+        raise _refused("code", _("Mã %(code)s đã có trong kế hoạch năm %(year)s.",
+                                 code=values["code"], year=plan.year))
     before = snapshot(area, AREA_FIELDS) if area else None
     if area is None:
         order = db.session.scalar(select(func.coalesce(func.max(Area.sort_order), -1))
@@ -98,17 +95,17 @@ def save_indicator(plan: Plan, ind: Optional[Indicator], values: dict, contribut
     first target of an indicator that had none is recorded there too."""
     ensure_open(plan)
     if _code_taken(Indicator, plan.id, values["code"], ind.id if ind else None):
-        raise EditRefused("code", _("Mã %(code)s đã có trong kế hoạch năm %(year)s.",
-                                    code=values["code"], year=plan.year))
+        raise _refused("code", _("Mã %(code)s đã có trong kế hoạch năm %(year)s.",
+                                 code=values["code"], year=plan.year))
     area = db.session.get(Area, values["area_id"])
     if area is None or area.plan_id != plan.id:
-        raise EditRefused("area_id", _("Nội dung thi đua này không thuộc kế hoạch năm %(year)s.",
-                                       year=plan.year))
+        raise _refused("area_id", _("Nội dung thi đua này không thuộc kế hoạch năm %(year)s.",
+                                    year=plan.year))
     target_changed = ind is not None and not same_number(ind.target, values["target"])
     reason = (reason or "").strip()
     # setting a new year's target for the first time is recorded, but asks no reason
     if target_changed and ind.target is not None and not reason:
-        raise EditRefused("reason", _(
+        raise _refused("reason", _(
             "Mục tiêu đã thay đổi: vui lòng ghi lý do (ví dụ số, ngày nghị quyết của HĐND xã)."))
     before = None
     if ind is None:

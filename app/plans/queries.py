@@ -122,3 +122,11 @@ def progress_of(plan: Plan, indicators) -> dict:
     figures = figures_by_indicator(plan)
     return {ind.id: evaluate(target_of(ind), figures.get(ind.id, []), plan.year)
             for ind in indicators}
+
+
+def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:
+    """The indicator with its area, lead and contributors, for its page (a policy loader)."""
+    return db.session.scalar(
+        select(Indicator).where(Indicator.id == indicator_id)
+        .options(joinedload(Indicator.area), joinedload(Indicator.lead_unit),
+                 selectinload(Indicator.contributors)))

@@ -2,9 +2,14 @@ import csv
 import io
 
 from flask import Response, render_template
+from sqlalchemy import select
 
+from app.dashboard.indicator_figures import indicator_figures
+from app.extensions import db
+from app.params import query_int
 from app.plans import bp, queries
-from app.plans.models import PlanSection
+from app.plans.editing import target_history
+from app.plans.models import Indicator, Plan, PlanSection
 from app.plans.progress import share_of_total
 from app.policy import requires
 
@@ -26,6 +31,26 @@ def overview():
                            progress=progress, sections=sections, years=queries.years(),
                            share_of_total=lambda ind: share_of_total(queries.target_of(ind)))
 
+
+# ---- one indicator, read-only: its target's history, figures and trend ----
+
+@bp.route("/indicators/<int:indicator_id>")
+@requires("plan.view", load=queries.indicator_page)
+def indicator(ind, indicator_id):
+    plan = db.session.get(Plan, ind.plan_id)
+    # the same indicator (by code) in every year, to switch year on this page
+    years = db.session.execute(
+        select(Plan.year, Indicator.id).join(Plan, Plan.id == Indicator.plan_id)
+        .where(Indicator.code == ind.code, Plan.parent_id.is_(None))
+        .order_by(Plan.year.desc())).all()
+    # its accepted figures by period and by unit, and its trend (the dashboard's)
+    figs = indicator_figures(ind, plan, query_int("unit"))
+    return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
+                           history=target_history(ind.id), figs=figs,
+                           share=share_of_total(queries.target_of(ind)))
+
+
+# ---- the indicators as CSV ----
 
 def neutralise(cell: str) -> str:
     """A cell a spreadsheet would run as a formula is prefixed with a quote."""

@@ -8,6 +8,7 @@ from typing import Optional
 
 from sqlalchemy import and_, bindparam, case, func, select
 
+from app.errors import Refused
 from app.extensions import db
 from app.milestones.service import overdue_clause
 from app.plans.models import Plan
@@ -47,7 +48,10 @@ class UnitRow:
 
 def read_filters(args, area_ids) -> Filters:
     """Filters from a query string; an unknown value is ignored, never an error."""
-    area = query_int("area")
+    try:
+        area = query_int("area")
+    except Refused:  # a filter that names no area shows every unit, as an unknown kind does
+        area = None
     kind = args.get("kind") or None
     status = args.get("status") or None
     return Filters(area_id=area if area in area_ids else None,
