@@ -112,7 +112,10 @@ def unit_scope(action: str):
 
 
 def unit_of(record) -> int | None:
-    """The unit a loaded record belongs to: its unit_id, or its unit's id."""
+    """The unit a loaded record belongs to: a unit itself, its unit_id, or its unit's id."""
+    from app.units.models import Unit
+    if isinstance(record, Unit):
+        return record.id
     unit_id = getattr(record, "unit_id", None)
     if unit_id is None and getattr(record, "unit", None) is not None:
         unit_id = record.unit.id

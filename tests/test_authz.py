@@ -43,6 +43,68 @@ def test_a_view_without_a_policy_is_refused(app, login):
     assert c.get("/forgotten").status_code == 403
 
 
+def test_a_scoped_view_that_never_asks_is_refused_and_changes_nothing(app, login):
+    # a list page says it narrows itself to the person's unit; one that forgets to ask
+    # the policy (unit_scope / authorize) is refused after it ran, its writes rolled back
+    from app.policy import requires, unit_scope
+    from app.units.models import Unit
+    from tests import factories
+
+    with app.app_context():
+        village, other = factories.unit(), factories.unit()
+        head = factories.user(village, roles=("editor",))
+        office = factories.user(factories.unit(kind="office"), roles=("secretariat",))
+        own, other_id, names = village.id, other.id, (head.username, office.username)
+        db.session.commit()
+
+    def forgetful():
+        db.session.execute(text("UPDATE unit SET name = 'đã đổi' WHERE id = :id"),
+                           {"id": other_id})
+        return "every unit's reports"
+
+    def careful():
+        return f"scope {unit_scope('report.view')}"
+
+    app.add_url_rule("/forgetful", "forgetful", requires("report.view", scoped_in_view=True)(
+        forgetful))
+    app.add_url_rule("/careful", "careful", requires("report.view", scoped_in_view=True)(
+        careful))
+    head_c, office_c = (login(name, factories.PASSWORD) for name in names)
+    for c in (head_c, office_c):
+        assert c.get("/forgetful").status_code == 403
+        assert c.get("/careful").status_code == 200
+    with app.app_context():
+        assert db.session.get(Unit, other_id).name != "đã đổi"
+    assert head_c.get("/careful").get_data(as_text=True) == f"scope {own}"
+    assert office_c.get("/careful").get_data(as_text=True) == "scope None"
+
+
+def test_a_loaded_record_is_asked_about_its_own_unit(app, login):
+    # @requires(load=…): the record is loaded once, its unit decides, the view receives it
+    from app.policy import requires
+    from app.units.queries import unit_by_slug
+    from tests import factories
+
+    with app.app_context():
+        mine, theirs = factories.unit(), factories.unit()
+        head = factories.user(mine)
+        slugs, name = (mine.slug, theirs.slug), head.username
+        db.session.commit()
+    calls = []
+
+    def loader(slug):
+        calls.append(slug)
+        return unit_by_slug(slug)
+
+    app.add_url_rule("/probe/<slug>", "probe", requires("unit.edit", load=loader)(
+        lambda unit, slug: f"{unit.slug}"))
+    c = login(name, factories.PASSWORD)
+    assert c.get(f"/probe/{slugs[0]}").get_data(as_text=True) == slugs[0]
+    assert c.get(f"/probe/{slugs[1]}").status_code == 403   # another unit's
+    assert c.get("/probe/khong-co").status_code == 404
+    assert calls == [*slugs, "khong-co"]  # once per request
+
+
 def _get_url(app, endpoint, own_slug):
     rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
     if "GET" not in rule.methods:

@@ -1,0 +1,62 @@
+"""Records a test makes for itself, so it says what it needs instead of leaning on the
+demo's names. Each factory adds to the session and flushes (ids are known), inside the
+caller's app context; the caller commits. Names are unique per call."""
+import itertools
+from datetime import date
+
+from sqlalchemy import select
+
+from app.auth.models import User, username_key
+from app.extensions import db
+from app.milestones.models import Milestone
+from app.plans.models import Plan
+from app.units.models import Unit
+
+PASSWORD = "mật khẩu thử 2026"
+_n = itertools.count(1)
+
+
+def unit(kind="village", name=None, **fields) -> Unit:
+    n = next(_n)
+    made = Unit(slug=f"don-vi-thu-{n}", name=name or f"Đơn vị thử {n}", kind=kind,
+                sort_order=1000 + n, **fields)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def user(of_unit=None, roles=("editor",), password=PASSWORD, **fields) -> User:
+    """An account; sign in with login(u.username, factories.PASSWORD)."""
+    n = next(_n)
+    name = fields.pop("username", f"nguoi-thu-{n}")
+    made = User(username=name, username_key=username_key(name),
+                full_name=fields.pop("full_name", f"Người thử {n}"),
+                unit_id=of_unit.id if of_unit is not None else None, **fields)
+    made.roles = set(roles)
+    made.set_password(password)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def unit_plan(of_unit, year=2026) -> Plan:
+    """The unit's implementation plan under the commune plan of `year`."""
+    commune = db.session.scalar(select(Plan).where(Plan.year == year, Plan.parent_id.is_(None)))
+    found = db.session.scalar(select(Plan).where(Plan.parent_id == commune.id,
+                                                 Plan.unit_id == of_unit.id))
+    if found is None:
+        found = Plan(year=year, parent_id=commune.id, unit_id=of_unit.id,
+                     title=f"Kế hoạch của {of_unit.name}")
+        db.session.add(found)
+        db.session.flush()
+    return found
+
+
+def milestone(of_unit, title=None, due_on=None, status="not_started", **fields) -> Milestone:
+    n = next(_n)
+    made = Milestone(plan_id=unit_plan(of_unit).id, unit_id=of_unit.id,
+                     title=title or f"Nhiệm vụ thử {n}", due_on=due_on or date(2026, 12, 31),
+                     status=status, **fields)
+    db.session.add(made)
+    db.session.flush()
+    return made
