@@ -27,6 +27,13 @@ HEADER_PT = 13
 TABLE_PT = 12
 RECIPIENTS_PT = 11
 
+# The header block across the 165 mm between the margins: the organ's name on the left,
+# the national title on the right — 13 pt bold, ~96 mm long, on one line (Appendix I).
+HEADER_LEFT_MM, HEADER_RIGHT_MM = 60, 105
+# The rules of Appendix I: under the organ's name 1/3 to 1/2 of its longest line
+# ("ỦY BAN NHÂN DÂN", ~43 mm at 13 pt bold); under the motto as long as the motto (~60 mm).
+ORGAN_RULE_MM, MOTTO_RULE_MM = 18, 60
+
 
 @dataclass(frozen=True)
 class Heading:
@@ -161,10 +168,14 @@ def _cell_paragraph(cell, text, *, size, bold=False, italic=False, first=False,
     return p
 
 
+# A table cell's text starts 1,9 mm inside each edge, in Word and in LibreOffice alike.
+CELL_MARGINS_MM = 2 * 1.9
+
+
 def _rule(cell, width_mm, cell_mm):
-    """The short line under the issuing body and under the motto."""
+    """The short line under the issuing body and under the motto, width_mm long."""
     p = cell.add_paragraph()
-    side = Mm(max(cell_mm - width_mm, 0) / 2)
+    side = Mm(max(cell_mm - CELL_MARGINS_MM - width_mm, 0) / 2)
     p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
     p_pr = p._p.get_or_add_pPr()
     bdr = OxmlElement("w:pBdr")
@@ -177,22 +188,44 @@ def _rule(cell, width_mm, cell_mm):
     run.font.size = Pt(2)
 
 
+def _fixed_widths(table, widths_mm):
+    """Column widths that every reader keeps: Word reads the cells' widths, LibreOffice the
+    table grid's, so both are set, and the layout is fixed (never fitted to the text)."""
+    tbl = table._tbl
+    grid = tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm):
+        col.set(qn("w:w"), str(round(Mm(width).twips)))
+    tbl_pr = tbl.tblPr
+    for tag in ("w:tblW", "w:tblLayout"):
+        for old in tbl_pr.findall(qn(tag)):
+            tbl_pr.remove(old)
+    tbl_w = OxmlElement("w:tblW")
+    tbl_w.set(qn("w:w"), str(round(Mm(sum(widths_mm)).twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    tbl_pr.append(tbl_w)
+    tbl_pr.append(layout)
+    table.autofit = False
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm):
+            cell.width = Mm(width)
+
+
 def _header_block(doc, organ, number_text, date_text):
-    left_mm, right_mm = 65, 100
+    left_mm, right_mm = HEADER_LEFT_MM, HEADER_RIGHT_MM
     table = doc.add_table(rows=2, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     _no_borders(table)
-    for row in table.rows:
-        row.cells[0].width, row.cells[1].width = Mm(left_mm), Mm(right_mm)
+    _fixed_widths(table, (left_mm, right_mm))
     left, right = table.cell(0, 0), table.cell(0, 1)
     for i, line in enumerate(organ):
         _cell_paragraph(left, line, size=HEADER_PT, bold=True, first=i == 0)
-    _rule(left, 30, left_mm)
+    _rule(left, ORGAN_RULE_MM, left_mm)
     _cell_paragraph(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=HEADER_PT, bold=True,
                     first=True)
     _cell_paragraph(right, "Độc lập - Tự do - Hạnh phúc", size=BODY_PT, bold=True)
-    _rule(right, 55, right_mm)
+    _rule(right, MOTTO_RULE_MM, right_mm)
     _cell_paragraph(table.cell(1, 0), number_text, size=HEADER_PT, first=True)
     _cell_paragraph(table.cell(1, 1), date_text, size=BODY_PT, italic=True, first=True)
 
@@ -243,10 +276,7 @@ def _table(doc, spec: Table):
                      else WD_ALIGN_PARAGRAPH.LEFT)
             _cell_paragraph(cells[i], str(text), size=TABLE_PT, first=True, align=align)
     if spec.widths_mm:
-        table.autofit = False
-        for row in table.rows:
-            for cell, width in zip(row.cells, spec.widths_mm):
-                cell.width = Mm(width)
+        _fixed_widths(table, spec.widths_mm)
     doc.add_paragraph()
 
 
@@ -259,10 +289,9 @@ def _repeat_header(row):
 
 def _signature_block(doc, signer: Signer, recipients: Sequence[str]):
     table = doc.add_table(rows=1, cols=2)
-    table.autofit = False
     _no_borders(table)
+    _fixed_widths(table, (80, 85))
     left, right = table.cell(0, 0), table.cell(0, 1)
-    left.width, right.width = Mm(80), Mm(85)
     _cell_paragraph(left, "Nơi nhận:", size=TABLE_PT, bold=True, italic=True, first=True,
                     align=WD_ALIGN_PARAGRAPH.LEFT)
     items = [r.strip() for r in recipients if r.strip()]
