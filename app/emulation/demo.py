@@ -3,7 +3,8 @@ model of Bản mẫu 01 and a proposal for Bản mẫu 02 before the council. Id
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.emulation import services
+from app.emulation import queries
+from app.emulation.services import good_models, proposals, reviews
 from app.emulation.models import AwardTitle, Review
 from app.extensions import db
 from app.units.models import Unit
@@ -12,25 +13,25 @@ from app.units.models import Unit
 def load_demo(year: int) -> bool:
     if db.session.scalar(select(func.count(Review.id))):
         return False
-    if services.queries.commune_plan(year) is None:
+    if queries.commune_plan(year) is None:
         return False
     vhxh = db.session.scalar(select(User).where(User.username == "vhxh"))
-    review = services.create_review(year, "half")
-    services.compute(review, user=vhxh)
+    review = reviews.create_review(year, "half")
+    reviews.compute(review, user=vhxh)
     units = {u.slug: u for u in db.session.scalars(
         select(Unit).where(Unit.slug.in_(("ban-mau-01", "ban-mau-02"))))}
     if "ban-mau-01" in units:
-        services.save_model(None, {
+        good_models.save_model(None, {
             "unit_id": units["ban-mau-01"].id, "area_id": None,
             "title": "Tổ tự quản bảo vệ rừng cộng đồng",
             "description": "Mỗi nhóm hộ nhận khoán một khoảnh rừng, tuần tra theo lịch và "
                            "báo cháy rừng qua nhóm Zalo của bản."}, year=year, user=vhxh)
     title = db.session.scalar(select(AwardTitle).where(AwardTitle.name == "Bản văn hóa"))
     if "ban-mau-02" in units and title is not None:
-        p = services.create_proposal(year, {
+        p = proposals.create_proposal(year, {
             "nominee_kind": "collective", "unit_id": units["ban-mau-02"].id, "person_name": "",
             "person_position": "", "title_id": title.id,
             "achievements": "Giữ vững danh hiệu bản văn hóa; 100% hộ tham gia bảo hiểm y tế."},
             user=vhxh)
-        services.send_to_council(p, p.version, user=vhxh)
+        proposals.send_to_council(p, p.version, user=vhxh)
     return True

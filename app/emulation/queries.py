@@ -1,11 +1,15 @@
-"""Read side of thi đua – khen thưởng: few statements each, none growing with the rows."""
+"""Read side of thi đua – khen thưởng: few statements each, none growing with the rows.
+
+The *_by_id functions and proposal_context / review_and_unit are plain loaders for
+@requires(load=…): the record, or None when there is none; a view that needs it again
+(after a rollback, or under a lock) calls the loader again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Optional
+from decimal import Decimal
+from typing import NamedTuple, Optional
 
-from flask import abort, g
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import joinedload
 
@@ -13,6 +17,7 @@ from app.auth.models import User
 from app.comments.models import Comment
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalEvidence,
                                   ProposalVote, Review, ScoreSheet, Setting)
+from app.emulation.settings import pass_percent_of
 from app.extensions import db
 from app.plans.models import Area, Indicator, Plan, indicator_contributor
 from app.milestones.models import Milestone
@@ -23,6 +28,7 @@ from app.vietnamese import today as vn_today
 from app.reports.completeness import Cell, cell
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
+from app.units.queries import unit_by_slug
 from app.params import query_year
 
 
@@ -46,16 +52,30 @@ def cutoff(review: Review) -> date:
 
 # ---------------------------------------------------------------- reviews
 
-def review_or_404(review_id: int) -> Review:
-    """The review with its commune plan, one statement; loaded once per request."""
-    review = g.get("review")
-    if review is None or review.id != review_id:
-        review = db.session.scalar(select(Review).options(joinedload(Review.plan))
-                                   .where(Review.id == review_id))
-        if review is None:
-            abort(404)
-        g.review = review
-    return review
+def review_by_id(review_id: int, **_view_args) -> Optional[Review]:
+    """The review with its commune plan, one statement."""
+    return db.session.scalar(select(Review).options(joinedload(Review.plan))
+                             .where(Review.id == review_id))
+
+
+class ScoreTarget(NamedTuple):
+    """What a score page is about: a review and one unit."""
+    review: Review
+    unit: Unit
+
+
+def review_and_unit(review_id: int, slug: str, **_view_args) -> Optional[ScoreTarget]:
+    review = review_by_id(review_id)
+    unit = unit_by_slug(slug) if review is not None else None
+    return None if unit is None else ScoreTarget(review, unit)
+
+
+def criterion_by_id(criterion_id: int, **_view_args) -> Optional[Criterion]:
+    return db.session.get(Criterion, criterion_id)
+
+
+def title_by_id(title_id: int, **_view_args) -> Optional[AwardTitle]:
+    return db.session.get(AwardTitle, title_id)
 
 
 def reviews_of(year: int) -> list[Review]:
@@ -187,15 +207,10 @@ def good_models(year: int, unit_id: Optional[int] = None, area_id: Optional[int]
     return list(db.session.scalars(stmt.order_by(GoodModel.created_at, GoodModel.id)))
 
 
-def model_or_404(model_id: int) -> GoodModel:
-    model = g.get("good_model")
-    if model is None or model.id != model_id:
-        model = db.session.scalar(select(GoodModel).options(joinedload(GoodModel.unit))
-                                  .where(GoodModel.id == model_id))
-        if model is None:
-            abort(404)
-        g.good_model = model
-    return model
+def model_by_id(model_id: int, **_view_args) -> Optional[GoodModel]:
+    """The good model with its unit, one statement."""
+    return db.session.scalar(select(GoodModel).options(joinedload(GoodModel.unit))
+                             .where(GoodModel.id == model_id))
 
 
 def reports_with_models(year: int) -> list[tuple[Report, Unit, ReportingPeriod]]:
@@ -231,14 +246,18 @@ def council_size():
             .where(User.active.is_(True), padded.like("% council %")).scalar_subquery())
 
 
-def proposal_or_404(proposal_id: int, lock=None):
-    """(proposal, council size, passing share) — the proposal with its unit, title and
-    votes (and their voters), one statement. lock="share" while voting, "update" while
-    closing the vote: on PostgreSQL a vote and the count that closes it never interleave
-    (SQLite writers are serialised already)."""
-    found = g.get("proposal")
-    if found is not None and found[0].id == proposal_id and lock is None:
-        return found
+class ProposalContext(NamedTuple):
+    """A proposal with what its vote is counted against."""
+    proposal: Proposal
+    members: int            # active council members
+    pass_percent: Decimal   # the share of them the votes for it must exceed
+
+
+def proposal_context(proposal_id: int, lock=None, **_view_args) -> Optional[ProposalContext]:
+    """The proposal with its unit, title and votes (and their voters), the council's size
+    and passing share: one statement. lock="share" while voting, "update" while closing
+    the vote: on PostgreSQL a vote and the count that closes it never interleave (SQLite
+    writers are serialised already)."""
     pass_raw = (select(Setting.value).where(Setting.key == "council_pass_percent")
                 .scalar_subquery())
     stmt = (select(Proposal, council_size(), pass_raw)
@@ -250,11 +269,7 @@ def proposal_or_404(proposal_id: int, lock=None):
     elif lock == "update":
         stmt = stmt.with_for_update(of=Proposal)
     row = db.session.execute(stmt.execution_options(populate_existing=True)).unique().first()
-    if row is None:
-        abort(404)
-    from app.emulation.settings import pass_percent_of
-    g.proposal = (row[0], row[1], pass_percent_of(row[2]))
-    return g.proposal
+    return None if row is None else ProposalContext(row[0], row[1], pass_percent_of(row[2]))
 
 
 def proposals(year: int, unit_id: Optional[int] = None, status: Optional[str] = None

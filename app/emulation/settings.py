@@ -2,20 +2,23 @@
 council's passing share, the legal bases of a commendation decision.
 
 DEFAULTS is the seed: a row exists once someone saved a value, and until then (or when a
-stored value cannot be read) the default stands. Code asks `current()` — never a constant.
+stored value cannot be read) the default stands. Code asks `current()` — never a constant:
+a view reads it once and hands the values to what it calls (nothing is kept between calls,
+so a page shown after a save reads what was saved).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import g, has_request_context
 from sqlalchemy import select
 
 from app.audit.service import record
 from app.emulation.models import Setting
 from app.emulation.scoring import Thresholds
+from app.errors import Refused
 from app.extensions import db
+from app.locking import StaleEdit
 from app.vietnamese import VNInputError, _l, format_number, parse_number
 
 DEFAULTS = {
@@ -67,9 +70,7 @@ def pass_percent_of(raw) -> Decimal:
 
 
 def current() -> Values:
-    """The settings in force: one statement, once per request."""
-    if has_request_context() and "emulation_settings" in g:
-        return g.emulation_settings
+    """The settings in force: one statement."""
     rows = db.session.execute(select(Setting.key, Setting.value, Setting.version)).all()
     raw = {**DEFAULTS, **{k: v for k, v, _ in rows if k in DEFAULTS}}
     versions = {k: ver for k, _v, ver in rows}
@@ -78,20 +79,9 @@ def current() -> Values:
     if not t.done <= t.good <= t.excellent:
         t = Thresholds(*(parse_number(DEFAULTS[k]) for k in
                          ("level_excellent", "level_good", "level_done")))
-    values = Values(t, _number(raw, "council_pass_percent"),
-                    [line.strip() for line in raw["decision_bases"].splitlines() if line.strip()],
-                    raw, versions)
-    if has_request_context():
-        g.emulation_settings = values
-    return values
-
-
-class SettingsProblem(Exception):
-    def __init__(self, message, fields=None, status=422):
-        super().__init__(str(message))
-        self.message = message
-        self.fields = fields or {}
-        self.status = status
+    return Values(t, _number(raw, "council_pass_percent"),
+                  [line.strip() for line in raw["decision_bases"].splitlines() if line.strip()],
+                  raw, versions)
 
 
 def check(numbers: dict[str, Decimal]) -> dict[str, object]:
@@ -115,12 +105,12 @@ def check(numbers: dict[str, Decimal]) -> dict[str, object]:
 
 def save(numbers: dict[str, Decimal], bases: str, versions: dict[str, int | None]) -> bool:
     """Save what changed. `versions` are those the form was read at (None: no row then);
-    a row saved by someone else since is a conflict (SettingsProblem 409) — unless it
+    a row saved by someone else since is a conflict (StaleEdit) — unless it
     already holds what this form sends (the same save sent again after its answer was lost,
     or the same change by someone else)."""
     errors = check(numbers)
     if errors:
-        raise SettingsProblem(_l("Vui lòng kiểm tra lại các giá trị."), errors)
+        raise Refused(_l("Vui lòng kiểm tra lại các giá trị."), fields=errors)
     rows = {s.key: s for s in db.session.scalars(select(Setting))}
     wanted = {k: format_number(numbers[k].normalize()) for k in NUMBERS}
     wanted["decision_bases"] = bases.strip()
@@ -129,8 +119,8 @@ def save(numbers: dict[str, Decimal], bases: str, versions: dict[str, int | None
         if (row.value if row else DEFAULTS[key]) == value:
             continue
         if (row.version if row else None) != versions.get(key):
-            raise SettingsProblem(_l("Cài đặt vừa được người khác thay đổi. Giá trị đang lưu "
-                                     "hiện ở dưới; hãy xem lại rồi lưu."), status=409)
+            raise StaleEdit(_l("Cài đặt vừa được người khác thay đổi. Giá trị đang lưu hiện ở "
+                               "dưới; hãy xem lại rồi lưu."))
     before, after = {}, {}
     for key, value in wanted.items():
         row = rows.get(key)
@@ -148,6 +138,4 @@ def save(numbers: dict[str, Decimal], bases: str, versions: dict[str, int | None
         return False
     db.session.flush()
     record("emulation.settings", "emulation_setting", None, before=before, after=after)
-    if has_request_context():
-        g.pop("emulation_settings", None)
     return True

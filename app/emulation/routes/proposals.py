@@ -1,0 +1,350 @@
+"""Commendation proposals: the year's list and its workbook, a proposal drawn up and
+edited, its evidence, the council's vote, the chair's decision, comments, and the decision
+(or submission upward) as a .docx."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import idempotency
+from app.emulation import bp, documents, queries, scoring, settings
+from app.emulation.forms import (CommentForm, DecideForm, EvidenceForm, ProposalForm, StepForm,
+                                 VoteForm)
+from app.emulation.models import EVIDENCE_KINDS, PROPOSAL_STATUSES, VOTES
+from app.emulation.routes._common import DOCX, XLSX, attachment, save_form, set_unit_choices
+from app.emulation.services import proposals as service
+from app.errors import Refused
+from app.extensions import db, htmx
+from app.locking import commit_keeping_loaded
+from app.params import query_int
+from app.policy import can, requires, unit_scope
+from app.templating import level_label
+from app.vietnamese import _l
+
+CHANGED = _l("Đề nghị vừa được người khác thay đổi; trang đã tải lại trạng thái mới nhất.")
+
+
+def _unit(found) -> int:
+    return found.proposal.unit_id
+
+
+def _load(proposal_id, lock=None):
+    """The proposal read now: again after a rollback, or under a lock while voting or
+    closing the vote (see queries.proposal_context)."""
+    found = queries.proposal_context(proposal_id, lock=lock)
+    if found is None:
+        abort(404)
+    return found
+
+
+# ---------------------------------------------------------------- the list
+
+@bp.get("/emulation/proposals")
+@requires("emulation.view", scoped_in_view=True)
+def proposals():
+    year = queries.requested_year()
+    status = request.args.get("status")
+    if status not in PROPOSAL_STATUSES:
+        status = None
+    scope = unit_scope("emulation.view")  # a unit sees the proposals about itself
+    rows = queries.proposals(year, scope, status)
+    return render_template("emulation/proposals.html", year=year, proposals=rows, status=status,
+                           statuses=PROPOSAL_STATUSES, overall=scope is None)
+
+
+@bp.get("/emulation/proposals.xlsx")
+@requires("emulation.view", scoped_in_view=True)
+def proposals_xlsx():
+    year = queries.requested_year()
+    rows = queries.proposals(year, unit_scope("emulation.view"))
+    return attachment(documents.proposals_workbook(rows, year), XLSX,
+                      f"de-nghi-khen-thuong-{year}.xlsx")
+
+
+# ---------------------------------------------------------------- drawing one up
+
+def _proposal_form(form, keep=None):
+    set_unit_choices(form.unit_id, _("— Chọn đơn vị —"), keep)
+    titles = queries.titles(active_only=True)
+    form.title_id.choices = [("", _("— Chọn —"))] + [
+        (t.id, f"{t.name} ({_(t.nominee_label).lower()}; {t.authority or _(t.level_label)})")
+        for t in titles]
+    return form
+
+
+def _proposal_values(form) -> dict:
+    return {k: (form[k].data if k in ("unit_id", "title_id") else (form[k].data or ""))
+            for k in service.PROPOSAL_FIELDS}
+
+
+@bp.route("/emulation/proposals/new", methods=["GET", "POST"])
+@requires("emulation.manage")
+def new_proposal():
+    year = queries.requested_year()
+    form = _proposal_form(ProposalForm(formdata=request.form if request.method == "POST"
+                                       else None))
+    if request.method == "GET":
+        unit = query_int("unit")
+        if unit:
+            form.unit_id.data = unit
+        return render_template("emulation/proposal_edit.html", form=form, proposal=None,
+                               year=year)
+    if form.validate():
+        if not idempotency.claim(form.token.data):
+            flash(_("Đề nghị này đã được ghi nhận."), "success")
+            return redirect(url_for("emulation.proposals", year=year), 303)
+        try:
+            p = service.create_proposal(year, _proposal_values(form), user=current_user)
+            db.session.commit()
+        except Refused as e:
+            db.session.rollback()
+            e.apply_to(form)
+        else:
+            flash(_("Đã lập đề nghị; hãy chọn minh chứng rồi trình Hội đồng."), "success")
+            return redirect(url_for("emulation.proposal", proposal_id=p.id), 303)
+    return render_template("emulation/proposal_edit.html", form=form, proposal=None,
+                           year=year), 422
+
+
+@bp.route("/emulation/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+@requires("emulation.manage", load=queries.proposal_context, unit=_unit)
+def edit_proposal(found, proposal_id):
+    p = found.proposal
+    if request.method == "GET":
+        form = _proposal_form(ProposalForm(obj=p), p.unit_id)
+        return render_template("emulation/proposal_edit.html", form=form, proposal=p,
+                               year=p.year)
+    form = _proposal_form(ProposalForm(), p.unit_id)
+    status, stored = save_form(
+        form, lambda: service.update_proposal(p, form.version.data, _proposal_values(form),
+                                              user=current_user),
+        lambda: _load(proposal_id).proposal)
+    if status is None:
+        flash(_("Đã lưu đề nghị."), "success")
+        return redirect(url_for("emulation.proposal", proposal_id=p.id), 303)
+    return render_template("emulation/proposal_edit.html", form=form, proposal=stored or p,
+                           stored=stored, year=p.year), status
+
+
+# ---------------------------------------------------------------- the proposal page
+
+def _evidence(p):
+    """The links of the proposal and the choices offered, with labels."""
+    links, reports, models_ = queries.evidence_of(p, p.year)
+    sheets = queries.sheets_of_unit(p.unit_id, p.year)
+    thresholds = settings.current().thresholds
+    offered = [(f"report:{rid}", _("Báo cáo %(label)s", label=period.shown_label),
+                url_for("reports.report", slug=p.unit.slug, period_id=period.id))
+               for rid, period in reports]
+    offered += [(f"model:{mid}", _("Mô hình: %(title)s", title=title),
+                 url_for("emulation.models", year=p.year, _anchor=f"gm-{mid}"))
+                for mid, title in models_]
+    offered += [(f"score:{s.id}", _("%(review)s: %(total)s điểm, %(level)s", review=r.title,
+                                    total=scoring.pts(s.total),
+                                    level=level_label(scoring.level_of(s.total, thresholds))),
+                 url_for("emulation.score", review_id=r.id, slug=p.unit.slug))
+                for s, r in sheets]
+    chosen = {f"{k}:{ref}" for k, ref in links}
+    return offered, chosen
+
+
+def _needed(members: int, pass_percent: Decimal) -> int:
+    """The fewest votes for that pass: more than pass_percent % of the members."""
+    n = 0
+    while n <= members and not service.passes(n, members, pass_percent):
+        n += 1
+    return n
+
+
+def _proposal_page(found, status=200, message=None, comment_form=None, decide_form=None):
+    p, members, pass_percent = found
+    offered, chosen = _evidence(p)
+    manage = can(current_user, "emulation.manage")
+    evidence_form = None
+    if manage and p.status not in ("decided", "forwarded", "rejected"):
+        evidence_form = EvidenceForm(formdata=None, evidence=sorted(chosen))
+        evidence_form.evidence.choices = [(k, label) for k, label, _url in offered]
+    return render_template(
+        "emulation/proposal.html", p=p, members=members, offered=offered, chosen=chosen,
+        evidence_form=evidence_form, counted=service.tally(p.votes),
+        pass_percent=pass_percent, needed=_needed(members, pass_percent),
+        mine=next((v.vote for v in p.votes if v.user_id == current_user.id), None),
+        comments=queries.comments_of(p.id), votes=VOTES, message=message,
+        step=StepForm(formdata=None, version=p.version),
+        comment_form=comment_form or CommentForm(formdata=None),
+        decide_form=decide_form or DecideForm(formdata=None, version=p.version),
+        evidence_kinds=EVIDENCE_KINDS), status
+
+
+@bp.get("/emulation/proposals/<int:proposal_id>")
+@requires("emulation.view", load=queries.proposal_context, unit=_unit)
+def proposal(found, proposal_id):
+    return _proposal_page(found)
+
+
+# ---------------------------------------------------------------- its steps
+
+def _step(found, act):
+    """Run one step of a proposal's life; a refusal comes back on the proposal page."""
+    proposal_id = found.proposal.id
+    try:
+        message = act(*found)
+        db.session.commit()
+    except Refused as e:
+        db.session.rollback()
+        return _proposal_page(_load(proposal_id), status=e.status, message=e.message)
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        return _proposal_page(_load(proposal_id), status=409, message=CHANGED)
+    flash(message, "success")
+    return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
+
+
+def _pair(value: str):
+    kind, _sep, ref = value.partition(":")
+    return kind, int(ref)
+
+
+@bp.post("/emulation/proposals/<int:proposal_id>/evidence")
+@requires("emulation.manage", load=queries.proposal_context, unit=_unit)
+def set_evidence(found, proposal_id):
+    def act(p, _members, _pass):
+        offered, _chosen = _evidence(p)
+        form = EvidenceForm()
+        form.evidence.choices = [(k, label) for k, label, _url in offered]
+        if not form.validate():
+            raise Refused(_("Minh chứng không thuộc đơn vị được đề nghị."), 422)
+        service.set_evidence(p, (_pair(v) for v in form.evidence.data or []),
+                             {_pair(k) for k, _label, _url in offered}, user=current_user)
+        return _("Đã lưu minh chứng.")
+    return _step(found, act)
+
+
+@bp.post("/emulation/proposals/<int:proposal_id>/send")
+@requires("emulation.manage", load=queries.proposal_context, unit=_unit)
+def send_proposal(found, proposal_id):
+    def act(p, _members, _pass):
+        form = StepForm()
+        if not form.validate():
+            raise Refused(_("Biểu mẫu không hợp lệ; hãy tải lại trang."), 400)
+        service.send_to_council(p, form.version.data, user=current_user)
+        return _("Đã trình Hội đồng Thi đua – Khen thưởng xét.")
+    return _step(found, act)
+
+
+# The vote and its close read the proposal under a lock, so they load it themselves (their
+# actions are granted on every unit: the policy has no unit to ask about first).
+
+@bp.post("/emulation/proposals/<int:proposal_id>/vote")
+@requires("emulation.vote")
+def vote(proposal_id):
+    """A council member votes. In place with htmx (the votes block), else PRG."""
+    g.vary_htmx = True
+    inline = htmx.target == "votes"
+    p, members, pass_percent = _load(proposal_id, lock="share")
+    form = VoteForm()
+    try:
+        if not form.validate():
+            raise Refused(_("Lựa chọn không hợp lệ; hãy chọn trong danh sách."), 422)
+        service.cast_vote(p, current_user._get_current_object(), form.vote.data)
+        commit_keeping_loaded()  # the votes block renders from what is loaded: no reload
+    except Refused as e:
+        if inline:
+            raise  # answered in the page's message area (app/web.py)
+        db.session.rollback()
+        return _proposal_page(_load(proposal_id), status=e.status, message=e.message)
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        if inline:
+            abort(409)
+        return _proposal_page(_load(proposal_id), status=409,
+                              message=_("Phiếu của bạn vừa được ghi nhận ở nơi khác."))
+    if inline:
+        return render_block("emulation/proposal.html", "votes", p=p, members=members,
+                            counted=service.tally(p.votes), votes=VOTES,
+                            pass_percent=pass_percent, needed=_needed(members, pass_percent),
+                            mine=form.vote.data, saved=True)
+    flash(_("Đã ghi nhận phiếu: %(vote)s.", vote=_(VOTES[form.vote.data])), "success")
+    return redirect(url_for("emulation.proposal", proposal_id=proposal_id, _anchor="votes"), 303)
+
+
+@bp.post("/emulation/proposals/<int:proposal_id>/close")
+@requires("emulation.manage")
+def close_vote(proposal_id):
+    def act(p, members, pass_percent):
+        form = StepForm()
+        if not form.validate():
+            raise Refused(_("Biểu mẫu không hợp lệ; hãy tải lại trang."), 400)
+        ok = service.close_vote(p, form.version.data, members, pass_percent,
+                                user=current_user)
+        return (_("Hội đồng đã thông qua đề nghị; trình Chủ tịch UBND xã quyết định.") if ok
+                else _("Đề nghị không đủ số phiếu tán thành nên không được thông qua."))
+    return _step(_load(proposal_id, lock="update"), act)
+
+
+@bp.post("/emulation/proposals/<int:proposal_id>/decide")
+@requires("emulation.decide", load=queries.proposal_context, unit=_unit)
+def decide(found, proposal_id):
+    p = found.proposal
+    form = DecideForm()
+    if not form.validate():
+        return _proposal_page(found, status=422, decide_form=form,
+                              message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
+    try:
+        service.decide(p, form.version.data, form.decision_number.data or "",
+                       form.decision_date.data, user=current_user)
+        db.session.commit()
+    except Refused as e:
+        db.session.rollback()
+        e.apply_to(form)
+        return _proposal_page(_load(proposal_id), status=e.status, message=e.message,
+                              decide_form=form)
+    except StaleDataError:
+        db.session.rollback()
+        return _proposal_page(_load(proposal_id), status=409, decide_form=form, message=CHANGED)
+    flash(_("Đã quyết định khen thưởng.") if p.status == "decided"
+          else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng."), "success")
+    return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
+
+
+@bp.post("/emulation/proposals/<int:proposal_id>/comments")
+@requires("emulation.comment", load=queries.proposal_context, unit=_unit)
+def comment_proposal(found, proposal_id):
+    form = CommentForm()
+    if form.validate():
+        try:
+            c = service.add_comment(found.proposal, form.body.data,
+                                    current_user._get_current_object())
+            db.session.commit()
+        except Refused as e:
+            db.session.rollback()
+            e.apply_to(form)
+        else:
+            flash(_("Đã gửi ý kiến."), "success")
+            return redirect(url_for("emulation.proposal", proposal_id=proposal_id,
+                                    _anchor=f"c-{c.id}"), 303)
+    return _proposal_page(found, status=422, comment_form=form,
+                          message=_("Vui lòng nhập ý kiến."))
+
+
+@bp.get("/emulation/proposals/<int:proposal_id>/decision.docx")
+@requires("emulation.view", load=queries.proposal_context, unit=_unit)
+def decision_docx(found, proposal_id):
+    p = found.proposal
+    if p.status in ("proposed", "council", "rejected"):
+        abort(404)
+    siblings = queries.decision_siblings(p)
+    plan = queries.commune_plan(p.year)
+    commune_name = plan.unit.name if plan else "Ủy ban nhân dân xã"
+    body = documents.decision_document(
+        siblings, p.title, p.year, commune_name, settings.current().decision_bases, plan,
+        number=p.decision_number, on=p.decision_date,
+        signer_name=plan.signer_name if plan else "")
+    name = "quyet-dinh" if p.title.commune_level else "to-trinh"
+    return attachment(body, DOCX, f"{name}-khen-thuong-{p.year}-{p.id}.docx")
