@@ -56,6 +56,9 @@ class BaseConfig:
     LOGIN_SPREAD_ADDRESSES = int(os.environ.get("LOGIN_SPREAD_ADDRESSES", "3"))
     # how long a browser remembers the accounts signed in on it (and is let through)
     LOGIN_KNOWN_BROWSER = timedelta(days=int(os.environ.get("LOGIN_KNOWN_BROWSER_DAYS", "180")))
+    # failed tries older than this are deleted (a holder back from a longer absence is told
+    # of this much)
+    LOGIN_ATTEMPTS_KEPT = timedelta(days=int(os.environ.get("LOGIN_ATTEMPTS_KEPT_DAYS", "90")))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
     # WTForms has no Vietnamese catalogue and our forms carry their own messages; with this on,
     # Flask-WTF searched the disk for a catalogue on every request that built a form.
@@ -97,6 +100,7 @@ class TestConfig(BaseConfig):
     LOGIN_ACCOUNT_MEMORY = timedelta(hours=24)
     LOGIN_SPREAD_ADDRESSES = 3
     LOGIN_KNOWN_BROWSER = timedelta(days=180)
+    LOGIN_ATTEMPTS_KEPT = timedelta(days=90)
     AUDIT_ANCHORS = None  # a test that wants anchors names its own file
 
 

@@ -219,3 +219,12 @@ def test_the_audit_log_records_when_an_account_starts_to_wait(app):
         events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "auth.guessed")).all()
         assert [(e.entity, e.entity_id) for e in events] == [("user", user_id)]
         assert '"failures": 5' in events[0].after and "198.51.100.60" in events[0].after
+
+
+def test_failures_no_rule_asks_about_are_deleted(app):
+    kept = app.config["LOGIN_ATTEMPTS_KEPT"]
+    failures(app, "ban01", "198.51.100.70", kept + timedelta(days=1), kept - timedelta(days=1))
+    browser(app, "198.51.100.71").login("nguoila", WRONG)
+    with app.app_context():
+        ages = db.session.scalars(select(LoginAttempt.at).where(LoginAttempt.username_key == "ban01"))
+        assert [utcnow() - at < kept for at in ages] == [True]

@@ -29,17 +29,17 @@ def _max_age() -> int:
 class Browser:
     id: str
     accounts: list = field(default_factory=list)  # username keys, the latest sign-in first
-    new: bool = False  # no valid cookie came in: one is sent back with the answer
+    changed: bool = False  # send the cookie back: none came in, or an account was added
 
     def knows(self, key: str) -> bool:
         return key in self.accounts
 
     def signed_in(self, key: str) -> None:
         self.accounts = [key, *(k for k in self.accounts if k != key)][:MAX_ACCOUNTS]
-        self.new = True  # the list changed: send it again
+        self.changed = True
 
     def save(self, response) -> None:
-        if not self.new:
+        if not self.changed:
             return
         value = _serializer().dumps({"b": self.id, "k": self.accounts})
         cfg = current_app.config
@@ -58,4 +58,4 @@ def current() -> Browser:
                 return Browser(data["b"][:32], [str(k)[:60] for k in data["k"][:MAX_ACCOUNTS]])
         except BadData:  # a forged, damaged or expired cookie: a browser like any other
             pass
-    return Browser(secrets.token_urlsafe(16), new=True)
+    return Browser(secrets.token_urlsafe(16), changed=True)

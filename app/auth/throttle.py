@@ -1,7 +1,9 @@
 """Sign-in throttling, counted in the database so every worker and server shares it.
 
 What it must do: stop someone guessing a password, without letting a stranger keep the
-holder — or a whole commune office behind one address — out. So:
+holder — or a whole commune office behind one address — out. A commune's people sign in
+from the office (one address for everyone) or a phone (a carrier's shared pool): what they
+need is that their own phone or PC keeps working, whoever else is failing. So:
 
 - a browser where the holder signed in before, and that has not failed on the account since
   the holder's last sign-in, is never slowed down: the holder's usual phone or office PC
@@ -27,7 +29,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, distinct, func, select
+from sqlalchemy import and_, case, delete, distinct, func, select
 
 from app.auth.known_browser import Browser
 from app.auth.models import LoginAttempt, User, UserSession
@@ -137,6 +139,9 @@ def record_failure(key: str, ip: str, browser_id: str) -> int:
     """Write the failure; the account's failures since its holder's last sign-in, this one
     included (the caller tells the audit log when the delays begin)."""
     now = utcnow()
+    # what no rule and no holder will ask about again goes, so a long attack cannot fill the disk
+    db.session.execute(delete(LoginAttempt).where(
+        LoginAttempt.at < now - current_app.config["LOGIN_ATTEMPTS_KEPT"]))
     db.session.add(LoginAttempt(username_key=key[:60], ip=ip[:64], browser=browser_id[:32],
                                 at=now))
     db.session.flush()
