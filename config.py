@@ -41,9 +41,24 @@ class BaseConfig:
     # The row, not the cookie, carries the idle timeout: no need to re-send the cookie
     # (~500 bytes) with every answer; it is sent when the session changes.
     SESSION_REFRESH_EACH_REQUEST = False
-    # Sign-in throttling, counted in the database so every worker shares it.
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    # Sign-in throttling (app/auth/throttle.py says why each rule), counted in the database
+    # so every worker shares it. Per (address, username) and per address, in the window:
     LOGIN_WINDOW = timedelta(minutes=int(os.environ.get("LOGIN_WINDOW_MINUTES", "15")))
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_ADDRESS_MAX_FAILURES = int(os.environ.get("LOGIN_ADDRESS_MAX_FAILURES", "100"))
+    # Per account, since its holder's last sign-in (at most LOGIN_ACCOUNT_MEMORY back): after
+    # the free failures each try waits FIRST, 2×FIRST, 4×FIRST … up to MAX.
+    LOGIN_ACCOUNT_FREE_FAILURES = int(os.environ.get("LOGIN_ACCOUNT_FREE_FAILURES", "5"))
+    LOGIN_DELAY_FIRST = timedelta(minutes=int(os.environ.get("LOGIN_DELAY_FIRST_MINUTES", "1")))
+    LOGIN_DELAY_MAX = timedelta(minutes=int(os.environ.get("LOGIN_DELAY_MAX_MINUTES", "30")))
+    LOGIN_ACCOUNT_MEMORY = timedelta(hours=int(os.environ.get("LOGIN_ACCOUNT_MEMORY_HOURS", "24")))
+    # failures from this many addresses: a guesser hopping addresses, every unknown browser waits
+    LOGIN_SPREAD_ADDRESSES = int(os.environ.get("LOGIN_SPREAD_ADDRESSES", "3"))
+    # how long a browser remembers the accounts signed in on it (and is let through)
+    LOGIN_KNOWN_BROWSER = timedelta(days=int(os.environ.get("LOGIN_KNOWN_BROWSER_DAYS", "180")))
+    # failed tries older than this are deleted (a holder back from a longer absence is told
+    # of this much)
+    LOGIN_ATTEMPTS_KEPT = timedelta(days=int(os.environ.get("LOGIN_ATTEMPTS_KEPT_DAYS", "90")))
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session does
     # WTForms has no Vietnamese catalogue and our forms carry their own messages; with this on,
     # Flask-WTF searched the disk for a catalogue on every request that built a form.
@@ -75,7 +90,17 @@ class TestConfig(BaseConfig):
     TESTING = True
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
+    # the throttle's defaults, whatever the developer's environment says
+    LOGIN_WINDOW = timedelta(minutes=15)
     LOGIN_MAX_FAILURES = 5
+    LOGIN_ADDRESS_MAX_FAILURES = 100
+    LOGIN_ACCOUNT_FREE_FAILURES = 5
+    LOGIN_DELAY_FIRST = timedelta(minutes=1)
+    LOGIN_DELAY_MAX = timedelta(minutes=30)
+    LOGIN_ACCOUNT_MEMORY = timedelta(hours=24)
+    LOGIN_SPREAD_ADDRESSES = 3
+    LOGIN_KNOWN_BROWSER = timedelta(days=180)
+    LOGIN_ATTEMPTS_KEPT = timedelta(days=90)
     AUDIT_ANCHORS = None  # a test that wants anchors names its own file
 
 

@@ -5,17 +5,24 @@ the answer is never a 500.
 Forms are found by crawling the pages each role can open (the same HTML a person gets),
 so a form added later is fuzzed without anyone listing it here. FUZZ_EXAMPLES sets the
 examples per form: 150 by default to keep CI short; `make fuzz` runs the full depth (500).
+
+The query strings of every GET page are fuzzed too (issue 17), with a thirtieth as many
+examples per page: 5 by default, 16 under `make fuzz`.
 """
 import os
 import unicodedata
+from urllib.parse import urlencode
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.params import WHAT
 from tests.forms import discover
+from tests.pages import People, get_pages
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "150"))
+QUERY_EXAMPLES = max(3, EXAMPLES // 30)
 ROLES = (("ban01", "ban-mau-01"), ("vhxh", "phong-vhxh"), ("admin", "ban-mau-01"),
          ("chutich", "ubnd-xa"))
 
@@ -67,3 +74,47 @@ def test_no_form_answers_500_on_sqlite(app, login, username, slug):
 @pytest.mark.parametrize("username,slug", ROLES)
 def test_no_form_answers_500_on_postgresql(pg_app, login, username, slug):
     assert fuzz(pg_app, login, username, slug) >= 1
+
+
+# ---------- query strings ----------
+
+# the names pages read (query_int's and request.args' in app/), and one none reads
+QUERY_NAMES = (*WHAT, "status", "kind", "q", "next", "v", "lang", "x")
+numbers = st.one_of(
+    st.integers(min_value=0, max_value=3000).map(str),  # ids that exist, and some that do not
+    st.integers(min_value=-2**70, max_value=2**70).map(str),
+    st.sampled_from([str(2**31 - 1), str(2**31), str(2**63), "0", "-0", "007", "+5", " 5 ",
+                     "5.0", "1_000", "0x10", "١٢", "٣٣", "²", "１２", "9" * 30]),
+    st.text(alphabet=st.characters(categories=["Nd"]), min_size=1, max_size=12),
+)
+pairs = st.lists(st.tuples(st.one_of(st.sampled_from(QUERY_NAMES), st.text(max_size=10)),
+                           st.one_of(nasty_text, numbers)), max_size=6)
+query_strings = st.one_of(
+    pairs.map(urlencode),
+    pairs.map(lambda p: urlencode(p + p)),  # every key twice
+    st.text(max_size=80),  # as typed into the address bar: stray %, & and =, unicode
+)
+
+
+def fuzz_queries(app):
+    pages = list(get_pages(app, People(app)))
+    assert len(pages) > 30, "the walk reaches too few pages"
+    for c, url, endpoint in pages:
+        @settings(max_examples=QUERY_EXAMPLES, deadline=None, database=None, derandomize=True,
+                  suppress_health_check=list(HealthCheck))
+        @given(query=query_strings, htmx=st.booleans())
+        def get_anything(query, htmx):
+            response = c.get(url, query_string=query,
+                             headers={"HX-Request": "true"} if htmx else {})
+            assert response.status_code < 500, (endpoint, url, query[:200], response.status_code)
+
+        get_anything()
+    return len(pages)
+
+
+def test_no_page_answers_500_to_any_query_string_on_sqlite(app):
+    assert fuzz_queries(app) > 30
+
+
+def test_no_page_answers_500_to_any_query_string_on_postgresql(pg_app):
+    assert fuzz_queries(pg_app) > 30

@@ -104,7 +104,8 @@ class UserSession(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """Failed sign-ins, counted per account key and per address for throttling."""
+    """Failed sign-ins, counted per account key, per address and per browser for throttling
+    (app/auth/throttle.py)."""
 
     __tablename__ = "login_attempt"
 
@@ -112,3 +113,5 @@ class LoginAttempt(db.Model):
     username_key: Mapped[str] = mapped_column(String(60), index=True)
     ip: Mapped[str] = mapped_column(String(64), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    # the browser's id from its known-browser cookie (app/auth/known_browser.py)
+    browser: Mapped[str] = mapped_column(String(32), default="", server_default="")

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts_rules import password_problem
 from app.audit.service import record
-from app.auth import bp, sessions, throttle
+from app.auth import bp, known_browser, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
 from app.extensions import db
@@ -36,30 +36,51 @@ def login():
     if request.method == "POST":
         status = 400
         if form.validate_on_submit():
-            key = username_key(form.username.data)
-            ip = request.remote_addr or ""
-            if throttle.is_locked(key, ip):
-                form.password.errors.append(_("Đăng nhập sai quá nhiều lần. Vui lòng thử lại "
-                                              "sau 15 phút hoặc liên hệ quản trị viên."))
-                return render_template("auth/login.html", form=form), 429
-            user = db.session.scalar(select(User).where(User.username_key == key))
-            if user is None:
-                # as slow as a wrong password, so timing does not tell which usernames exist
-                check_password_hash(UNKNOWN_USER_HASH, form.password.data)
-            if user is None or not user.active or not user.check_password(form.password.data):
-                throttle.record_failure(key, ip)
-                db.session.commit()
-                form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
-                return render_template("auth/login.html", form=form), 401
-            throttle.clear(key)
-            sessions.start_session(user)
-            record("auth.login", "user", user.id, unit_id=user.unit_id, user=user)
-            db.session.commit()
-            if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            # straight to the person's own page: on 3G a redirect chain costs a round trip each
-            return redirect(_safe_next(request.args.get("next")) or landing_url(user))
+            return _sign_in(form)
     return render_template("auth/login.html", form=form), status
+
+
+def _sign_in(form):
+    key = username_key(form.username.data)
+    ip = request.remote_addr or ""
+    browser = known_browser.current()
+    wait = throttle.check(key, ip, browser)
+    if wait is not None:
+        form.password.errors.append(wait.message)
+        response = make_response(render_template("auth/login.html", form=form), 429)
+        response.headers["Retry-After"] = str(wait.seconds)
+        return response
+    user = db.session.scalar(select(User).where(User.username_key == key))
+    if user is None:
+        # as slow as a wrong password, so timing does not tell which usernames exist
+        check_password_hash(UNKNOWN_USER_HASH, form.password.data)
+    if user is None or not user.active or not user.check_password(form.password.data):
+        failures = throttle.record_failure(key, ip, browser.id)
+        if user is not None and failures == current_app.config["LOGIN_ACCOUNT_FREE_FAILURES"]:
+            # from now on each try waits: the log says so the day someone asks why
+            record("auth.guessed", "user", user.id, unit_id=user.unit_id,
+                   after={"failures": failures, "address": ip})
+        db.session.commit()
+        form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
+        response = make_response(render_template("auth/login.html", form=form), 401)
+        browser.save(response)
+        return response
+    told, latest = throttle.failures_to_tell(user, browser.id, throttle.last_sign_in(key))
+    sessions.start_session(user)
+    record("auth.login", "user", user.id, unit_id=user.unit_id, user=user)
+    db.session.commit()
+    if told:
+        # no notification list yet: the holder hears of the guessing on their next sign-in
+        flash(_("Có %(n)s lần đăng nhập sai vào tài khoản của bạn kể từ lần đăng nhập trước "
+                "(lần gần nhất lúc %(time)s).", n=told, time=throttle.clock(latest)), "error")
+    if user.must_change_password:
+        response = redirect(url_for("auth.change_password"))
+    else:
+        # straight to the person's own page: on 3G a redirect chain costs a round trip each
+        response = redirect(_safe_next(request.args.get("next")) or landing_url(user))
+    browser.signed_in(key)
+    browser.save(response)
+    return response
 
 
 @bp.route("/logout", methods=["POST"])
