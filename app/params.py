@@ -21,11 +21,28 @@ WHAT = {"year": _l("năm"), "page": _l("số trang"), "area": _l("nội dung thi
         "unit": _l("đơn vị"), "period": _l("kỳ báo cáo")}
 
 
+def _up_to(top: int) -> str:
+    """A pattern for exactly the numbers 1 … top, written without leading zeros."""
+    digits = str(top)
+    parts = [rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(d) > low:
+            rest = len(digits) - i - 1
+            parts.append(f"{digits[:i]}[{low}-{int(d) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    parts.append(digits)
+    return "|".join(parts)
+
+
 class BoundedIntConverter(IntegerConverter):
     """<int:…> with the bounds of a database id unless the rule gives its own."""
 
     def __init__(self, map, fixed_digits=0, min=1, max=ID_MAX, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+        if min == 1 and not fixed_digits and not signed:
+            # the path itself refuses what is out of range: refused later, in to_python(),
+            # werkzeug had already noted the GET rule on the same path and answered 405
+            self.regex = f"(?:{_up_to(max)})"
 
 
 def install(app) -> None:
