@@ -6,6 +6,7 @@ from datetime import date
 from functools import cache
 from typing import Optional
 
+from flask import request
 from sqlalchemy import and_, bindparam, case, func, select
 
 from app.extensions import db
@@ -13,7 +14,8 @@ from app.milestones.service import overdue_clause
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.units.models import UNIT_KINDS, Unit
-from app.params import query_int
+from app.errors import Refused
+from app.params import ID_MAX, query_int
 
 OVERDUE = "overdue"  # a status filter that is computed, not stored
 LATE_SHOWN = 30
@@ -45,11 +47,21 @@ class UnitRow:
         return UNIT_KINDS.get(self.kind, self.kind)
 
 
-def read_filters(args, area_ids) -> Filters:
-    """Filters from a query string; an unknown value is ignored, never an error."""
-    area = query_int("area")
-    kind = args.get("kind") or None
-    status = args.get("status") or None
+def lenient_int(name: str, default=None, lo: int = 1, hi: int = ID_MAX):
+    """query_int for a filter or a page number, where a bad one means "not given": the page
+    still makes sense without it, so it is shown rather than refused."""
+    try:
+        return query_int(name, default, lo, hi)
+    except Refused:
+        return default
+
+
+def read_filters(area_ids) -> Filters:
+    """The overview's filters from the query string (?area=…&kind=…&status=…), `area_ids`
+    the areas of the plan shown. A value that is not one of them is ignored, never an error."""
+    area = lenient_int("area")
+    kind = request.args.get("kind") or None
+    status = request.args.get("status") or None
     return Filters(area_id=area if area in area_ids else None,
                    kind=kind if kind in UNIT_KINDS else None,
                    status=status if status in MILESTONE_STATUSES or status == OVERDUE else None)
