@@ -139,10 +139,14 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
         review_form = ReviewForm(formdata=None, version=str(report.version))
     can_comment = report is not None and report.id is not None and can(
         current_user, "comment.add", unit.id)
+    # the report as someone else saved it, beside the form: its sections that say something
+    stale_rows = [(_(label), None, getattr(stale, key)) for key, label in REPORT_SECTIONS
+                  if getattr(stale, key)] if stale is not None else []
     return render_template(
         "reports/report.html", unit=unit, period=period, report=report, deadline=ctx.deadline,
         indicators=indicators, form=form, editing=editing, shown=shown, flags=flags,
-        timeline=_timeline(events, comments), stale=stale, message=message,
+        timeline=_timeline(events, comments), stale=stale, stale_rows=stale_rows,
+        message=message,
         review_form=review_form if can_review else None,
         comment_form=(comment_form or CommentForm(formdata=None)) if can_comment else None,
         upload_form=UploadForm(formdata=None), upload_errors=upload_errors or [],
