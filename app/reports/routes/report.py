@@ -25,7 +25,6 @@ FIGURE_KEY = re.compile(r"([ve])_([0-9]{1,9})")
 MAX_DRAFT_FIGURE = 100
 MAX_DRAFT_ENTRIES = 300
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-ONE_REPORT = dict(load=queries.report_context, unit=queries.unit_of_context)
 
 
 def _posted_draft():
@@ -57,13 +56,13 @@ def _posted_draft():
 
 
 @bp.get("/units/<slug>/reports/<int:period_id>")
-@requires("report.view", **ONE_REPORT)
+@requires("report.view", load=queries.report_context, unit=queries.unit_of_context)
 def report(ctx, slug, period_id):
     return page(ctx)
 
 
 @bp.post("/units/<slug>/reports/<int:period_id>")
-@requires("report.edit", **ONE_REPORT)
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def save(ctx, slug, period_id):
     """Save draft without JavaScript: post, redirect, get."""
     indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
@@ -91,7 +90,7 @@ def save(ctx, slug, period_id):
 
 
 @bp.post("/units/<slug>/reports/<int:period_id>/draft")
-@requires("report.edit", **ONE_REPORT)
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def autosave(ctx, slug, period_id):
     """The htmx autosave: a tiny "saved at" fragment, and the new version out of band."""
     try:
@@ -123,7 +122,7 @@ def _status(code, message):
 
 
 @bp.post("/units/<slug>/reports/<int:period_id>/submit")
-@requires("report.edit", **ONE_REPORT)
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def submit(ctx, slug, period_id):
     indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
     form = report_form_class(indicators)()

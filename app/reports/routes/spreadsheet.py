@@ -11,11 +11,10 @@ from app.policy import requires
 from app.reports import bp, queries, services, xlsx
 from app.reports import figures as fig
 from app.reports.routes._common import XLSX, fresh, merged_draft, page, report_url
-from app.reports.routes.report import ONE_REPORT
 
 
 @bp.get("/units/<slug>/reports/<int:period_id>/template.xlsx")
-@requires("report.edit", **ONE_REPORT)
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def template_xlsx(ctx, slug, period_id):
     if ctx.report is None and not ctx.expected:
         abort(404)
@@ -29,7 +28,7 @@ def template_xlsx(ctx, slug, period_id):
 
 
 @bp.post("/units/<slug>/reports/<int:period_id>/upload")
-@requires("report.edit", **ONE_REPORT)
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def upload(ctx, slug, period_id):
     """The filled template's figures go into the draft, all or nothing. The upload is its
     own deliberate act, so it is not held to the page's version."""
