@@ -208,7 +208,7 @@ def test_a_stale_edit_answers_409_with_both_versions_and_keeps_the_text(app, log
     html = r.get_data(as_text=True)
     assert r.status_code == 409
     assert "Mốc này vừa được người khác lưu" in html
-    conflict = re.search(r'<div class="conflict".*?</div>\s*</div>', html, re.S).group(0)
+    conflict = re.search(r'<div class="alert error conflict".*?</dl>', html, re.S).group(0)
     assert "Bản của phòng Văn hóa" in conflict and "Bản của trưởng bản" in conflict
     assert 'value="Bản của phòng Văn hóa"' in html and 'value="Chị Lò Thị Mai"' in html
     assert f'name="version" type="hidden" value="{m.version + 1}"' in html
@@ -299,7 +299,9 @@ def test_a_stale_tap_answers_409_in_the_row_with_the_choice_named(app, login):
     html = r.get_data(as_text=True)
     assert r.status_code == 409 and "<h1>Sửa mốc, nhiệm vụ</h1>" in html
     assert '<option selected value="done">' in html
-    assert re.search(r"Trạng thái</th><td class=\"pre\">Hoàn thành</td><td class=\"pre\">Tạm dừng", html)
+    assert re.search(r'<dt>Trạng thái</dt>\s*<dd><span class="muted">[^<]*</span> '
+                     r'<span class="mine">Hoàn thành</span></dd>\s*'
+                     r'<dd><span class="muted">[^<]*</span> <span class="theirs">Tạm dừng</span>', html)
     assert get_milestone(app, m.id).status == "paused"
 
 

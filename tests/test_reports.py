@@ -140,6 +140,20 @@ def test_an_adhoc_request_has_a_subject_its_own_deadline_and_only_the_units_pick
     assert login("ban02").get(report_url("ban-mau-02", pid)).status_code == 404
 
 
+def test_an_adhoc_request_without_a_subject_is_refused(app, login):
+    vhxh = login("vhxh")
+    with app.app_context():
+        from app.units.models import Unit
+        ban01 = db.session.scalar(select(Unit.id).where(Unit.slug == "ban-mau-01"))
+    r = vhxh.post("/reports/periods/new", {"subject": "  ", "starts_on": "01/08/2026",
+                                           "ends_on": "10/08/2026", "deadline": "12/08/2026",
+                                           "units": [str(ban01)]})
+    assert r.status_code == 422 and "Vui lòng nhập nội dung yêu cầu báo cáo." in text_of(r)
+    with app.app_context():
+        assert db.session.scalar(select(ReportingPeriod.id).where(
+            ReportingPeriod.kind == "adhoc")) is None
+
+
 def test_deadlines_are_staggered_and_editable_per_unit_kind(app, login, month1):
     vhxh = login("vhxh")
     page = text_of(vhxh.get(f"/reports/periods/{month1}"))

@@ -24,8 +24,6 @@ def reports_everywhere(app):
         for _attacker, victim in ATTACKS:
             services.save_draft(report_context(victim, pid), {"results": "của đơn vị"}, {},
                                 None, "")
-            from flask import g
-            g.pop("report_ctx", None)
         db.session.commit()
         db.session.remove()
 

@@ -3,7 +3,7 @@
 (the milestone's row, or the add slot), never by a bare "is htmx"."""
 from typing import NamedTuple
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
@@ -15,6 +15,7 @@ from app.milestones.forms import (DeleteForm, MilestoneForm, NewMilestoneForm, S
                                  form_id, unique_ids)
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
+from app.errors import Refused
 from app.policy import requires
 from app.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.vietnamese import _l, format_datetime
@@ -30,33 +31,18 @@ def _form_refs():
     return form_id(request.form.get("area_id")), form_id(request.form.get("indicator_id"))
 
 
-def _loaded(milestone_id) -> service.Loaded:
-    """Loaded once per request: the policy resolver and the view share it."""
-    found = g.get("milestone")
-    if found is None:
-        found = service.load_milestone(milestone_id, *_form_refs())
-        if found is None:
-            abort(404)
-        g.milestone = found
-    return found
+def _loaded(milestone_id, **_) -> service.Loaded | None:
+    """The milestone the URL names, with what a posted form names: the policy's loader."""
+    return service.load_milestone(milestone_id, *_form_refs())
 
 
-def milestone_unit_id(milestone_id, **_):
-    return _loaded(milestone_id).milestone.unit_id
+def _target(slug, **_) -> service.UnitTarget | None:
+    """Where a new milestone goes, with what a posted form names: the policy's loader."""
+    return service.load_unit_target(slug, *_form_refs())
 
 
-def _target(slug) -> service.UnitTarget:
-    found = g.get("milestone_target")
-    if found is None:
-        found = service.load_unit_target(slug, *_form_refs())
-        if found is None:
-            abort(404)
-        g.milestone_target = found
-    return found
-
-
-def target_unit_id(slug, **_):
-    return _target(slug).unit.id
+def _unit_of(found):
+    return found.unit.id
 
 
 class RowLinks(NamedTuple):
@@ -74,15 +60,9 @@ def _back_to(m, unit):
     return redirect(url_for("units.show", slug=unit.slug, _anchor=f"m-{m.id}"), 303)
 
 
-def _field_errors(form, errors: dict) -> None:
-    for name, message in errors.items():
-        form[name].errors = [*form[name].errors, message]
-
-
 @bp.route("/units/<slug>/milestones/new", methods=["GET", "POST"])
-@requires("unit.edit", unit=target_unit_id)
-def new(slug):
-    target = _target(slug)
+@requires("unit.edit", load=_target, unit=_unit_of)
+def new(target, slug):
     g.vary_htmx = True
     inline = htmx.target == "ms-add"
     form = unique_ids(NewMilestoneForm(formdata=request.form if request.method == "POST"
@@ -91,9 +71,11 @@ def new(slug):
     if request.method == "POST":
         status = 422
         if form.validate():
-            values, errors = service.values_from(form, target.refs)
-            _field_errors(form, errors)
-            if not errors:
+            try:
+                values = service.values_from(form, target.refs)
+            except Refused as refused:
+                refused.apply_to(form)
+            else:
                 plan = service.ensure_plan(target, user=current_user)
                 token = idempotency.token_of(form)
                 m, again = idempotency.first_send(Milestone, token, lambda: service.create(
@@ -117,10 +99,9 @@ def new(slug):
 
 
 @bp.route("/milestones/<int:milestone_id>")
-@requires("unit.view", unit=milestone_unit_id)
-def show(milestone_id):
+@requires("unit.view", load=_loaded, unit=_unit_of)
+def show(loaded, milestone_id):
     """The row as the unit page shows it: what "Hủy" in the inline editor brings back."""
-    loaded = _loaded(milestone_id)
     g.vary_htmx = True
     if htmx.target == f"m-{milestone_id}":
         return _row(loaded.milestone, locked=loaded.plan.locked)
@@ -138,9 +119,8 @@ def _edit_response(loaded, form, status, conflict=None):
 
 
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
-@requires("unit.edit", unit=milestone_unit_id)
-def edit(milestone_id):
-    loaded = _loaded(milestone_id)
+@requires("unit.edit", load=_loaded, unit=_unit_of)
+def edit(loaded, milestone_id):
     m = loaded.milestone
     g.vary_htmx = True
     if request.method == "GET":
@@ -153,9 +133,10 @@ def edit(milestone_id):
         return error_response(400, str(NO_VERSION))
     if not form.validate():
         return _edit_response(loaded, form, 422)
-    values, errors = service.values_from(form, loaded.refs)
-    if errors:
-        _field_errors(form, errors)
+    try:
+        values = service.values_from(form, loaded.refs)
+    except Refused as refused:
+        refused.apply_to(form)
         return _edit_response(loaded, form, 422)
     try:
         service.update(m, loaded.plan, version, values, user=current_user)
@@ -181,9 +162,8 @@ def edit(milestone_id):
 
 
 @bp.route("/milestones/<int:milestone_id>/status", methods=["POST"])
-@requires("unit.edit", unit=milestone_unit_id)
-def set_status(milestone_id):
-    loaded = _loaded(milestone_id)
+@requires("unit.edit", load=_loaded, unit=_unit_of)
+def set_status(loaded, milestone_id):
     m = loaded.milestone
     g.vary_htmx = True
     inline = htmx.target == f"m-{m.id}"
@@ -234,9 +214,8 @@ def _status_saved(loaded, inline):
 
 
 @bp.route("/milestones/<int:milestone_id>/delete", methods=["GET", "POST"])
-@requires("unit.edit", unit=milestone_unit_id)
-def delete(milestone_id):
-    loaded = _loaded(milestone_id)
+@requires("unit.edit", load=_loaded, unit=_unit_of)
+def delete(loaded, milestone_id):
     m = loaded.milestone
     g.vary_htmx = True
     inline = htmx.target == f"m-{m.id}"

@@ -14,6 +14,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.audit.service import record, snapshot
+from app.errors import Refused
 from app.extensions import db
 from app.i18n import N_
 from app.plans.models import Area, Indicator, Plan
@@ -22,7 +23,7 @@ from app.plans.years import ensure_open
 from app.locking import ensure_current, stale_guard
 from app.units.models import Unit
 from app.vietnamese import today  # noqa: F401  a milestone is late by Vietnam's date
-from app.vietnamese import format_date
+from app.vietnamese import _l, format_date
 
 # Aliases made once: building one per call copies every column and costs each request.
 _CHOSEN_AREA = aliased(Area, name="chosen_area")
@@ -155,9 +156,9 @@ def plan_choices(commune_plan_id) -> Choices:
     return Choices(areas, indicators)
 
 
-def values_from(form, refs: Refs) -> tuple[dict, dict]:
-    """The values a valid MilestoneForm asks for, and {field: message} for references
-    that are not in the plan or do not fit together."""
+def values_from(form, refs: Refs) -> dict:
+    """The values a valid MilestoneForm asks for. Refused, with {field: message}, when the
+    area or indicator it names is not in the plan or the two do not fit together."""
     errors = {}
     area = indicator = None
     if form.area_id.data is not None:
@@ -174,13 +175,14 @@ def values_from(form, refs: Refs) -> tuple[dict, dict]:
             code=indicator.code, area=indicator.area.code)
     if indicator is not None and area is None and "area_id" not in errors:
         area = indicator.area  # an indicator says which area it serves
-    values = {
+    if errors:
+        raise Refused(_l("Vui lòng kiểm tra lại các ô được đánh dấu."), 422, errors)
+    return {
         "title": form.title.data, "owner": form.owner.data or "",
         "start_on": form.start_on.data, "due_on": form.due_on.data,
         "status": form.status.data, "progress": int(form.progress.data or 0),
         "area": area, "indicator": indicator, "evidence": form.evidence.data or "",
     }
-    return values, errors
 
 
 def _apply(m: Milestone, values: dict) -> None:

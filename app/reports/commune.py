@@ -5,14 +5,16 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit.service import record
+from app.errors import Refused
 from app.documents import decree30
 from app.extensions import db
+from app.locking import StaleEdit
 from app.models_base import utcnow
 from app.plans.progress import STATUS_LABELS, evaluate
 from app.plans.queries import target_of
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
-from app.reports.services import ReportProblem, current_user_id
+from app.reports.services import current_user_id
 from app.units.models import Unit
 from app.vietnamese import _l
 
@@ -80,7 +82,7 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
     replaced; number, date, signer and recipients are kept)."""
     reports = accepted_reports(period.id)
     if not reports:
-        raise ReportProblem(_l("Chưa có báo cáo nào của đơn vị được duyệt trong kỳ này."), 409)
+        raise Refused(_l("Chưa có báo cáo nào của đơn vị được duyệt trong kỳ này."), 409)
     sections = compile_sections(reports)
     cr = existing
     before = None
@@ -93,8 +95,8 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
         db.session.add(cr)
     else:
         if version != cr.version:
-            raise ReportProblem(_l("Báo cáo của xã vừa được người khác sửa. Vui lòng tải lại "
-                                   "trang."))
+            raise StaleEdit(_l("Báo cáo của xã vừa được người khác sửa. Vui lòng tải lại "
+                               "trang."))
         before = {key: getattr(cr, key) for key, _ in REPORT_SECTIONS}
     plan_ref = f"Kế hoạch số {plan.number} {plan.date_text}".strip() if plan else "Kế hoạch"
     cr.intro = (f"Thực hiện {plan_ref} của Ủy ban nhân dân xã về phát động phong trào thi đua "

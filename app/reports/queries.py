@@ -10,7 +10,7 @@ from datetime import date
 from functools import cache
 from typing import Optional
 
-from flask import abort, g
+from flask import abort
 from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -53,40 +53,30 @@ def _report_context():
         .where(Unit.slug == bindparam("slug")))
 
 
-def report_context(slug: str, period_id: int) -> ReportContext:
+def report_context(slug: str, period_id: int, **_view_args) -> Optional[ReportContext]:
     """One statement for the unit, the period, the report, the listing and the deadline;
-    loaded once per request (the policy's resolver and the view share it)."""
-    ctx = g.get("report_ctx")
-    if ctx is not None and ctx.unit.slug == slug and ctx.period.id == period_id:
-        return ctx
+    None when there is no such unit or period. A policy loader: unit=unit_of_context."""
     row = db.session.execute(_report_context(), {"slug": slug, "period_id": period_id}).first()
     if row is None:
-        abort(404)
+        return None
     unit, period, report, listed, kind_deadline = row
-    ctx = ReportContext(unit, period, report, listed is not None or report is not None,
-                        kind_deadline or period.deadline)
-    g.report_ctx = ctx
-    return ctx
+    return ReportContext(unit, period, report, listed is not None or report is not None,
+                         kind_deadline or period.deadline)
 
 
-def unit_of_report_page(slug, period_id, **_):
-    """Policy resolver for the routes of one unit's report for one period."""
-    return report_context(slug, period_id).unit.id
+def unit_of_context(ctx: ReportContext) -> int:
+    return ctx.unit.id
 
 
-def report_or_404(report_id: int) -> Report:
-    report = g.get("report")
-    if report is None or report.id != report_id:
-        report = db.session.scalar(select(Report).where(Report.id == report_id)
-                                   .options(joinedload(Report.unit), joinedload(Report.period)))
-        if report is None:
-            abort(404)
-        g.report = report
-    return report
+@cache
+def _report_by_id():
+    return (select(Report).where(Report.id == bindparam("report_id"))
+            .options(joinedload(Report.unit), joinedload(Report.period)))
 
 
-def unit_of_report(report_id, **_):
-    return report_or_404(report_id).unit_id
+def report_by_id(report_id: int, **_view_args) -> Optional[Report]:
+    """A report with its unit and period, or None; a policy loader."""
+    return db.session.scalar(_report_by_id(), {"report_id": report_id})
 
 
 def period_or_404(period_id: int) -> ReportingPeriod:

@@ -1,6 +1,7 @@
 """Every change reporting makes, as plain functions: each checks its rule, writes its audit
-event in the caller's transaction, and raises ReportProblem (a Vietnamese message and an
-HTTP status) when the change cannot be made. The caller commits."""
+event in the caller's transaction, and raises Refused (a Vietnamese message, an HTTP status
+and the form fields at fault) — StaleEdit when someone saved first — when the change cannot
+be made. The caller commits."""
 from __future__ import annotations
 
 import json
@@ -14,7 +15,9 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.service import record
 from app.comments.models import Comment
+from app.errors import Refused
 from app.extensions import db
+from app.locking import StaleEdit
 from app.models_base import utcnow
 from app.plans.models import IndicatorValue
 from app.reports import figures as fig
@@ -27,22 +30,10 @@ from app.vietnamese import _l
 SECTION_KEYS = tuple(key for key, _label in REPORT_SECTIONS)
 
 
-class ReportProblem(Exception):
-    def __init__(self, message, status=409, fields=None):
-        super().__init__(str(message))
-        self.message = message
-        self.status = status
-        self.fields = fields or {}   # form field name → message
-
-
-class Stale(ReportProblem):
-    """Someone else saved since the form was read; `current` is what they saved."""
-
-    def __init__(self, current):
-        super().__init__(_l("Báo cáo vừa được lưu ở nơi khác (máy khác hoặc thẻ khác). "
-                            "Nội dung bạn nhập vẫn còn nguyên dưới đây; hãy so sánh với bản "
-                            "đang lưu rồi lưu lại."), 409)
-        self.current = current
+# what a save from a page read before someone else's save is told (StaleEdit: current is the
+# report as stored now, shown beside what was typed)
+STALE_REPORT = _l("Báo cáo vừa được lưu ở nơi khác (máy khác hoặc thẻ khác). Nội dung bạn "
+                  "nhập vẫn còn nguyên dưới đây; hãy so sánh với bản đang lưu rồi lưu lại.")
 
 
 # --- periods -------------------------------------------------------------------------
@@ -101,15 +92,15 @@ def _check_dates(starts_on: date, ends_on: date, deadline: date, by_kind: Mappin
         if d is not None and d < ends_on:
             fields[f"deadline_{kind}"] = _l("Hạn nộp không được trước ngày chốt số liệu.")
     if fields:
-        raise ReportProblem(_l("Vui lòng kiểm tra lại các ngày."), 422, fields)
+        raise Refused(_l("Vui lòng kiểm tra lại các ngày."), 422, fields)
 
 
 def create_adhoc(year: int, subject: str, starts_on: date, ends_on: date, deadline: date,
                  unit_ids) -> ReportingPeriod:
     _check_dates(starts_on, ends_on, deadline, {})
     if not unit_ids:
-        raise ReportProblem(_l("Chọn ít nhất một đơn vị phải báo cáo."), 422,
-                            {"units": _l("Chọn ít nhất một đơn vị phải báo cáo.")})
+        raise Refused(_l("Chọn ít nhất một đơn vị phải báo cáo."), 422,
+                      {"units": _l("Chọn ít nhất một đơn vị phải báo cáo.")})
     number = (db.session.scalar(select(func.max(ReportingPeriod.number)).where(
         ReportingPeriod.year == year, ReportingPeriod.kind == "adhoc")) or 0) + 1
     period = ReportingPeriod(year=year, kind="adhoc", number=number, subject=subject,
@@ -145,11 +136,11 @@ def update_period(period: ReportingPeriod, version: int, *, subject: str, starts
                   ends_on: date, deadline: date, by_kind: Mapping[str, Optional[date]],
                   unit_ids) -> None:
     if version != period.version:
-        raise ReportProblem(_l("Kỳ báo cáo vừa được người khác sửa. Vui lòng tải lại trang."))
+        raise StaleEdit(_l("Kỳ báo cáo vừa được người khác sửa. Vui lòng tải lại trang."))
     _check_dates(starts_on, ends_on, deadline, by_kind)
     if not unit_ids:
-        raise ReportProblem(_l("Chọn ít nhất một đơn vị phải báo cáo."), 422,
-                            {"units": _l("Chọn ít nhất một đơn vị phải báo cáo.")})
+        raise Refused(_l("Chọn ít nhất một đơn vị phải báo cáo."), 422,
+                      {"units": _l("Chọn ít nhất một đơn vị phải báo cáo.")})
     before = {"subject": period.subject, "starts_on": period.starts_on,
               "ends_on": period.ends_on, "deadline": period.deadline,
               "deadlines": deadlines_by_kind(period), "units": sorted(listed_units(period))}
@@ -176,7 +167,7 @@ def update_period(period: ReportingPeriod, version: int, *, subject: str, starts
 
 def _new_report(ctx) -> Report:
     if not ctx.expected:
-        raise ReportProblem(_l("Đơn vị không có trong danh sách phải báo cáo kỳ này."), 404)
+        raise Refused(_l("Đơn vị không có trong danh sách phải báo cáo kỳ này."), 404)
     report = Report(unit_id=ctx.unit.id, period_id=ctx.period.id, status="draft",
                     **{key: "" for key in SECTION_KEYS}, figures_draft="")
     db.session.add(report)
@@ -186,11 +177,11 @@ def _new_report(ctx) -> Report:
 
 def _check_writable(report: Report, version: Optional[int], token: str) -> None:
     if not report.editable:
-        raise ReportProblem(_l("Báo cáo đã gửi nên không sửa được nữa. Nếu cần sửa, đề nghị "
-                               "Phòng Văn hóa – Xã hội trả lại báo cáo."), 409)
+        raise Refused(_l("Báo cáo đã gửi nên không sửa được nữa. Nếu cần sửa, đề nghị "
+                         "Phòng Văn hóa – Xã hội trả lại báo cáo."), 409)
     # the same page retrying a save whose answer was lost is not a conflict
     if version != report.version and not (token and token == report.draft_token):
-        raise Stale(report)
+        raise StaleEdit(STALE_REPORT, current=report)
 
 
 def save_draft(ctx, sections: Mapping[str, str], draft: Mapping[int, Mapping[str, str]],
@@ -228,14 +219,14 @@ def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decim
     """Send the report. Figures must already be parsed strictly; a figure that would put
     its indicator off track needs an explanation. After this the unit cannot change it."""
     if not (sections.get("results") or "").strip():
-        raise ReportProblem(_l("Vui lòng nhập kết quả đạt được trước khi gửi."), 422,
-                            {"results": _l("Vui lòng nhập kết quả đạt được.")})
+        raise Refused(_l("Vui lòng nhập kết quả đạt được trước khi gửi."), 422,
+                      {"results": _l("Vui lòng nhập kết quả đạt được.")})
     flags = fig.flagged(indicators, accepted, ctx.period, ctx.unit.id, values)
     missing = {f"e_{i}": _l("Số liệu này làm chỉ tiêu chậm tiến độ: vui lòng giải trình.")
                for i in sorted(flags) if not (explanations.get(i) or "").strip()}
     if missing:
-        raise ReportProblem(_l("Có số liệu làm chỉ tiêu chậm tiến độ cần giải trình trước khi "
-                               "gửi."), 422, missing)
+        raise Refused(_l("Có số liệu làm chỉ tiêu chậm tiến độ cần giải trình trước khi "
+                         "gửi."), 422, missing)
     report = ctx.report
     if report is None:
         report = _new_report(ctx)
@@ -291,11 +282,11 @@ def current_user_id():
 
 def _check_reviewable(report: Report, version: Optional[int]) -> None:
     if report.status != "submitted":
-        raise ReportProblem(_l("Báo cáo không ở trạng thái chờ duyệt (hiện: %(status)s).",
-                               status=report.status_label))
+        raise Refused(_l("Báo cáo không ở trạng thái chờ duyệt (hiện: %(status)s).",
+                         status=report.status_label), 409)
     if version != report.version:
-        raise ReportProblem(_l("Báo cáo vừa thay đổi (đơn vị gửi lại hoặc người khác đã xử "
-                               "lý). Vui lòng tải lại trang."))
+        raise StaleEdit(_l("Báo cáo vừa thay đổi (đơn vị gửi lại hoặc người khác đã xử lý). "
+                           "Vui lòng tải lại trang."))
 
 
 def accept(report: Report, version: Optional[int], indicators, accepted) -> int:
@@ -309,9 +300,9 @@ def accept(report: Report, version: Optional[int], indicators, accepted) -> int:
     flags = fig.flagged(indicators, accepted, report.period, report.unit_id, numbers)
     unexplained = [by_ind[i].code for i in sorted(flags) if not values[i].explanation.strip()]
     if unexplained:
-        raise ReportProblem(_l("Số liệu của chỉ tiêu %(codes)s làm chỉ tiêu chậm tiến độ nhưng "
-                               "chưa có giải trình: hãy trả lại để đơn vị bổ sung.",
-                               codes=", ".join(unexplained)), 422)
+        raise Refused(_l("Số liệu của chỉ tiêu %(codes)s làm chỉ tiêu chậm tiến độ nhưng "
+                         "chưa có giải trình: hãy trả lại để đơn vị bổ sung.",
+                         codes=", ".join(unexplained)), 422)
     now, who = utcnow(), current_user_id()
     cells = {iv.indicator_id: iv for iv in db.session.scalars(
         select(IndicatorValue).where(IndicatorValue.period_id == report.period_id,
@@ -339,8 +330,8 @@ def return_report(report: Report, version: Optional[int], body: str) -> Comment:
     """Send a submitted report back to its unit with a comment; the unit corrects it."""
     _check_reviewable(report, version)
     if not body.strip():
-        raise ReportProblem(_l("Vui lòng ghi rõ lý do trả lại."), 422,
-                            {"comment": _l("Vui lòng ghi rõ lý do trả lại.")})
+        raise Refused(_l("Vui lòng ghi rõ lý do trả lại."), 422,
+                      {"comment": _l("Vui lòng ghi rõ lý do trả lại.")})
     who = current_user_id()
     comment = Comment(subject_type="report", subject_id=report.id, unit_id=report.unit_id,
                       author_id=who, kind="return", body=body)
@@ -352,17 +343,4 @@ def return_report(report: Report, version: Optional[int], body: str) -> Comment:
                                comment_id=comment.id))
     record("report.return", "report", report.id, unit_id=report.unit_id,
            before={"status": "submitted"}, after={"status": "returned", "comment": body})
-    return comment
-
-
-def add_comment(report: Report, body: str) -> Comment:
-    if not body.strip():
-        raise ReportProblem(_l("Vui lòng nhập ý kiến."), 422,
-                            {"comment": _l("Vui lòng nhập ý kiến.")})
-    comment = Comment(subject_type="report", subject_id=report.id, unit_id=report.unit_id,
-                      author_id=current_user_id(), kind="comment", body=body)
-    db.session.add(comment)
-    db.session.flush()
-    record("comment.add", "comment", comment.id, unit_id=report.unit_id,
-           after={"report": report.id, "body": body})
     return comment

@@ -3,8 +3,9 @@ unit fills offline and uploads back.
 
 An upload is distrusted until read: its size and its zip (entries, expanded size,
 compression ratio, no DTD in any part) are checked before openpyxl opens it (through
-defusedxml), it is read in read-only mode, and
-every figure is checked; one bad cell names itself ("Ô C5: …") and nothing is imported.
+defusedxml), it is read in read-only mode, and every figure is checked; one bad cell names
+itself ("Ô C5: …") and nothing is imported. A file that does not parse, whatever breaks in
+it, is refused with a 400 — never a 500.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app.errors import Refused
 from app.plans.routes import neutralise
 from app.reports import figures as fig
 from app.vietnamese import VNInputError, _l, nfc
@@ -39,11 +41,21 @@ COL_CODE, COL_NAME, COL_VALUE, COL_UNIT, COL_TARGET, COL_EXPLAIN = "ABCDEF"
 BOLD = Font(bold=True)
 
 
-class UploadProblem(Exception):
-    def __init__(self, messages, status=422):
-        super().__init__("; ".join(str(m) for m in messages))
-        self.messages = [str(m) for m in messages]
-        self.status = status
+# An upload refused: Refused(message, status) for a file that cannot be read at all, and
+# Refused(NOT_IMPORTED, 422, fields) with fields = {cell: what is wrong in it} for a template
+# filled wrongly. Either way nothing is imported.
+NOT_IMPORTED = _l("Chưa nhập số liệu nào: tệp có lỗi, xem danh sách bên dưới.")
+NOT_XLSX = _l("Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu tải về từ trang báo "
+              "cáo.")
+UNREADABLE = _l("Không đọc được tệp Excel; hãy lưu lại bằng Excel hoặc dùng tệp mẫu mới.")
+NOT_TEMPLATE = _l("Tệp không phải tệp mẫu của hệ thống; hãy tải tệp mẫu từ trang báo cáo rồi "
+                  "điền vào.")
+
+
+def problems(refused: Refused) -> list[str]:
+    """What an upload refusal lists under the upload form: each cell at fault, or the one
+    reason the file could not be read."""
+    return [str(m) for m in refused.fields.values()] or [str(refused.message)]
 
 
 def _text(value) -> str:
@@ -181,15 +193,14 @@ def _draft_value(ind, text: str):
 def check_archive(data: bytes) -> None:
     """Refuse what is too big, not a zip, or a zip bomb, before any parser sees it."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise UploadProblem([_l("Tệp quá lớn (tối đa 1 MB).")], 413)
+        raise Refused(_l("Tệp quá lớn (tối đa 1 MB)."), 413)
     if not data:
-        raise UploadProblem([_l("Chưa chọn tệp hoặc tệp rỗng.")], 400)
+        raise Refused(_l("Chưa chọn tệp hoặc tệp rỗng."), 400)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UploadProblem([_l("Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu "
-                                "tải về từ trang báo cáo.")], 400) from None
+    except Exception:  # noqa: BLE001 - a damaged archive raises many kinds: all mean "not a zip"
+        raise Refused(NOT_XLSX, 400) from None
     expanded = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos)
     names = {i.filename for i in infos}
@@ -197,13 +208,12 @@ def check_archive(data: bytes) -> None:
             or expanded > MAX_RATIO * max(packed, 1)
             or any(i.file_size > MAX_RATIO * max(i.compress_size, 1) and i.file_size > 1_000_000
                    for i in infos)):
-        raise UploadProblem([_l("Tệp có cấu trúc bất thường (nén quá mức); hệ thống không đọc "
-                                "tệp này.")], 413)
+        raise Refused(_l("Tệp có cấu trúc bất thường (nén quá mức); hệ thống không đọc tệp "
+                         "này."), 413)
     if any(i.flag_bits & 0x1 for i in infos):
-        raise UploadProblem([_l("Tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại.")], 400)
+        raise Refused(_l("Tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại."), 400)
     if "xl/workbook.xml" not in names:
-        raise UploadProblem([_l("Tệp không phải bảng tính Excel (.xlsx). Hãy dùng tệp mẫu "
-                                "tải về từ trang báo cáo.")], 400)
+        raise Refused(NOT_XLSX, 400)
     _refuse_dtds(data, infos)
 
 
@@ -215,16 +225,23 @@ DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
 
 
 def _refuse_dtds(data: bytes, infos) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        for info in infos:
-            if info.is_dir():
-                continue
-            with zf.open(info) as part:  # sizes already bounded above
-                content = part.read(MAX_EXPANDED_BYTES + 1)
-            if any(mark in content for mark in DTD_MARKS):
-                raise UploadProblem([_l("Tệp chứa khai báo XML không được phép (DOCTYPE/"
-                                        "ENTITY); hệ thống không đọc tệp này. Hãy dùng tệp "
-                                        "mẫu tải về từ trang báo cáo.")], 400)
+    for content in _parts(data, infos):
+        if any(mark in content for mark in DTD_MARKS):
+            raise Refused(_l("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY); hệ thống "
+                             "không đọc tệp này. Hãy dùng tệp mẫu tải về từ trang báo cáo."), 400)
+
+
+def _parts(data: bytes, infos):
+    """Each part's bytes, expanded (sizes already bounded above)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            for info in infos:
+                if not info.is_dir():
+                    with zf.open(info) as part:
+                        content = part.read(MAX_EXPANDED_BYTES + 1)
+                    yield content
+    except Exception:  # noqa: BLE001 - a bad CRC, a cut entry, an unknown compression…
+        raise Refused(UNREADABLE, 400) from None
 
 
 @dataclass
@@ -237,35 +254,37 @@ def read_upload(data: bytes, unit, period, indicators) -> Upload:
     """The figures of a filled template, all or nothing."""
     check_archive(data)
     try:
+        # read-only: the sheets are parsed as they are read, so a part that is not
+        # well-formed XML fails in _read, not here
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged file; all mean "unreadable"
-        raise UploadProblem([_l("Không đọc được tệp Excel; hãy lưu lại bằng Excel hoặc dùng "
-                                "tệp mẫu mới.")], 400) from None
-    try:
-        return _read(wb, unit, period, indicators)
-    finally:
-        wb.close()
+        try:
+            return _read(wb, unit, period, indicators)
+        finally:
+            wb.close()
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - openpyxl, zipfile and the XML parser raise many kinds
+        # on a damaged file (ParseError, KeyError, ValueError, zlib.error…): all "unreadable"
+        raise Refused(UNREADABLE, 400) from None
 
 
 def _read(wb, unit, period, indicators) -> Upload:
     if META_SHEET not in wb.sheetnames or SHEET not in wb.sheetnames:
-        raise UploadProblem([_l("Tệp không phải tệp mẫu của hệ thống; hãy tải tệp mẫu từ "
-                                "trang báo cáo rồi điền vào.")])
+        raise Refused(NOT_TEMPLATE)
     meta = [r[0] for r in wb[META_SHEET].iter_rows(min_row=1, max_row=3, max_col=1,
                                                    values_only=True)]
     if len(meta) < 3 or meta[0] != TEMPLATE_MARK:
-        raise UploadProblem([_l("Tệp không phải tệp mẫu của hệ thống; hãy tải tệp mẫu từ "
-                                "trang báo cáo rồi điền vào.")])
+        raise Refused(NOT_TEMPLATE)
     if meta[1] != unit.slug or str(meta[2]) != str(period.id):
-        raise UploadProblem([_l("Tệp mẫu này của đơn vị hoặc kỳ báo cáo khác; hãy tải tệp "
-                                "mẫu đúng của kỳ này.")])
+        raise Refused(_l("Tệp mẫu này của đơn vị hoặc kỳ báo cáo khác; hãy tải tệp mẫu đúng "
+                         "của kỳ này."))
     by_code = {ind.code: ind for ind in indicators}
-    values, explanations, errors, seen = {}, {}, [], set()
+    values, explanations, errors, seen = {}, {}, {}, set()  # errors: cell → what is wrong
     ws = wb[SHEET]
     for row_no, row in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=6, values_only=True),
                                  FIRST_ROW):
         if row_no >= FIRST_ROW + MAX_ROWS:
-            errors.append(_l("Tệp có quá nhiều dòng (tối đa %(n)s).", n=MAX_ROWS))
+            errors["rows"] = _l("Tệp có quá nhiều dòng (tối đa %(n)s).", n=MAX_ROWS)
             break
         row = (*row, *([None] * (6 - len(row))))
         code, _name, raw, _unit, _target, explain = row[:6]
@@ -273,26 +292,29 @@ def _read(wb, unit, period, indicators) -> Upload:
             continue
         code = nfc(str(code or "")).strip().lstrip("'")
         ind = by_code.get(code)
+        cell = f"{COL_CODE}{row_no}"
         if ind is None:
-            errors.append(_l("Ô %(cell)s: mã chỉ tiêu “%(code)s” không phải chỉ tiêu của đơn vị "
-                             "trong kỳ này.", cell=f"{COL_CODE}{row_no}", code=code[:40]))
+            errors[cell] = _l("Ô %(cell)s: mã chỉ tiêu “%(code)s” không phải chỉ tiêu của đơn vị "
+                              "trong kỳ này.", cell=cell, code=code[:40])
             continue
         if ind.id in seen:
-            errors.append(_l("Ô %(cell)s: chỉ tiêu %(code)s xuất hiện hai lần.",
-                             cell=f"{COL_CODE}{row_no}", code=code))
+            errors[cell] = _l("Ô %(cell)s: chỉ tiêu %(code)s xuất hiện hai lần.", cell=cell,
+                              code=code)
             continue
         seen.add(ind.id)
         try:
             values[ind.id] = fig.parse_figure(ind, _cell_number(raw))
         except VNInputError as e:
-            errors.append(_l("Ô %(cell)s: %(msg)s", cell=f"{COL_VALUE}{row_no}", msg=str(e.message)))
+            cell = f"{COL_VALUE}{row_no}"
+            errors[cell] = _l("Ô %(cell)s: %(msg)s", cell=cell, msg=str(e.message))
         text = nfc(str(explain)).strip() if explain is not None else ""
         if len(text) > fig.MAX_EXPLANATION:
-            errors.append(_l("Ô %(cell)s: giải trình quá dài (tối đa %(n)s ký tự).",
-                             cell=f"{COL_EXPLAIN}{row_no}", n=fig.MAX_EXPLANATION))
+            cell = f"{COL_EXPLAIN}{row_no}"
+            errors[cell] = _l("Ô %(cell)s: giải trình quá dài (tối đa %(n)s ký tự).", cell=cell,
+                              n=fig.MAX_EXPLANATION)
         explanations[ind.id] = text
     if errors:
-        raise UploadProblem(errors)
+        raise Refused(NOT_IMPORTED, 422, errors)
     return Upload(values, explanations)
 
 

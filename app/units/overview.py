@@ -6,6 +6,7 @@ from datetime import date
 from functools import cache
 from typing import Optional
 
+from flask import request
 from sqlalchemy import and_, bindparam, case, func, select
 
 from app.errors import Refused
@@ -14,7 +15,8 @@ from app.milestones.service import overdue_clause
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.units.models import UNIT_KINDS, Unit
-from app.params import query_int
+from app.errors import Refused
+from app.params import ID_MAX, query_int
 
 OVERDUE = "overdue"  # a status filter that is computed, not stored
 LATE_SHOWN = 30
@@ -46,14 +48,21 @@ class UnitRow:
         return UNIT_KINDS.get(self.kind, self.kind)
 
 
-def read_filters(args, area_ids) -> Filters:
-    """Filters from a query string; an unknown value is ignored, never an error."""
+def lenient_int(name: str, default=None, lo: int = 1, hi: int = ID_MAX):
+    """query_int for a filter, where a bad one means "not given": the list still makes
+    sense without it (every unit shown, the filter's select says so), as an unknown kind."""
     try:
-        area = query_int("area")
-    except Refused:  # a filter that names no area shows every unit, as an unknown kind does
-        area = None
-    kind = args.get("kind") or None
-    status = args.get("status") or None
+        return query_int(name, default, lo, hi)
+    except Refused:
+        return default
+
+
+def read_filters(area_ids) -> Filters:
+    """The overview's filters from the query string (?area=…&kind=…&status=…), `area_ids`
+    the areas of the plan shown. A value that is not one of them is ignored, never an error."""
+    area = lenient_int("area")
+    kind = request.args.get("kind") or None
+    status = request.args.get("status") or None
     return Filters(area_id=area if area in area_ids else None,
                    kind=kind if kind in UNIT_KINDS else None,
                    status=status if status in MILESTONE_STATUSES or status == OVERDUE else None)

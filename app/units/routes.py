@@ -1,3 +1,6 @@
+"""A unit's page (its plan, milestones, comments, reports), its plan sections edited in
+place, its comments, its history, and every unit's overview. Each view on one unit's record
+names its loader: @requires(…, load=…) loads it once and hands it to the view."""
 from functools import cache
 
 from flask import abort, flash, g, redirect, render_template, request, url_for
@@ -8,7 +11,6 @@ from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app import idempotency
-from app.comments.models import Comment
 from app.extensions import db, htmx
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
@@ -21,30 +23,10 @@ from app.units import bp, history, overview as overview_rules, service
 from app.units.forms import CommentForm, SectionForm
 from app.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.units.models import UNIT_KINDS, Unit
+from app.units import queries as unit_queries
+from app.errors import Refused
 from app.web import error_response
 from app.params import query_int, query_year
-
-
-
-@cache
-def _unit_by_slug():
-    return select(Unit).where(Unit.slug == bindparam("slug"))
-
-
-def unit_by_slug(slug: str) -> Unit:
-    """Load once per request: the policy resolver and the view share it."""
-    unit = g.get("unit")
-    if unit is None or unit.slug != slug:
-        unit = db.session.scalar(_unit_by_slug(), {"slug": slug})
-        if unit is None:
-            abort(404)
-        g.unit = unit
-    return unit
-
-
-def unit_id_of(slug, **_):
-    return unit_by_slug(slug).id
-
 
 # ---- the unit page ------------------------------------------------------------------------
 
@@ -88,20 +70,20 @@ def _page_context(unit: Unit) -> dict:
 
 
 @bp.route("/units/<slug>")
-@requires("unit.view")
-def show(slug):
-    unit = unit_by_slug(slug)
+@requires("unit.view", load=unit_queries.unit_by_slug, unit=unit_queries.own_id)
+def show(unit, slug):
     return render_template("units/show.html", **_page_context(unit),
                            comment_form=CommentForm(formdata=None))
 
 
+def _plan_target(slug, **_):
+    return milestones.load_unit_target(slug)
+
+
 @bp.route("/units/<slug>/plan", methods=["POST"])
-@requires("unit.edit", unit=unit_id_of)
-def create_plan(slug):
+@requires("unit.edit", load=_plan_target, unit=lambda target: target.unit.id)
+def create_plan(target, slug):
     """A unit added after the year's plan was loaded gets its implementation plan here."""
-    target = milestones.load_unit_target(slug)
-    if target is None:
-        abort(404)
     milestones.ensure_plan(target, user=current_user)
     db.session.commit()
     return redirect(url_for("units.show", slug=slug, _anchor="plan"), 303)
@@ -109,25 +91,15 @@ def create_plan(slug):
 
 # ---- plan sections ------------------------------------------------------------------------
 
-def _section(slug, section_id):
-    found = g.get("section")
-    if found is None:
-        found = service.load_section(slug, section_id)
-        if found is None:
-            abort(404)
-        g.section = found
-    return found
-
-
-def section_unit_id(slug, section_id, **_):
-    return _section(slug, section_id)[2].id
+def _unit_of_section(found):
+    return found.unit.id
 
 
 @bp.route("/units/<slug>/sections/<int:section_id>")
-@requires("unit.view", unit=section_unit_id)
-def show_section(slug, section_id):
+@requires("unit.view", load=service.load_section, unit=_unit_of_section)
+def show_section(found, slug, section_id):
     """The section as shown on the unit page: what "Hủy" in the inline editor brings back."""
-    section, _plan, unit = _section(slug, section_id)
+    section, _plan, unit = found
     g.vary_htmx = True
     if htmx.target == f"sec-{section.id}":
         return render_block("units/show.html", "plan_section", s=section, unit=unit)
@@ -135,9 +107,9 @@ def show_section(slug, section_id):
 
 
 @bp.route("/units/<slug>/sections/<int:section_id>/edit", methods=["GET", "POST"])
-@requires("unit.edit", unit=section_unit_id)
-def edit_section(slug, section_id):
-    section, plan, unit = _section(slug, section_id)
+@requires("unit.edit", load=service.load_section, unit=_unit_of_section)
+def edit_section(found, slug, section_id):
+    section, plan, unit = found
     g.vary_htmx = True
     inline = htmx.target == f"sec-{section.id}"
     form = SectionForm(obj=section if request.method == "GET" else None)
@@ -179,25 +151,16 @@ def edit_section(slug, section_id):
 
 # ---- comments -----------------------------------------------------------------------------
 
-def _comment_target(slug):
-    found = g.get("comment_target")
-    if found is None:
-        found = service.load_comment_target(slug, form_id(request.form.get("reply_to_id")),
-                                            form_id(request.form.get("milestone_id")))
-        if found is None:
-            abort(404)
-        g.comment_target = found
-    return found
-
-
-def comment_unit_id(slug, **_):
-    return _comment_target(slug).unit.id
+def _comment_target(slug, **_):
+    """The unit with the comment answered and the milestone commented on, as the form names
+    them (each None unless it is this unit's)."""
+    return service.load_comment_target(slug, form_id(request.form.get("reply_to_id")),
+                                       form_id(request.form.get("milestone_id")))
 
 
 @bp.route("/units/<slug>/comments", methods=["POST"])
-@requires("comment.add", unit=comment_unit_id)
-def add_comment(slug):
-    target = _comment_target(slug)
+@requires("comment.add", load=_comment_target, unit=lambda target: target.unit.id)
+def add_comment(target, slug):
     unit = target.unit
     form = CommentForm()
     parent_id = form.reply_to_id.data
@@ -206,12 +169,12 @@ def add_comment(slug):
     g.vary_htmx = True
     if form.validate():
         try:
-            token = idempotency.token_of(form)
-            c, _again = idempotency.first_send(Comment, token, lambda: service.add_comment(
+            c, _again = service.add_comment(
                 target, form.body.data, current_user._get_current_object(),
-                reply_to_id=parent_id, milestone_id=form.milestone_id.data, token=token))
-        except service.CommentRefused as refused:
-            form.body.errors.append(str(refused))
+                reply_to_id=parent_id, milestone_id=form.milestone_id.data,
+                token=idempotency.token_of(form))
+        except Refused as refused:
+            refused.apply_to(form)
         else:
             if inline:
                 commit_keeping_loaded()
@@ -247,10 +210,9 @@ def add_comment(slug):
 # ---- history ------------------------------------------------------------------------------
 
 @bp.route("/units/<slug>/history")
-@requires("audit.view", unit=unit_id_of)
-def history_view(slug):
-    unit = unit_by_slug(slug)
-    number = query_int("page", 1, 1, 100000)
+@requires("audit.view", load=unit_queries.unit_by_slug, unit=unit_queries.own_id)
+def history_view(unit, slug):
+    number = query_int("page", 1, 1, 100000)  # a page that is not a number is said (400)
     entries, has_next = history.page(unit.id, number)
     return render_template("units/history.html", unit=unit, entries=entries, page=number,
                            has_next=has_next)
@@ -263,7 +225,7 @@ def history_view(slug):
 def overview():
     commune = queries.requested_plan()
     areas = queries.areas_of(commune)
-    f = overview_rules.read_filters(request.args, {a.id for a in areas})
+    f = overview_rules.read_filters({a.id for a in areas})
     today = milestones.today()
     rows = overview_rules.unit_rows(commune.id, today, f)
     late = overview_rules.late_milestones(commune.id, today, f)
@@ -273,3 +235,21 @@ def overview():
     if htmx.target == "overview-results":
         return render_block("units/overview.html", "results", **ctx)
     return render_template("units/overview.html", **ctx)
+
+
+# ---- LEGACY: app/emulation/routes.py still resolves its unit through these (the unit
+# loaded once for its resolver and its view); delete them once it loads with
+# @requires(load=app.units.queries.unit_by_slug).
+
+def unit_by_slug(slug: str) -> Unit:
+    unit = g.get("unit")
+    if unit is None or unit.slug != slug:
+        unit = unit_queries.unit_by_slug(slug)
+        if unit is None:
+            abort(404)
+        g.unit = unit
+    return unit
+
+
+def unit_id_of(slug, **_):
+    return unit_by_slug(slug).id

@@ -1,14 +1,15 @@
 """A unit's page: its plan sections and the comments on it, as plain functions."""
 from dataclasses import dataclass
 from functools import cache
-from typing import Optional
+from typing import NamedTuple, Optional
 
-from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import aliased
 
 from app.audit.service import record, snapshot
+from app.comments import service as comments
 from app.comments.models import Comment
+from app.errors import Refused
 from app.extensions import db
 from app.plans.models import Plan, PlanSection
 from app.milestones.models import Milestone
@@ -16,13 +17,13 @@ from app.plans.years import ensure_open
 from app.policy import can
 from app.locking import ensure_current, stale_guard
 from app.units.models import Unit
+from app.vietnamese import _l
 
 # Aliases made once: building one per call copies every column and costs each request.
 _COMMUNE, _UNIT_PLAN = aliased(Plan, name="commune"), aliased(Plan, name="unit_plan")
 _PARENT_COMMENT, _MILESTONE = aliased(Comment, name="parent"), aliased(Milestone, name="ms")
 
 SECTION_FIELDS = ("heading", "body")
-COMMENT_FIELDS = ("subject_type", "subject_id", "kind", "reply_to_id", "body")
 THREADS_SHOWN = 20
 
 
@@ -51,14 +52,21 @@ def page_plans(unit_id: int, year: Optional[int]):
     return rows[0][0], rows[0][1], [section for _c, _p, section in rows if section is not None]
 
 
-def load_section(slug: str, section_id: int) -> Optional[tuple[PlanSection, Plan, Unit]]:
-    """The section, if it belongs to the implementation plan of the unit `slug`."""
+class Section(NamedTuple):
+    section: PlanSection
+    plan: Plan
+    unit: Unit
+
+
+def load_section(slug: str, section_id: int, **_view_args) -> Optional[Section]:
+    """The section, if it belongs to the implementation plan of the unit `slug` (with its
+    plan and unit); a policy loader."""
     row = db.session.execute(
         select(PlanSection, Plan, Unit).select_from(PlanSection).join(Plan, Plan.id == PlanSection.plan_id)
         .join(Unit, Unit.id == Plan.unit_id)
         .where(PlanSection.id == section_id, Unit.slug == slug, Plan.parent_id.is_not(None))
         .execution_options(populate_existing=True)).first()
-    return tuple(row) if row else None
+    return Section(*row) if row else None
 
 
 def save_section(section: PlanSection, plan: Plan, unit: Unit, version: int, body: str,
@@ -79,10 +87,6 @@ def save_section(section: PlanSection, plan: Plan, unit: Unit, version: int, bod
 
 # ---- comments ---------------------------------------------------------------------------
 
-class CommentRefused(ValueError):
-    pass
-
-
 @dataclass
 class CommentTarget:
     unit: Unit
@@ -101,33 +105,28 @@ def load_comment_target(slug: str, reply_to_id=None, milestone_id=None):
     return CommentTarget(*row) if row else None
 
 
+def _refused(message):
+    return Refused(message, 422, {"body": message})
+
+
 def add_comment(target: CommentTarget, body: str, user, reply_to_id=None,
-                milestone_id=None, token=None) -> Comment:
-    """A new comment, or an answer to one. Those who follow units open threads; a unit's
-    own editors answer them."""
+                milestone_id=None, token=None) -> tuple[Comment, bool]:
+    """A new comment, or an answer to one: (comment, whether the same form came again).
+    Those who follow units open threads; a unit's own editors answer them."""
     if reply_to_id is not None and target.parent is None:
-        raise CommentRefused(_("Ý kiến được trả lời không còn trên trang của đơn vị này."))
+        raise _refused(_l("Ý kiến được trả lời không còn trên trang của đơn vị này."))
     if milestone_id is not None and target.milestone is None:
-        raise CommentRefused(_("Mốc được góp ý không có trong kế hoạch của đơn vị này."))
-    parent = target.parent
-    if parent is None and not can(user, "comment.start", target.unit.id):
-        raise CommentRefused(_("Cán bộ đơn vị trả lời các ý kiến đã có; ý kiến mới do Phòng "
-                               "Văn hóa – Xã hội, Chủ tịch UBND xã và Ủy ban MTTQ xã đưa ra."))
-    if parent is not None:
-        thread = parent.reply_to_id or parent.id  # one level: an answer joins the thread
-        c = Comment(subject_type=parent.subject_type, subject_id=parent.subject_id,
-                    kind="reply", reply_to_id=thread)
-    elif target.milestone is not None:
-        c = Comment(subject_type="milestone", subject_id=target.milestone.id, kind="comment")
-    else:
-        c = Comment(subject_type="unit", subject_id=target.unit.id, kind="comment")
-    c.unit_id, c.author_id, c.author, c.body = target.unit.id, user.id, user, body
-    c.submission_token = token  # a replay of the same form fails on insert
-    db.session.add(c)
-    db.session.flush()
-    record("comment.add", "comment", c.id, unit_id=target.unit.id, user=user,
-           after=snapshot(c, COMMENT_FIELDS))
-    return c
+        raise _refused(_l("Mốc được góp ý không có trong kế hoạch của đơn vị này."))
+    if target.parent is not None:
+        return comments.answer(target.parent, body=body, user=user, token=token)
+    if not can(user, "comment.start", target.unit.id):
+        raise _refused(_l("Cán bộ đơn vị trả lời các ý kiến đã có; ý kiến mới do Phòng "
+                          "Văn hóa – Xã hội, Chủ tịch UBND xã và Ủy ban MTTQ xã đưa ra."))
+    if target.milestone is not None:
+        return comments.post("milestone", target.milestone.id, unit_id=target.unit.id,
+                             body=body, user=user, token=token)
+    return comments.post("unit", target.unit.id, unit_id=target.unit.id, body=body, user=user,
+                         token=token)
 
 
 @cache

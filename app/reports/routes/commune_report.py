@@ -1,0 +1,120 @@
+"""The commune's report for a period: compiled from the accepted unit reports, edited by the
+secretariat, downloaded as a Decree 30 .docx."""
+from typing import Optional
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.audit.service import record, snapshot
+from app.extensions import db
+from app.plans import queries as plan_queries
+from app.policy import can, requires
+from app.reports import bp, commune, queries, services
+from app.reports.forms import CommuneReportForm, EmptyForm
+from app.reports.models import REPORT_SECTIONS, CommuneReport, period_unit
+from app.reports.routes._common import posted_version
+from app.reports.services import SECTION_KEYS
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EDITED = ("number", "subject", "issued_on", "intro", "signer_name", "recipients",
+          *SECTION_KEYS)
+
+
+def _commune_report(period_id) -> Optional[CommuneReport]:
+    return db.session.scalar(select(CommuneReport).where(CommuneReport.period_id == period_id))
+
+
+def _commune_page(period, cr, form=None, status=200, message=None):
+    accepted = commune.accepted_reports(period.id)
+    expected = db.session.scalar(select(func.count()).select_from(period_unit)
+                                 .where(period_unit.c.period_id == period.id))
+    editing = can(current_user, "commune_report.edit")
+    if editing and cr is not None and form is None:
+        form = CommuneReportForm(formdata=None, obj=cr, version=str(cr.version))
+    return render_template("reports/commune.html", period=period, cr=cr, form=form,
+                           editing=editing, accepted=accepted, expected=expected,
+                           compile_form=EmptyForm(), message=message,
+                           sections=REPORT_SECTIONS), status
+
+
+@bp.get("/reports/commune/<int:period_id>")
+@requires("overview.view")
+def commune_report(period_id):
+    period = queries.period_or_404(period_id)
+    return _commune_page(period, _commune_report(period_id))
+
+
+@bp.post("/reports/commune/<int:period_id>/compile")
+@requires("commune_report.edit")
+def compile_commune(period_id):
+    """Nothing typed here to keep: a refusal (nothing accepted yet, someone edited first)
+    is answered by the app's handler."""
+    period = queries.period_or_404(period_id)
+    cr = _commune_report(period_id)
+    try:
+        commune.compile_report(period, queries.commune_plan(period.year), cr,
+                               posted_version(request.form.get("version")))
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        return _commune_page(period, _commune_report(period_id), status=409, message=_(
+            "Báo cáo của xã vừa được người khác tổng hợp. Vui lòng xem lại."))
+    flash(_("Đã tổng hợp báo cáo của xã từ các báo cáo đã duyệt. Hãy biên tập rồi tải về."),
+          "success")
+    return redirect(url_for("reports.commune_report", period_id=period_id))
+
+
+@bp.post("/reports/commune/<int:period_id>")
+@requires("commune_report.edit")
+def save_commune(period_id):
+    period = queries.period_or_404(period_id)
+    cr = _commune_report(period_id)
+    if cr is None:
+        abort(404)
+    form = CommuneReportForm()
+    if not form.validate():
+        return _commune_page(period, cr, form, 422,
+                             _("Vui lòng kiểm tra lại các ô được đánh dấu."))
+    if posted_version(form.version.data) != cr.version:
+        form.version.data = str(cr.version)
+        return _commune_page(period, cr, form, 409, _(
+            "Báo cáo của xã vừa được người khác sửa. Nội dung bạn nhập vẫn còn dưới đây; bấm "
+            "Lưu lần nữa để ghi đè, hoặc tải lại trang để xem bản kia."))
+    before = snapshot(cr, EDITED)
+    for name in EDITED:
+        setattr(cr, name, form[name].data if name == "issued_on" else (form[name].data or ""))
+    cr.updated_by_id = services.current_user_id()
+    try:
+        db.session.flush()
+        record("commune_report.edit", "commune_report", cr.id, before=before,
+               after=snapshot(cr, EDITED))
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return _commune_page(period, _commune_report(period_id), form, 409, _(
+            "Báo cáo của xã vừa được người khác sửa. Vui lòng tải lại trang."))
+    flash(_("Đã lưu báo cáo của xã."), "success")
+    return redirect(url_for("reports.commune_report", period_id=period_id))
+
+
+@bp.get("/reports/commune/<int:period_id>/report.docx")
+@requires("overview.view")
+def commune_docx(period_id):
+    period = queries.period_or_404(period_id)
+    cr = _commune_report(period_id)
+    if cr is None:
+        abort(404)
+    plan = queries.commune_plan(period.year)
+    if plan is None:
+        abort(404)
+    indicators = plan_queries.indicators_of(plan)
+    figures = queries.accepted_figures([i.id for i in indicators], period.year,
+                                       until=period.ends_on)
+    rows = commune.indicator_rows(indicators, figures, period.year)
+    data = commune.document(cr, period, plan.unit.name, rows)
+    return Response(data, mimetype=DOCX, headers={
+        "Content-Disposition": f'attachment; filename="{commune.filename(cr, period)}"'})

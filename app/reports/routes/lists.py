@@ -1,0 +1,78 @@
+"""Reports in lists: a person's own and those waiting for review, who has reported what
+(the completeness table), and every accepted figure as a spreadsheet."""
+from flask import Response, abort, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.extensions import db
+from app.params import query_int
+from app.plans.models import Indicator, IndicatorValue
+from app.policy import can, requires
+from app.reports import bp, queries, xlsx
+from app.reports.completeness import STATE_LABELS
+from app.reports.models import PERIOD_KINDS, Report, ReportingPeriod
+from app.reports.routes._common import XLSX, year_asked
+from app.units.models import Unit
+from app.vietnamese import today as vn_today
+
+
+@bp.get("/reports")
+@requires("plan.view")
+def index():
+    year = year_asked()
+    unit = current_user.unit
+    mine = queries.unit_reports(unit, year) if unit is not None and can(
+        current_user, "report.view", unit.id) else []
+    waiting = []
+    if can(current_user, "report.review"):
+        waiting = db.session.execute(
+            select(Report, Unit, ReportingPeriod).join(Unit, Unit.id == Report.unit_id)
+            .join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
+            .where(Report.status == "submitted")
+            .order_by(Report.submitted_at)).all()
+    return render_template("reports/index.html", year=year, unit=unit, mine=mine,
+                           waiting=waiting, years=queries.years())
+
+
+def _current_period(periods, today):
+    """The period whose reports are being chased now: the latest that has closed."""
+    closed = [p for p in periods if p.ends_on < today]
+    return closed[-1] if closed else (periods[0] if periods else None)
+
+
+@bp.get("/reports/completeness")
+@requires("plan.view")
+def completeness():
+    year = year_asked()
+    kind = request.args.get("kind", "month")
+    if kind not in PERIOD_KINDS:
+        kind = "month"
+    today = vn_today()
+    periods = queries.periods_of(year, kind)
+    m = queries.matrix(periods, today)
+    chosen = query_int("period")
+    chase = next((p for p in periods if p.id == chosen), None) or _current_period(periods, today)
+    return render_template("reports/completeness.html", year=year, kind=kind, kinds=PERIOD_KINDS,
+                           periods=periods, m=m, today=today, chase=chase,
+                           to_chase=m.to_chase(chase.id) if chase else [],
+                           state_labels=STATE_LABELS)
+
+
+@bp.get("/reports/figures.xlsx")
+@requires("indicator.export")
+def figures_xlsx():
+    year = year_asked()
+    plan = queries.commune_plan(year)
+    if plan is None:
+        abort(404)
+    indicators = {i.id: i for i in db.session.scalars(
+        select(Indicator).where(Indicator.plan_id == plan.id))}
+    periods = queries.periods_of(year)
+    values = list(db.session.scalars(
+        select(IndicatorValue)
+        .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id)
+        .where(ReportingPeriod.year == year, IndicatorValue.indicator_id.in_(list(indicators)))))
+    units = {u.id: u for u in db.session.scalars(select(Unit))}
+    data = xlsx.figures_workbook(year, indicators, periods, values, units)
+    return Response(data, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="so-lieu-chi-tieu-{year}.xlsx"'})

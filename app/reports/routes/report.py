@@ -1,0 +1,154 @@
+"""A unit's report for a period: the page, the draft saved (a plain post, or htmx's autosave)
+and the report sent. The policy loads the report's context (unit, period, report) once."""
+import re
+from datetime import datetime
+
+from flask import flash, redirect, request
+from flask_babel import gettext as _
+from jinja2_fragments.flask import render_block
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.errors import Refused
+from app.extensions import db
+from app.locking import StaleEdit
+from app.policy import requires
+from app.reports import bp, queries, services
+from app.reports import figures as fig
+from app.reports.forms import ReportForm, report_form_class
+from app.reports.routes._common import (figure_errors, fresh, merged_draft, page,
+                                        posted_token, posted_version, report_url)
+from app.reports.services import SECTION_KEYS
+from app.vietnamese import VN_TZ, nfc
+
+FIGURE_KEY = re.compile(r"([ve])_([0-9]{1,9})")
+MAX_DRAFT_FIGURE = 100
+MAX_DRAFT_ENTRIES = 300
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _posted_draft():
+    """Sections and figure boxes as typed, from the report form's post. Only the boxes
+    posted are touched, so a partial post never blanks the rest."""
+    form = ReportForm()
+    errors = []
+    for key in SECTION_KEYS:
+        if key in request.form and not form[key].validate(form):
+            errors.extend(form[key].errors)
+    sections = {key: form[key].data or "" for key in SECTION_KEYS if key in request.form}
+    entries: dict[int, dict[str, str]] = {}
+    for name, value in request.form.items():
+        m = FIGURE_KEY.fullmatch(name)
+        if m:
+            entries.setdefault(int(m[2]), {})[m[1]] = nfc(value).strip()
+    for entry in entries.values():
+        if len(entry.get("v", "")) > MAX_DRAFT_FIGURE:
+            errors.append(_("Số liệu quá dài."))
+        if len(entry.get("e", "")) > fig.MAX_EXPLANATION:
+            errors.append(_("Giải trình quá dài (tối đa %(n)s ký tự).", n=fig.MAX_EXPLANATION))
+        if any(CONTROL.search(v) for v in entry.values()):
+            errors.append(_("Nội dung có ký tự điều khiển không hiển thị được; hãy xoá chúng."))
+    if len(entries) > MAX_DRAFT_ENTRIES:
+        errors.append(_("Quá nhiều ô số liệu."))
+    if errors:
+        raise Refused(errors[0], 422)
+    return form, sections, entries
+
+
+@bp.get("/units/<slug>/reports/<int:period_id>")
+@requires("report.view", load=queries.report_context, unit=queries.unit_of_context)
+def report(ctx, slug, period_id):
+    return page(ctx)
+
+
+@bp.post("/units/<slug>/reports/<int:period_id>")
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
+def save(ctx, slug, period_id):
+    """Save draft without JavaScript: post, redirect, get."""
+    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    posted = report_form_class(indicators)()
+    figure_errors(posted, indicators)
+    try:
+        _form, sections, entries = _posted_draft()
+        draft = merged_draft(ctx.report, entries, {i.id for i in indicators})
+        services.save_draft(ctx, sections, draft, posted_version(posted.version.data),
+                            posted_token(posted.draft_token.data))
+        db.session.commit()
+    except StaleEdit as e:
+        db.session.rollback()
+        posted.version.data = str(e.current.version)  # the next save is a deliberate one
+        return page(ctx, form=posted, status=409, stale=e.current, message=e.message)
+    except Refused as e:
+        db.session.rollback()
+        return page(fresh(slug, period_id), form=posted, status=e.status, message=e.message)
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        return page(fresh(slug, period_id), form=posted, status=409, message=_(
+            "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy lưu lại."))
+    flash(_("Đã lưu nháp."), "success")
+    return redirect(report_url(ctx))
+
+
+@bp.post("/units/<slug>/reports/<int:period_id>/draft")
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
+def autosave(ctx, slug, period_id):
+    """The htmx autosave: a tiny "saved at" fragment, and the new version out of band."""
+    try:
+        form, sections, entries = _posted_draft()
+        report, _changed = services.save_draft(
+            ctx, sections, merged_draft(ctx.report, entries),
+            posted_version(form.version.data), posted_token(form.draft_token.data))
+        version = report.version
+        db.session.commit()
+    except StaleEdit:
+        db.session.rollback()
+        return _status(409, _("Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để "
+                              "xem hai bản cạnh nhau; nội dung bạn nhập vẫn còn trên trang."))
+    except Refused as e:
+        db.session.rollback()
+        return _status(e.status, str(e.message))
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        return _status(409, _("Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để "
+                              "xem hai bản cạnh nhau."))
+    now = datetime.now(VN_TZ)
+    return render_block("reports/report.html", "save_status", saved_at=f"{now:%H:%M}",
+                        version=version)
+
+
+def _status(code, message):
+    """The autosave's answer when it could not save: said where "saved at" would be."""
+    return render_block("reports/report.html", "save_status", problem=message), code
+
+
+@bp.post("/units/<slug>/reports/<int:period_id>/submit")
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
+def submit(ctx, slug, period_id):
+    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    form = report_form_class(indicators)()
+    if not form.validate():
+        return page(ctx, form=form, status=422,
+                    message=_("Báo cáo chưa gửi được: vui lòng sửa các ô được đánh dấu."))
+    accepted = queries.accepted_figures([i.id for i in indicators], ctx.period.year)
+    try:
+        services.submit(
+            ctx, {key: form[key].data or "" for key in SECTION_KEYS},
+            {i.id: form[f"v_{i.id}"].data for i in indicators},
+            {i.id: form[f"e_{i.id}"].data or "" for i in indicators},
+            posted_version(form.version.data), posted_token(form.draft_token.data),
+            indicators, accepted)
+        db.session.commit()
+    except StaleEdit as e:
+        db.session.rollback()
+        form.version.data = str(e.current.version)
+        return page(ctx, form=form, status=409, stale=e.current, message=e.message)
+    except Refused as e:
+        db.session.rollback()
+        e.apply_to(form)
+        return page(fresh(slug, period_id), form=form, status=e.status, message=e.message)
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        return page(fresh(slug, period_id), form=form, status=409, message=_(
+            "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy gửi lại."))
+    flash(_("Đã gửi báo cáo. Phòng Văn hóa – Xã hội sẽ xem và duyệt."), "success")
+    return redirect(report_url(ctx))

@@ -1,0 +1,59 @@
+"""A report's figures offline: the template a unit downloads, fills in Excel and uploads back
+into its draft."""
+from flask import Response, abort, flash, redirect, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.errors import Refused
+from app.extensions import db
+from app.policy import requires
+from app.reports import bp, queries, services, xlsx
+from app.reports import figures as fig
+from app.reports.routes._common import XLSX, fresh, merged_draft, page, report_url
+
+
+@bp.get("/units/<slug>/reports/<int:period_id>/template.xlsx")
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
+def template_xlsx(ctx, slug, period_id):
+    if ctx.report is None and not ctx.expected:
+        abort(404)
+    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    draft = fig.load_draft(ctx.report.figures_draft) if ctx.report else {}
+    data = xlsx.template_workbook(ctx.unit, ctx.period, indicators, draft)
+    p = ctx.period
+    name = f"so-lieu-{ctx.unit.slug}-{p.year}-{p.kind}-{p.number:02d}.xlsx"
+    return Response(data, mimetype=XLSX,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.post("/units/<slug>/reports/<int:period_id>/upload")
+@requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
+def upload(ctx, slug, period_id):
+    """The filled template's figures go into the draft, all or nothing. The upload is its
+    own deliberate act, so it is not held to the page's version."""
+    if ctx.report is not None and not ctx.report.editable:
+        raise Refused(_("Báo cáo đã gửi nên không nhập số liệu được nữa."), 409)
+    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    file = request.files.get("file")
+    data = file.stream.read(xlsx.MAX_UPLOAD_BYTES + 1) if file else b""
+    try:
+        got = xlsx.read_upload(data, ctx.unit, ctx.period, indicators)
+    except Refused as e:  # nothing written yet: what is wrong, listed under the upload form
+        return page(ctx, status=e.status, upload_errors=xlsx.problems(e),
+                    message=xlsx.NOT_IMPORTED)
+    by_id = {i.id: i for i in indicators}
+    draft = merged_draft(ctx.report, {
+        i: {"v": fig.draft_text(by_id[i], v), "e": got.explanations.get(i, "")}
+        for i, v in got.values.items()})
+    try:
+        services.save_draft(ctx, {}, draft, ctx.report.version if ctx.report else None, "",
+                            action="report.import")
+        db.session.commit()
+    except (StaleDataError, IntegrityError):
+        db.session.rollback()
+        return page(fresh(slug, period_id), status=409, message=_(
+            "Báo cáo vừa được lưu ở nơi khác; hãy tải tệp lên lại."))
+    flash(_("Đã nhập %(n)s số liệu từ tệp Excel vào bản nháp. Hãy kiểm tra rồi gửi.",
+            n=len(got.values)), "success")
+    return redirect(report_url(ctx))
