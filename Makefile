@@ -48,9 +48,9 @@ test: install-dev translations
 test-fast: install-dev translations
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow" $(PYTEST_ARGS)
 
-# hypothesis at full depth: 500 examples per form and per page's query string, both databases
+# hypothesis at full depth: every form, every page's query string, spreadsheets; both databases
 fuzz: install-dev translations
-	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n $(TEST_WORKERS) tests/test_fuzz_*.py $(PYTEST_ARGS)
+	FUZZ_EXAMPLES=500 $(BIN)/python -m pytest -n $(TEST_WORKERS) tests/test_fuzz_*.py tests/test_*_fuzz.py $(PYTEST_ARGS)
 
 bench: install-dev translations
 	$(BIN)/python -m bench.browser

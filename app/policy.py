@@ -132,8 +132,9 @@ def requires(action: str, load=None, unit=unit_of, scoped_in_view=False):
     authorize() itself, and answers 403 if it never does."""
     if action not in RULES:
         raise ValueError(f"unknown action {action!r}")
-    if (load is None and unit is unit_of and not scoped_in_view
-            and OWN in RULES[action].values()):
+    if load is None and unit is not unit_of:
+        raise ValueError(f"{action!r}: unit= resolves the unit of a loaded record; give load=")
+    if load is None and not scoped_in_view and OWN in RULES[action].values():
         raise ValueError(f"{action!r} is unit-scoped: give load= or scoped_in_view=True")
 
     def decorator(view):
@@ -142,9 +143,6 @@ def requires(action: str, load=None, unit=unit_of, scoped_in_view=False):
             if not current_user.is_authenticated:
                 from app.auth.views_support import login_required_response
                 return login_required_response()
-            if load is None and unit is not unit_of:
-                authorize(action, unit(**kwargs))  # LEGACY: resolver of view args
-                return view(**kwargs)
             if load is not None:
                 record = load(**kwargs)
                 if record is None:
@@ -164,7 +162,7 @@ def requires(action: str, load=None, unit=unit_of, scoped_in_view=False):
             return answer
 
         wrapped.policy_action = action
-        wrapped.policy_scoped = load is not None or unit is not unit_of
+        wrapped.policy_scoped = load is not None
         return wrapped
 
     return decorator

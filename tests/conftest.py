@@ -21,7 +21,8 @@ from config import TestConfig
 
 # What `make test-fast` leaves out: the journeys in Chromium, the fuzzing, the crash and
 # race tests, the documents laid out by LibreOffice. `make test` and CI run them all.
-SLOW_FILES = ("tests/browser/", "/test_fuzz_", "/test_crash", "_race.py", "/test_docx_layout")
+SLOW_FILES = ("tests/browser/", "/test_fuzz_", "_fuzz.py", "/test_crash", "_race.py",
+              "/test_docx_layout")
 
 
 def pytest_collection_modifyitems(items):

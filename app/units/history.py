@@ -19,6 +19,7 @@ from app.vietnamese import format_date
 PER_PAGE = 20
 
 ACTION_LABELS = {
+    "auth.guessed": N_("Tài khoản bị đăng nhập sai nhiều lần"),
     "milestone.create": N_("Thêm mốc"),
     "milestone.update": N_("Sửa mốc"),
     "milestone.status": N_("Đổi trạng thái mốc"),

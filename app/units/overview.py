@@ -15,7 +15,6 @@ from app.milestones.service import overdue_clause
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.units.models import UNIT_KINDS, Unit
-from app.errors import Refused
 from app.params import ID_MAX, query_int
 
 OVERDUE = "overdue"  # a status filter that is computed, not stored

@@ -16,9 +16,3 @@ def _unit_by_slug():
 def unit_by_slug(slug: str, **_view_args) -> Optional[Unit]:
     """The unit a URL names, or None; a policy loader (the view's other arguments ignored)."""
     return db.session.scalar(_unit_by_slug(), {"slug": slug})
-
-
-def own_id(unit: Unit) -> int:
-    """@requires(load=unit_by_slug, unit=own_id): a unit is its own unit (policy.unit_of
-    looks for a record's unit_id, which a unit does not have)."""
-    return unit.id

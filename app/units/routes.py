@@ -70,7 +70,7 @@ def _page_context(unit: Unit) -> dict:
 
 
 @bp.route("/units/<slug>")
-@requires("unit.view", load=unit_queries.unit_by_slug, unit=unit_queries.own_id)
+@requires("unit.view", load=unit_queries.unit_by_slug)
 def show(unit, slug):
     return render_template("units/show.html", **_page_context(unit),
                            comment_form=CommentForm(formdata=None))
@@ -210,7 +210,7 @@ def add_comment(target, slug):
 # ---- history ------------------------------------------------------------------------------
 
 @bp.route("/units/<slug>/history")
-@requires("audit.view", load=unit_queries.unit_by_slug, unit=unit_queries.own_id)
+@requires("audit.view", load=unit_queries.unit_by_slug)
 def history_view(unit, slug):
     number = query_int("page", 1, 1, 100000)  # a page that is not a number is said (400)
     entries, has_next = history.page(unit.id, number)
@@ -235,21 +235,3 @@ def overview():
     if htmx.target == "overview-results":
         return render_block("units/overview.html", "results", **ctx)
     return render_template("units/overview.html", **ctx)
-
-
-# ---- LEGACY: app/emulation/routes.py still resolves its unit through these (the unit
-# loaded once for its resolver and its view); delete them once it loads with
-# @requires(load=app.units.queries.unit_by_slug).
-
-def unit_by_slug(slug: str) -> Unit:
-    unit = g.get("unit")
-    if unit is None or unit.slug != slug:
-        unit = unit_queries.unit_by_slug(slug)
-        if unit is None:
-            abort(404)
-        g.unit = unit
-    return unit
-
-
-def unit_id_of(slug, **_):
-    return unit_by_slug(slug).id

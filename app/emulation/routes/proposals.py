@@ -12,6 +12,7 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.comments import service as comments
 from app import idempotency
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import (CommentForm, DecideForm, EvidenceForm, ProposalForm, StepForm,
@@ -319,8 +320,9 @@ def comment_proposal(found, proposal_id):
     form = CommentForm()
     if form.validate():
         try:
-            c = service.add_comment(found.proposal, form.body.data,
-                                    current_user._get_current_object())
+            c, _again = comments.post("proposal", found.proposal.id,
+                                      unit_id=found.proposal.unit_id, body=form.body.data,
+                                      user=current_user._get_current_object())
             db.session.commit()
         except Refused as e:
             db.session.rollback()

@@ -10,7 +10,6 @@ from typing import Iterable, Mapping, Optional
 from sqlalchemy import select
 
 from app.audit.service import record, snapshot
-from app.comments.models import Comment
 from app.emulation.models import (NOMINEE_KINDS, VOTES, AwardTitle, Proposal, ProposalEvidence,
                                   ProposalVote)
 from app.emulation.services.rows import check_version, holds, user_id
@@ -181,15 +180,3 @@ def decide(p: Proposal, version, number: str, on: date, user=None) -> None:
     _move(p, version, "approved", new,
           "proposal.decide" if new == "decided" else "proposal.forward", user,
           decision_number=number.strip(), decision_date=on, decided_by_id=user_id(user))
-
-
-def add_comment(p: Proposal, body: str, user) -> Comment:
-    if not body.strip():
-        raise Refused(_l("Vui lòng nhập ý kiến."), 422, {"body": _l("Vui lòng nhập ý kiến.")})
-    c = Comment(subject_type="proposal", subject_id=p.id, unit_id=p.unit_id,
-                author_id=user.id, kind="comment", body=body.strip())
-    db.session.add(c)
-    db.session.flush()
-    record("comment.add", "comment", c.id, unit_id=p.unit_id, user=user,
-           after={"proposal": p.id, "body": c.body})
-    return c
