@@ -4,6 +4,7 @@ another's: the dashboard links reports, a unit page shows milestone statuses).""
 import hashlib
 from decimal import Decimal
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app, g, has_request_context, url_for
 from flask_babel import get_locale
@@ -11,6 +12,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app import idempotency, policy, vietnamese
+from app.dashboard.trend import sparkline
+from app.emulation import scoring
+from app.emulation.models import NOMINEE_KINDS, REVIEW_KINDS
+from app.milestones.models import MILESTONE_STATUSES
+from app.plans.editing import previous_targets
+from app.plans.years import plan_years
+from app.units.models import UNIT_KINDS
 
 
 def init_app(app):
@@ -39,7 +47,7 @@ def init_app(app):
         report_url=report_url, comment_url=comment_url, milestone_links=milestone_links,
         trend_svg=trend_svg, indicator_trend=indicator_trend,
         target_changes=target_changes, plan_years=plan_years,
-        level_label=level_label, level_of=level_of, pts=pts,
+        level_label=level_label, level_of=scoring.level_of, pts=scoring.pts,
         status_buttons=speedups.status_buttons, completeness_cells=speedups.completeness_cells,
     )
     app.jinja_env.trim_blocks = True
@@ -85,45 +93,29 @@ def _label_of(table, value):
 
 
 def nominee_kind(value):
-    from app.emulation.models import NOMINEE_KINDS
     return _label_of(NOMINEE_KINDS, value)
 
 
 def review_kind(value):
-    from app.emulation.models import REVIEW_KINDS
     return _label_of(REVIEW_KINDS, value)
 
 
 def unit_kind_label(value):
-    from app.units.models import UNIT_KINDS
     return _label_of(UNIT_KINDS, value)
 
 
 def milestone_status(value):
-    from app.milestones.models import MILESTONE_STATUSES
     return _label_of(MILESTONE_STATUSES, value)
 
 
 def emulation_status_label(value):
-    from app.emulation import scoring
     label = scoring.status_label(value)
     return _(label) if label else label
 
 
 def level_label(level):
-    from app.emulation import scoring
     label = scoring.level_label(level)
     return _(label) if label else label
-
-
-def level_of(*args, **kwargs):
-    from app.emulation import scoring
-    return scoring.level_of(*args, **kwargs)
-
-
-def pts(*args, **kwargs):
-    from app.emulation import scoring
-    return scoring.pts(*args, **kwargs)
 
 
 # ---- links -------------------------------------------------------------------------------
@@ -144,9 +136,14 @@ def comment_url(comment, unit, period_id=None):
     return url_for("units.show", slug=unit.slug) + "#comments"
 
 
-def milestone_links(milestone_id: int):
+class RowLinks(NamedTuple):
+    status: str
+    edit: str
+    delete: str
+
+
+def milestone_links(milestone_id: int) -> RowLinks:
     """A milestone row's three links, from patterns made once per request."""
-    from app.milestones.routes import RowLinks
     return RowLinks(*(url_pattern(endpoint, "milestone_id")(milestone_id) for endpoint in
                       ("milestones.set_status", "milestones.edit", "milestones.delete")))
 
@@ -183,17 +180,10 @@ class UrlPattern:
 
 def target_changes(plan):
     """The overview's {indicator_id: target before the last change}."""
-    from app.plans.editing import previous_targets
     return previous_targets(plan.id)
 
 
-def plan_years():
-    from app.plans.years import plan_years as years
-    return years()
-
-
 def trend_svg(line, year):
-    from app.dashboard.trend import sparkline
     ind, p = line.indicator, line.progress
     return sparkline(line.points, year=year, semantics=ind.semantics, target=ind.target,
                      status=p.status, label=_("Xu hướng %(code)s", code=ind.code))
@@ -201,7 +191,6 @@ def trend_svg(line, year):
 
 def indicator_trend(ind, figs, year):
     """The indicator page's larger trend."""
-    from app.dashboard.trend import sparkline
     return sparkline(figs.points, year=year, semantics=ind.semantics, target=ind.target,
                      status=figs.progress.status, label=_("Xu hướng %(code)s", code=ind.code),
                      w=320, h=72)

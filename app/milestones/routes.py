@@ -1,7 +1,6 @@
 """Milestones: add, edit, one-tap status, delete — in place with htmx, or as plain forms
 (post, redirect, get) with JavaScript off. In-place answers are chosen by the htmx target
 (the milestone's row, or the add slot), never by a bare "is htmx"."""
-from typing import NamedTuple
 
 from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -43,12 +42,6 @@ def _target(slug, **_) -> service.UnitTarget | None:
 
 def _unit_of(found):
     return found.unit.id
-
-
-class RowLinks(NamedTuple):
-    status: str
-    edit: str
-    delete: str
 
 
 def _row(m, status=200, notice=None, oob=False, locked=False):
