@@ -108,19 +108,19 @@ def completeness_cells(row, report_url=None) -> Markup:
     """One unit's cells of the completeness table, [(period, cell or None)] → <td>s: a
     commune's table has a thousand of them, built here rather than by a template loop.
     report_url: a url_pattern() when the reader may open the unit's reports."""
-    not_listed = _CELL_NOT_LISTED % label(N_("Không phải báo cáo"))
+    not_listed = label(N_("Không phải báo cáo"))
     accepted = _CELL_ACCEPTED % label(N_("Đã duyệt"))
     out = []
     for period, c in row:
+        # the period names its cell where the phone stacks the row (static/app.css .stack)
+        named = escape(period.shown_short_label)
         if c is None:
-            out.append(not_listed)
+            out.append(f'<td class="c muted" data-label="{named}" title="{not_listed}">–</td>')
             continue
         text = label(c.label)
         if report_url:  # may be Jinja's Undefined: the reader may not open them
             text = f'<a href="{escape(report_url(period.id))}" hx-boost="false">{text}</a>'
-        out.append(f'<td class="c cs cs-{c.state}">{text}{accepted if c.accepted else ""}</td>')
-    return Markup("".join(out))  # nosec B704 - fixed states, our labels (Markup), escaped links
-
-
-_CELL_NOT_LISTED = Markup('<td class="c muted" title="%s">–</td>')
+        out.append(f'<td class="c cs cs-{c.state}" data-label="{named}">{text}'
+                   f'{accepted if c.accepted else ""}</td>')
+    return Markup("".join(out))  # nosec B704 - fixed states, our labels (Markup), escaped
 _CELL_ACCEPTED = Markup('<span class="ok" title="%s"> ✓</span>')

@@ -310,7 +310,7 @@ def test_the_review_ranks_units_within_their_kind(app, login):
     html = vhxh.get(f"/emulation/reviews/{review_id}").get_data(as_text=True)
     villages = html[html.index(">Bản</h3>"):]
     assert villages.index("Bản mẫu 01") < villages.index("Bản mẫu 02")
-    first = re.search(r'<td class="num">(\d+)</td><td><a href="[^"]+ban-mau-01', villages)
+    first = re.search(r'<td class="num"[^>]*>(\d+)</td><td><a href="[^"]+ban-mau-01', villages)
     assert first.group(1) == "1"
 
 

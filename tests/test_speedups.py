@@ -21,8 +21,9 @@ STATUS_BUTTONS = (
 # … and for one unit's cells of the completeness table
 COMPLETENESS_CELLS = (
     '{% for period, c in row %}'
-    '{% if c is none %}<td class="c muted" title="{{ _("Không phải báo cáo") }}">–</td>'
-    '{% else %}<td class="c cs cs-{{ c.state }}">'
+    '{% if c is none %}<td class="c muted" data-label="{{ period.shown_short_label }}" '
+    'title="{{ _("Không phải báo cáo") }}">–</td>'
+    '{% else %}<td class="c cs cs-{{ c.state }}" data-label="{{ period.shown_short_label }}">'
     '{% if report_url %}<a href="{{ report_url(period.id) }}" hx-boost="false">{{ _(c.label) }}</a>'
     '{% else %}{{ _(c.label) }}{% endif %}'
     '{% if c.accepted %}<span class="ok" title="{{ _("Đã duyệt") }}"> ✓</span>{% endif %}'
@@ -59,9 +60,10 @@ def every_cell():
              for state in STATE_LABELS
              for status, report_id in ((None, None), ("draft", 7), ("submitted", 8),
                                        ("accepted", 9), ("returned", 10))]
-    row = [(SimpleNamespace(id=n), c) for n, c in enumerate(cells, 1)]
-    row.insert(3, (SimpleNamespace(id=99), None))
-    return [*row, (SimpleNamespace(id=100), None)]
+    row = [(SimpleNamespace(id=n, shown_short_label=f"T{n:02d}"), c)
+           for n, c in enumerate(cells, 1)]
+    row.insert(3, (SimpleNamespace(id=99, shown_short_label="Q1"), None))
+    return [*row, (SimpleNamespace(id=100, shown_short_label='<"&>'), None)]
 
 
 def report_links(app):
