@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-fast fuzz install install-dev db translations clean bench load
+.PHONY: run test test-fast fuzz install install-dev db translations clean bench load lighthouse
 
 # `make run` needs only the runtime requirements; the tests and tools come on top for
 # `make test` (each stamp is remade when its requirements file changes)
@@ -57,6 +57,10 @@ bench: install-dev translations
 
 load: install-dev translations
 	$(BIN)/python -m bench.load
+
+# Lighthouse's mobile profile on each role's main pages (npm installs it into bench/lighthouse/)
+lighthouse: install-dev translations
+	$(BIN)/python -m bench.lighthouse
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
