@@ -91,14 +91,16 @@ def install_fast_gettext(app) -> None:
 
 # ---- a milestone row's status buttons ------------------------------------------------------
 
-_PRESSED = ' aria-pressed="true" disabled'
+# the current status is pressed, not disabled: a keyboard reaches it and a screen reader
+# says which one it is
+_PRESSED, _NOT_PRESSED = ' aria-pressed="true"', ' aria-pressed="false"'
 
 
 def status_buttons(current: str) -> Markup:
     """A milestone row's one-tap status buttons, the one it has pressed: five per row and
     forty rows on a village's page, so built here rather than by a template loop."""
     return Markup("".join(  # nosec B704 - fixed keys; labels are our catalogue's Markup
-        f'<button name="status" value="{key}"{_PRESSED if key == current else ""}>'
+        f'<button name="status" value="{key}"{_PRESSED if key == current else _NOT_PRESSED}>'
         f'{label(text)}</button>' for key, text in MILESTONE_STATUSES.items()))
 
 

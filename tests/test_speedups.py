@@ -15,7 +15,7 @@ from app.reports.completeness import STATE_LABELS, Cell
 STATUS_BUTTONS = (
     '{% for key, text in statuses.items() %}'
     '<button name="status" value="{{ key }}"'
-    '{% if key == current %} aria-pressed="true" disabled{% endif %}>{{ _(text) }}</button>'
+    ' aria-pressed="{{ "true" if key == current else "false" }}">{{ _(text) }}</button>'
     '{% endfor %}')
 
 # … and for one unit's cells of the completeness table
@@ -96,4 +96,4 @@ def test_the_reference_loops_are_what_the_pages_show(app, login):
     table = c.get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
     assert '<td class="c cs cs-' in table and 'hx-boost="false">' in table
     unit = login("ban01").get("/units/ban-mau-01").get_data(as_text=True)
-    assert '<button name="status" value="' in unit and ' aria-pressed="true" disabled>' in unit
+    assert '<button name="status" value="' in unit and ' aria-pressed="true">' in unit
