@@ -5,6 +5,7 @@ from flask import Response, render_template
 from sqlalchemy import select
 
 from app.dashboard.indicator_figures import indicator_figures
+from app.exports import neutralise
 from app.extensions import db
 from app.params import query_int
 from app.plans import bp, queries
@@ -15,7 +16,6 @@ from app.policy import requires
 
 CSV_COLUMNS = ("code", "area", "name", "unit", "semantics", "target", "baseline", "latest",
                "achievement_pct")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.route("/plan")
@@ -51,11 +51,6 @@ def indicator(ind, indicator_id):
 
 
 # ---- the indicators as CSV ----
-
-def neutralise(cell: str) -> str:
-    """A cell a spreadsheet would run as a formula is prefixed with a quote."""
-    return "'" + cell if cell.startswith(FORMULA_START) else cell
-
 
 def _plain(value) -> str:
     return "" if value is None else format(value.normalize(), "f")

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.errors import Refused
-from app.plans.routes import neutralise
+from app.exports import neutralise
 from app.reports import figures as fig
 from app.vietnamese import VNInputError, _l, nfc
 

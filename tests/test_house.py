@@ -1,0 +1,49 @@
+"""The house rules a newcomer relies on, checked so they stay true: templates read in a
+minute, files that do one thing, no domain reaching into another's routes, every document
+the code cites in the repository."""
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LONGEST_TEMPLATE_LINE = 120
+LONGEST_MODULE = 400  # lines; a longer one says why in its first lines ("longer because")
+
+
+def test_template_lines_fit_a_reading():
+    long = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "templates").rglob("*.html"))
+            for n, line in enumerate(p.read_text().splitlines(), 1)
+            if len(line) > LONGEST_TEMPLATE_LINE]
+    assert not long, long
+
+
+def test_no_python_module_is_over_400_lines_without_saying_why():
+    over = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "app").rglob("*.py"))
+            if len(p.read_text().splitlines()) > LONGEST_MODULE
+            and "longer because" not in "\n".join(p.read_text().splitlines()[:15])]
+    assert not over, over
+
+
+def test_no_library_module_imports_another_domains_routes():
+    pattern = re.compile(r"^\s*(?:from app\.(\w+)\.routes\b|import app\.(\w+)\.routes\b)", re.M)
+    found = []
+    for p in sorted((ROOT / "app").rglob("*.py")):
+        if p.name == "__init__.py" and p.parent == ROOT / "app":
+            continue  # create_app registers the blueprints
+        own = p.relative_to(ROOT / "app").parts[0]
+        is_route_module = "routes" in p.relative_to(ROOT / "app").parts or p.stem == "routes"
+        for m in pattern.finditer(p.read_text()):
+            domain = m.group(1) or m.group(2)
+            if domain != own and not is_route_module:
+                found.append(f"{p.relative_to(ROOT)} imports app.{domain}.routes")
+    assert not found, found
+
+
+def test_every_document_the_code_cites_is_in_the_repository():
+    cited = set()
+    for p in [*(ROOT / "app").rglob("*.py"), *(ROOT / "tests").rglob("*.py"),
+              *(ROOT / "bench").rglob("*.py"), *(ROOT / "templates").rglob("*.html")]:
+        cited |= set(re.findall(r"\b((?:docs|deploy)/[\w./-]+\.(?:md|toml|conf|py))\b",
+                                p.read_text()))
+    missing = sorted(c for c in cited if not (ROOT / c).exists())
+    assert not missing, missing
+    assert "DESIGN.md" not in "".join(p.read_text() for p in (ROOT / "app").rglob("*.py"))
