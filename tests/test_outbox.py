@@ -209,3 +209,23 @@ def test_a_person_sets_an_address_and_a_choice(app, login):
         uid = db.session.scalar(select(User.id).where(User.username == "ban01"))
         s = preferences.setting_of(uid)
         assert (s.email, s.email_mode) == ("ban01@example.vn", "now")
+
+
+def test_the_administrator_sets_an_address_on_the_account_form(app, login):
+    import re
+    with app.app_context():
+        uid = db.session.scalar(select(User.id).where(User.username == "ban02"))
+    admin = login("admin")
+    page = admin.get(f"/admin/accounts/{uid}").get_data(as_text=True)
+    assert 'name="email"' in page
+    data = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page))
+    data.update({"full_name": "Trưởng Bản mẫu 02", "unit_id": re.search(
+        r'<option selected value="(\d+)"|<option value="(\d+)" selected', page).group(1) or "",
+        "roles": "editor", "email": "sai"})
+    assert admin.post(f"/admin/accounts/{uid}", data=data).status_code == 422
+    data["email"] = "ban02@example.vn"
+    assert admin.post(f"/admin/accounts/{uid}", data=data).status_code == 302
+    with app.app_context():
+        s = preferences.setting_of(uid)
+        assert (s.email, s.email_mode) == ("ban02@example.vn", "daily")
+    assert 'value="ban02@example.vn"' in admin.get(f"/admin/accounts/{uid}").get_data(as_text=True)
