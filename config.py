@@ -79,6 +79,21 @@ class BaseConfig:
     # row altered or removed in the middle; only a head kept outside the database shows a
     # log cut at its end. Copy this file off the machine with the backups.
     AUDIT_ANCHORS = os.environ.get("AUDIT_ANCHORS", str(BASE_DIR / "instance" / "audit-anchors.txt"))
+    # Notifications by e-mail and webhook (issue 19; README "Notifications, e-mail and
+    # reminders"): nothing is sent unless SMTP_HOST (e-mail) or WEBHOOK_URL is set.
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", "587"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
+    SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:8000")
+    WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
+    WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")
+    WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # `flask remind`: the first reminder goes this many days before a deadline
+    REMIND_DAYS_BEFORE = int(os.environ.get("REMIND_DAYS_BEFORE", "3"))
 
 
 class DevelopmentConfig(BaseConfig):
@@ -102,6 +117,10 @@ class TestConfig(BaseConfig):
     LOGIN_KNOWN_BROWSER = timedelta(days=180)
     LOGIN_ATTEMPTS_KEPT = timedelta(days=90)
     AUDIT_ANCHORS = None  # a test that wants anchors names its own file
+    # no mail or webhook from a developer's environment; a test sets its own servers
+    SMTP_HOST = ""
+    WEBHOOK_URL = ""
+    REMIND_DAYS_BEFORE = 3
 
 
 class ProductionConfig(BaseConfig):

@@ -23,6 +23,8 @@ def init_app(app):
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
     app.cli.add_command(calendar_cmd)
+    from app.notifications import commands as notification_commands
+    notification_commands.init_app(app)
 
 
 @click.command("seed")

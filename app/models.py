@@ -12,3 +12,5 @@ from app.units.models import Unit  # noqa: F401
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal,  # noqa: F401
                                   ProposalEvidence, ProposalVote, Review, ScoreLine,
                                   ScoreSheet, Setting)
+from app.notifications.models import (Notification, NotificationSetting,  # noqa: F401
+                                      OutboxMessage, Reminder)

@@ -56,6 +56,9 @@ RULES = {
     "emulation.vote": {"council": ANY},
     "emulation.decide": {"chair": ANY},
     "emulation.comment": {"chair": ANY, "secretariat": ANY, "supervisor": ANY, "council": ANY},
+    # issue 19: each person's own notifications and e-mail choice; the office reminds units
+    "notification.own": {r: ANY for r in ALL_ROLES},
+    "report.remind": {"secretariat": ANY},
 }
 
 

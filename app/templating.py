@@ -49,6 +49,7 @@ def init_app(app):
         target_changes=target_changes, plan_years=plan_years,
         level_label=level_label, level_of=scoring.level_of, pts=scoring.pts,
         status_buttons=speedups.status_buttons, completeness_cells=speedups.completeness_cells,
+        my_work=my_work,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -174,6 +175,13 @@ class UrlPattern:
 
     def __call__(self, value) -> str:
         return f"{self.before}{int(value)}{self.after}"
+
+
+def my_work():
+    """The signed-in person's "Việc cần làm" and unread notifications: one statement a
+    request, shared by the header's count and the home page's list (issue 19)."""
+    from app.notifications.todo import current_work
+    return current_work()
 
 
 # ---- the plan and the dashboard ----------------------------------------------------------

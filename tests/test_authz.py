@@ -223,6 +223,15 @@ EXTRA_RESOLVERS.update({"review_id": lambda unit: _emulation("Review"),
                         "title_id": lambda unit: _emulation("AwardTitle"),
                         "model_id": lambda unit: _emulation("GoodModel", unit),
                         "proposal_id": lambda unit: _emulation("Proposal", unit)})
+# notifications (issue 19): one of a person of the unit (someone else's answers 404)
+EXTRA_RESOLVERS["notification_id"] = lambda unit: _notification_id(unit)
+
+
+def _notification_id(unit):
+    from app.auth.models import User
+    from app.notifications.models import Notification
+    return db.session.scalar(select(Notification.id).join(User, User.id == Notification.recipient_id)
+                             .where(User.unit_id == unit.id).limit(1))
 
 
 @pytest.mark.parametrize("attacker,victim", [("ban01", "ban-mau-02"),

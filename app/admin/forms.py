@@ -5,6 +5,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Regexp
 
 from app.idempotency import SubmissionField
+from app.notifications.forms import email_field
 from app.auth.models import ROLES
 from app.plans.forms import ChoiceField, ChoicesField, VersionField, text
 from app.units.models import UNIT_KINDS
@@ -18,6 +19,8 @@ class AccountForm(FlaskForm):
     unit_id = ChoiceField(_l("Đơn vị"))
     roles = ChoicesField(_l("Vai trò"), coerce=str,
                          choices=[SelectChoice(k, _l(v)) for k, v in ROLES.items()])
+    # issue 19: where notifications are mailed (the person picks how often on their page)
+    email = email_field()
     version = VersionField()
 
 

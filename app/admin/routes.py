@@ -16,6 +16,8 @@ from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitFor
 from app.admin.units import choices, unit_order, units_for_choice
 from app.auth.models import ROLES, User
 from app.extensions import db
+from app.notifications import preferences
+from app.notifications import service as notices
 from app.plans.forms import stale_fields
 from app.policy import requires
 from app.units.models import Unit
@@ -59,7 +61,22 @@ def _account_form(user=None):
                                    blank=_("— Không thuộc đơn vị nào —"))
     if user is not None and request.method == "GET":
         form.roles.data = sorted(user.roles)
+        setting = preferences.setting_of(user.id)
+        form.email.data = setting.email if setting else ""
     return form
+
+
+def _save_email(user, form) -> bool:
+    """The address typed on the account form (issue 19); the holder keeps their choice of
+    how often, and is told when the administrator changed it."""
+    setting = preferences.setting_of(user.id)
+    if setting is None and not form.email.data:
+        return False
+    mode = setting.email_mode if setting else preferences.DEFAULT_MODE
+    changed = preferences.save(user, form.email.data or "", mode, actor=current_user)
+    if changed and setting is not None:
+        notices.account_changed(user, current_user, "email")
+    return changed
 
 
 def _account_page(form, user=None, conflicts=None, status=200):
@@ -83,6 +100,8 @@ def new_account():
         user, password = service.create_account(
             current_user, form.username.data, form.full_name.data, form.position.data or "",
             form.unit_id.data, form.roles.data or [])
+        if form.email.data:
+            _save_email(user, form)
         db.session.commit()
     except Refused as refused:
         db.session.rollback()
@@ -120,6 +139,7 @@ def edit_account(user_id):
         changed = service.update_account(current_user, user, form.full_name.data,
                                          form.position.data or "", form.unit_id.data,
                                          form.roles.data or [])
+        changed = _save_email(user, form) or changed
         db.session.commit()
     except Refused as refused:
         db.session.rollback()

@@ -12,6 +12,7 @@ from app.auth import sessions
 from app.auth.models import User, username_key
 from app.extensions import db
 from app.models_base import utcnow
+from app.notifications import service as notices
 from app.plans.models import Plan
 from app.units.models import Unit
 from app.vietnamese import _l
@@ -71,6 +72,7 @@ def update_account(actor, user: User, full_name, position, unit_id, roles) -> bo
     record("user.edit", "user", user.id, unit_id=unit_id, user=actor,
            before={k: v for k, v in before.items() if after[k] != v},
            after={k: v for k, v in after.items() if before[k] != v})
+    notices.account_changed(user, actor, "edit")
     return True
 
 
@@ -87,6 +89,7 @@ def set_active(actor, user: User, active: bool) -> bool:
     record("user.activate" if active else "user.deactivate", "user", user.id,
            unit_id=user.unit_id, user=actor, before={"active": not active},
            after={"active": active})
+    notices.account_changed(user, actor, "activate" if active else "deactivate")
     return True
 
 
@@ -104,6 +107,7 @@ def reset_password(actor, user: User) -> str:
     sessions.revoke_all(user.id)
     record("user.reset_password", "user", user.id, unit_id=user.unit_id, user=actor,
            after={"must_change_password": True})  # never the password itself
+    notices.account_changed(user, actor, "password")
     return password
 
 

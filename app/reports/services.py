@@ -19,6 +19,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.locking import StaleEdit
 from app.models_base import utcnow
+from app.notifications import service as notices
 from app.plans.models import IndicatorValue
 from app.reports import figures as fig
 from app.reports.calendar import NOT_REPORTING_KINDS, year_calendar
@@ -323,6 +324,7 @@ def accept(report: Report, version: Optional[int], indicators, accepted) -> int:
     db.session.add(ReportEvent(report_id=report.id, action="accept", user_id=who))
     record("report.accept", "report", report.id, unit_id=report.unit_id,
            before={"status": "submitted"}, after={"status": "accepted", "figures": written})
+    notices.report_accepted(report, current_user)
     return len(written)
 
 
@@ -343,4 +345,5 @@ def return_report(report: Report, version: Optional[int], body: str) -> Comment:
                                comment_id=comment.id))
     record("report.return", "report", report.id, unit_id=report.unit_id,
            before={"status": "submitted"}, after={"status": "returned", "comment": body})
+    notices.report_returned(report, body, current_user)
     return comment

@@ -16,6 +16,7 @@ from app.emulation.services.rows import check_version, holds, user_id
 from app.errors import Refused
 from app.extensions import db
 from app.models_base import utcnow
+from app.notifications import service as notices
 from app.vietnamese import _l
 
 PROPOSAL_FIELDS = ("nominee_kind", "unit_id", "person_name", "person_position", "title_id",
@@ -164,6 +165,7 @@ def close_vote(p: Proposal, version, members: int, pass_percent: Decimal, user=N
     _move(p, version, "council", "approved" if ok else "rejected", "proposal.close", user,
           votes_yes=counted["yes"], votes_no=counted["no"], votes_abstain=counted["abstain"],
           members=members)
+    notices.proposal_decided(p, user)
     return ok
 
 
@@ -180,3 +182,4 @@ def decide(p: Proposal, version, number: str, on: date, user=None) -> None:
     _move(p, version, "approved", new,
           "proposal.decide" if new == "decided" else "proposal.forward", user,
           decision_number=number.strip(), decision_date=on, decided_by_id=user_id(user))
+    notices.proposal_decided(p, user)

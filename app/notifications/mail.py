@@ -1,0 +1,85 @@
+"""E-mail: what a notification (or a day's digest) says, in Vietnamese, as plain text with
+a small HTML part and the direct link; and the SMTP sending, set from the environment
+(config.py: SMTP_HOST … MAIL_FROM, APP_BASE_URL)."""
+from __future__ import annotations
+
+import smtplib
+from email import policy
+from email.message import EmailMessage
+from email.utils import make_msgid
+
+from flask import current_app
+from markupsafe import escape
+
+from app.notifications.models import KINDS
+from app.vietnamese import format_datetime
+
+PREFIX = "[Thi đua]"
+# long header lines: Python's folding of a Vietnamese subject into several encoded words
+# loses the space between them ("Báocáo"); one encoded word up to 998 characters does not
+MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+def absolute(link: str) -> str:
+    base = (current_app.config.get("APP_BASE_URL") or "").rstrip("/")
+    return f"{base}{link}" if link.startswith("/") else link
+
+
+def _lines(n) -> list[str]:
+    lines = [KINDS.get(n.kind, n.kind)]
+    if n.where_text:
+        lines.append(f"Ở đâu: {n.where_text}")
+    if n.who_text:
+        lines.append(f"Người thực hiện: {n.who_text}")
+    if n.detail:
+        lines.append(f"Nội dung: {n.detail}")
+    lines.append(f"Lúc: {format_datetime(n.created_at)}")
+    if n.link:
+        lines.append(f"Xem và xử lý: {absolute(n.link)}")
+    return lines
+
+
+def compose(user, notifications) -> tuple[str, str, str]:
+    """(subject, text, html) for one notification or a digest of several."""
+    one = len(notifications) == 1
+    if one:
+        n = notifications[0]
+        subject = f"{PREFIX} {KINDS.get(n.kind, n.kind)}: {n.where_text}"[:300]
+        intro = f"Kính gửi {user.full_name},"
+    else:
+        subject = f"{PREFIX} {len(notifications)} thông báo mới trong ngày"
+        intro = f"Kính gửi {user.full_name}, đây là các thông báo mới của anh/chị:"
+    blocks = [_lines(n) for n in notifications]
+    settings = absolute("/notifications/settings")
+    text = "\n\n".join([intro, *("\n".join(b) for b in blocks),
+                        f"Đổi cách nhận thư: {settings}"]) + "\n"
+    html_blocks = []
+    for n, b in zip(notifications, blocks):
+        link = absolute(n.link) if n.link else ""
+        items = "".join(f"<br>{escape(line)}" for line in b[1:-1] if line)
+        head = f'<a href="{escape(link)}">{escape(b[0])}</a>' if link else escape(b[0])
+        html_blocks.append(f"<p><strong>{head}</strong>{items}</p>")
+    html = (f'<!doctype html><html lang="vi"><body><p>{escape(intro)}</p>'
+            f'{"".join(html_blocks)}<p><small><a href="{escape(settings)}">Đổi cách nhận thư'
+            "</a></small></p></body></html>")
+    return subject, text, html
+
+
+def send_email(m) -> None:
+    """Send one outbox message through the SMTP server of the environment."""
+    c = current_app.config
+    msg = EmailMessage(policy=MAIL_POLICY)
+    msg["Subject"] = m.subject
+    msg["From"] = c.get("MAIL_FROM") or "thidua@localhost"
+    msg["To"] = m.to_address
+    msg["Message-ID"] = make_msgid(idstring=f"outbox{m.id}", domain="thidua")
+    msg.set_content(m.body_text, cte="base64")
+    if m.body_html:
+        msg.add_alternative(m.body_html, subtype="html", cte="base64")
+    with smtplib.SMTP(c["SMTP_HOST"], int(c.get("SMTP_PORT") or 587),
+                      timeout=int(c.get("SMTP_TIMEOUT") or 20)) as smtp:
+        if c.get("SMTP_STARTTLS"):
+            smtp.starttls()
+        if c.get("SMTP_USER"):
+            smtp.login(c["SMTP_USER"], c.get("SMTP_PASSWORD") or "")
+        smtp.send_message(msg)

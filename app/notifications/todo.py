@@ -1,0 +1,239 @@
+""""Việc cần làm": what waits for one person, most urgent first, in ONE SQL statement.
+
+Each kind of work is one SELECT of the same nine columns; they are joined by UNION ALL,
+sorted, cut to LIMIT rows, and a window count gives the total. The first branch always
+yields one row, the count of unread notifications, so the header's figures come from the
+same statement as the home page's list (docs/design.md §5: ≤ 10 statements a page).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Optional
+
+from flask import g, url_for
+from sqlalchemy import (Date, Integer, String, and_, case, cast, exists, func, literal_column, null,
+                        or_, select, union_all)
+from sqlalchemy.orm import aliased
+
+from app.auth.models import User
+from app.comments.models import Comment
+from app.emulation.models import Proposal, ProposalVote
+from app.extensions import db
+from app.milestones.models import Milestone
+from app.notifications.models import Notification
+from app.plans.models import Plan
+from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.units.models import Unit
+from app.vietnamese import today as vn_today
+
+SOON_DAYS = 7   # a milestone or a report due within this many days is shown
+LIMIT = 40      # rows read at most; pages show fewer, the total is exact
+
+# most urgent first: a report waiting for the office holds a whole unit up
+RANK = {"returned": 1, "review": 2, "report_overdue": 3, "milestone_overdue": 4, "vote": 5,
+        "decide": 5, "comment": 6, "report_due": 7, "milestone_due": 8}
+
+
+def _k(kind: str):
+    return literal_column(f"'{kind}'", String)
+
+
+def _n(value: int):
+    return literal_column(str(int(value)), Integer)
+
+
+NO_INT, NO_TEXT, NO_DAY = cast(null(), Integer), cast(null(), String), cast(null(), Date)
+
+
+def _row(kind, rank, day=NO_DAY, n1=NO_INT, n2=NO_INT, n3=NO_INT, s1=NO_TEXT, s2=NO_TEXT,
+         s3=NO_TEXT):
+    return (_k(kind).label("kind"), (rank if not isinstance(rank, int) else _n(rank)).label("rank"),
+            day.label("day"), n1.label("n1"), n2.label("n2"), n3.label("n3"),
+            s1.label("s1"), s2.label("s2"), s3.label("s3"))
+
+
+def _unread(user_id):
+    return select(*_row("unread", 0, n1=func.count(Notification.id))).where(
+        Notification.recipient_id == user_id, Notification.read_at.is_(None))
+
+
+def _unit_reports(unit_id, unit_kind, today):
+    """Periods the unit must report in whose report is missing, a draft, or returned."""
+    deadline = func.coalesce(PeriodDeadline.deadline, ReportingPeriod.deadline)
+    reason = (select(Comment.body).where(Comment.subject_type == "report",
+                                         Comment.subject_id == Report.id,
+                                         Comment.kind == "return")
+              .order_by(Comment.id.desc()).limit(1).scalar_subquery())
+    kind = func.coalesce(Report.status, "none")
+    rank = case((Report.status == "returned", RANK["returned"]),
+                (deadline < today, RANK["report_overdue"]), else_=RANK["report_due"])
+    return (select(*_row(
+        "report", rank, day=deadline, n1=ReportingPeriod.id,
+        n2=ReportingPeriod.year, n3=ReportingPeriod.number, s1=ReportingPeriod.kind,
+        s2=ReportingPeriod.subject, s3=func.coalesce(reason, kind)))
+        .select_from(period_unit)
+        .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
+        .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
+                                        PeriodDeadline.unit_kind == unit_kind))
+        .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
+                                Report.unit_id == unit_id))
+        .where(period_unit.c.unit_id == unit_id,
+               or_(Report.status == "returned",
+                   and_(or_(Report.id.is_(None), Report.status == "draft"),
+                        deadline <= today + timedelta(days=SOON_DAYS)))))
+
+
+def _comments_waiting(unit_id):
+    """Threads opened on the unit by someone outside it that nobody of the unit answered."""
+    author, replier = aliased(User), aliased(User)
+    reply = aliased(Comment)
+    answered = exists().where(reply.reply_to_id == Comment.id,
+                              replier.id == reply.author_id, replier.unit_id == unit_id)
+    report = aliased(Report)
+    return (select(*_row("comment", RANK["comment"], n1=Comment.id, n2=Comment.subject_id,
+                         n3=report.period_id, s1=Comment.subject_type, s2=author.full_name,
+                         s3=func.substr(Comment.body, 1, 160)))
+            .join(author, author.id == Comment.author_id)
+            .outerjoin(report, and_(Comment.subject_type == "report",
+                                    report.id == Comment.subject_id))
+            .where(Comment.unit_id == unit_id, Comment.kind == "comment",
+                   Comment.reply_to_id.is_(None),
+                   or_(author.unit_id.is_(None), author.unit_id != unit_id), ~answered))
+
+
+def _milestones(unit_id, today):
+    rank = case((Milestone.due_on < today, RANK["milestone_overdue"]),
+                else_=RANK["milestone_due"])
+    return (select(*_row("milestone", rank, day=Milestone.due_on, n1=Milestone.id,
+                         s1=Milestone.title))
+            .join(Plan, Plan.id == Milestone.plan_id)
+            .where(Milestone.unit_id == unit_id, Plan.locked.is_(False),
+                   Milestone.status.not_in(("done", "cancelled")),
+                   Milestone.due_on <= today + timedelta(days=SOON_DAYS)))
+
+
+def _waiting_review():
+    return (select(*_row("review", RANK["review"], n1=Report.period_id, n2=ReportingPeriod.year,
+                         n3=ReportingPeriod.number, s1=ReportingPeriod.kind,
+                         s2=ReportingPeriod.subject, s3=Unit.slug))
+            .join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
+            .join(Unit, Unit.id == Report.unit_id)
+            .where(Report.status == "submitted"))
+
+
+def _proposals(status, kind, user_id=None):
+    stmt = (select(*_row(kind, RANK[kind], n1=Proposal.id,
+                         s1=func.coalesce(func.nullif(Proposal.person_name, ""), Unit.name)))
+            .join(Unit, Unit.id == Proposal.unit_id).where(Proposal.status == status))
+    if user_id is not None:
+        stmt = stmt.where(~exists().where(ProposalVote.proposal_id == Proposal.id,
+                                          ProposalVote.user_id == user_id))
+    return stmt
+
+
+def statement(user, today: date):
+    branches = [_unread(user.id)]
+    roles = user.roles
+    if "editor" in roles and user.unit_id is not None and user.unit is not None:
+        branches += [_unit_reports(user.unit_id, user.unit.kind, today),
+                     _comments_waiting(user.unit_id), _milestones(user.unit_id, today)]
+    if "secretariat" in roles:
+        branches.append(_waiting_review())
+    if "council" in roles:
+        branches.append(_proposals("council", "vote", user.id))
+    if "chair" in roles:
+        branches.append(_proposals("approved", "decide"))
+    u = union_all(*branches).subquery()
+    return (select(u, func.count().over().label("total"))
+            .order_by(u.c.rank, u.c.day.asc().nulls_last(), u.c.n1).limit(LIMIT))
+
+
+@dataclass(frozen=True)
+class Item:
+    kind: str           # returned, report_overdue, report_due, comment, milestone_overdue …
+    link: str
+    title: str          # what, where
+    note: str = ""      # a reason, a comment's start, who wrote it
+    day: Optional[date] = None
+    days_left: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class Work:
+    items: tuple
+    total: int          # to-do items, all of them (items holds at most LIMIT)
+    unread: int         # unread notifications
+
+    @property
+    def count(self) -> int:
+        return self.total
+
+
+def _period(year, kind, number, subject):
+    return ReportingPeriod.shown_label.fget(
+        SimpleNamespace(year=year, kind=kind, number=number, subject=subject or ""))
+
+
+def _item(row, user, today) -> Optional[Item]:
+    from flask_babel import gettext as _
+    kind = row.kind
+    if kind == "report":
+        label = _period(row.n2, row.s1, row.n3, row.s2)
+        link = url_for("reports.report", slug=user.unit.slug, period_id=row.n1)
+        left = (row.day - today).days
+        if row.s3 not in ("none", "draft"):
+            return Item("returned", link, _("Báo cáo %(p)s bị trả lại", p=label),
+                        note="" if row.s3 == "returned" else row.s3, day=row.day)
+        if left < 0:
+            return Item("report_overdue", link, _("Báo cáo %(p)s quá hạn %(n)s ngày", p=label,
+                                                  n=-left), day=row.day, days_left=left)
+        return Item("report_due", link, _("Báo cáo %(p)s: hạn nộp còn %(n)s ngày", p=label,
+                                          n=left), day=row.day, days_left=left)
+    if kind == "comment":
+        subject = SimpleNamespace(subject_type=row.s1, subject_id=row.n2)
+        from app.templating import comment_url
+        return Item("comment", comment_url(subject, user.unit, row.n3),
+                    _("Ý kiến của %(who)s chờ đơn vị trả lời", who=row.s2), note=row.s3)
+    if kind == "milestone":
+        left = (row.day - today).days
+        link = url_for("milestones.show", milestone_id=row.n1)
+        if left < 0:
+            return Item("milestone_overdue", link, _("Nhiệm vụ quá hạn %(n)s ngày: %(t)s",
+                                                     n=-left, t=row.s1), day=row.day,
+                        days_left=left)
+        return Item("milestone_due", link, _("Nhiệm vụ còn %(n)s ngày đến hạn: %(t)s", n=left,
+                                             t=row.s1), day=row.day, days_left=left)
+    if kind == "review":
+        link = url_for("reports.report", slug=row.s3, period_id=row.n1)
+        return Item("review", link, _("Báo cáo %(p)s chờ duyệt",
+                                      p=_period(row.n2, row.s1, row.n3, row.s2)), note=row.s3)
+    if kind in ("vote", "decide"):
+        link = url_for("emulation.proposal", proposal_id=row.n1)
+        text = _("Đề nghị khen thưởng chờ bạn biểu quyết: %(who)s", who=row.s1) if kind == "vote" \
+            else _("Đề nghị khen thưởng chờ quyết định: %(who)s", who=row.s1)
+        return Item(kind, link, text)
+    return None
+
+
+def work_of(user, today: Optional[date] = None) -> Work:
+    """The person's work now: one statement."""
+    today = today or vn_today()
+    rows = db.session.execute(statement(user, today)).all()
+    unread = next((r.n1 for r in rows if r.kind == "unread"), 0) or 0
+    items = [i for i in (_item(r, user, today) for r in rows if r.kind != "unread") if i]
+    items.sort(key=lambda i: (RANK[i.kind], i.day or date.max))
+    total = (rows[0].total - 1) if rows else 0
+    return Work(tuple(items), total, unread)
+
+
+def current_work() -> Optional[Work]:
+    """For templates: the signed-in person's work, read once per request (the header's
+    count and the home page's list share it)."""
+    from flask_login import current_user
+    if not getattr(current_user, "is_authenticated", False):
+        return None
+    if "work" not in g:
+        g.work = work_of(current_user)
+    return g.work
