@@ -24,6 +24,10 @@ def sign_in(page, base, username):
 
 def _sign_out(page):
     page.get_by_role("button", name="Đăng xuất").click()
+    # wait for the signed-out page itself: on a busy machine the boosted logout can still be
+    # on its way at the first quiet moment, and a sign-in form read before it carries the
+    # old session's token
+    expect(page.get_by_text("Bạn đã đăng xuất.")).to_be_visible()
     page.wait_for_load_state("networkidle")
 
 
