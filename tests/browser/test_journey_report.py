@@ -31,7 +31,8 @@ def test_village_report_from_draft_to_commune_document(browser, browser_context_
     # ban01 opens the month's report from the reports list and types
     ctx, ban = person(browser, browser_context_args, base, "ban01")
     ban.get_by_role("navigation").get_by_role("link", name="Báo cáo").click()
-    ban.get_by_role("link", name="Tháng 01/2026").click()
+    # exact: the unit's "Việc cần làm" also links "Báo cáo Tháng 01/2026 quá hạn …" (issue 19)
+    ban.get_by_role("link", name="Tháng 01/2026", exact=True).click()
     expect(ban.get_by_role("heading", level=1)).to_have_text("Báo cáo Tháng 01/2026")
     status = ban.locator("#save-status")
     ban.get_by_label("Kết quả đạt được").fill("Bản trồng mới 5 ha rừng.")
@@ -68,7 +69,9 @@ def test_village_report_from_draft_to_commune_document(browser, browser_context_
 
     # ban01 corrects and sends it again
     ban.goto(f"{base}/units/ban-mau-01/reports/{pid}")
-    expect(ban.get_by_text("Bổ sung diện tích rừng bị sạt lở.")).to_be_visible()
+    # the reason is at the top of the page (issue 19) and in the history below
+    expect(ban.locator(".return-reason")).to_contain_text("Bổ sung diện tích rừng bị sạt lở.")
+    expect(ban.get_by_text("Bổ sung diện tích rừng bị sạt lở.").last).to_be_visible()
     ban.get_by_label("Khó khăn, vướng mắc").fill(
         "Đường vào bản sạt lở sau mưa lớn; 0,5 ha rừng bị sạt lở.")
     expect(status).to_have_text(SAVED)
