@@ -6,7 +6,8 @@ import re
 import pytest
 from docx import Document
 
-from tests.test_reports import accept, generate, indicator_id, period_id, submit, text_of
+from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
+                                indicator_id, period_id, submit, text_of)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -14,6 +15,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.fixture
 def accepted_month(app, login):
     generate(app)
+    ask_contributors(app, VILLAGE_FIGURES)
     pid = period_id(app)
     grain = indicator_id(app, "III.2-03")
     submit(login("ban01"), "ban-mau-01", pid, {grain: "9.950,3"},

@@ -11,7 +11,8 @@ from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.plans.models import Area, Indicator, IndicatorValue, Plan, indicator_contributor
+from app.plans.models import (Area, Indicator, IndicatorValue, Plan, indicator_contributor,
+                              indicator_reporter)
 from app.plans.progress import Figure, Target, evaluate
 from app.plans.years import plan_years
 from app.reports.models import ReportingPeriod
@@ -27,13 +28,13 @@ def _commune_plan_stmt(by_year: bool):
 
 
 @cache
-def _unit_indicators_stmt(by_year: bool):
-    contributes = select(indicator_contributor.c.indicator_id).where(
-        indicator_contributor.c.unit_id == bindparam("unit_id"))
+def _unit_indicators_stmt(by_year: bool, reporting: bool = False):
+    table = indicator_reporter if reporting else indicator_contributor
+    involved = select(table.c.indicator_id).where(table.c.unit_id == bindparam("unit_id"))
     stmt = (select(Indicator)
             .where(or_(Indicator.lead_unit_id == bindparam("unit_id"),
-                       Indicator.id.in_(contributes)))
-            .order_by(Indicator.sort_order))
+                       Indicator.id.in_(involved)))
+            .options(joinedload(Indicator.reporters)).order_by(Indicator.sort_order))
     if by_year:
         return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
             Plan.year == bindparam("year"), Plan.parent_id.is_(None))
@@ -41,14 +42,21 @@ def _unit_indicators_stmt(by_year: bool):
 
 
 def indicators_of_unit(unit_id: int, year: Optional[int] = None, *,
-                       plan_id: Optional[int] = None) -> list[Indicator]:
+                       plan_id: Optional[int] = None, reporting: bool = False) -> list[Indicator]:
     """The indicators of a commune plan (the year's, or the one with this id) that the unit
-    leads or contributes to, in the plan's order."""
+    leads or contributes to, in the plan's order; `reporting`: only those it reports a
+    figure for — it leads them, or the office asked it (issue 16)."""
     if plan_id is not None:
         params = {"unit_id": unit_id, "plan_id": plan_id}
     else:
         params = {"unit_id": unit_id, "year": year}
-    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None), params))
+    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None, reporting),
+                                   params).unique())
+
+
+def indicators_to_report(unit_id: int, year: int) -> list[Indicator]:
+    """What a unit's report form asks: the indicators it reports a figure for."""
+    return indicators_of_unit(unit_id, year, reporting=True)
 
 
 def commune_plan(year=None):
@@ -81,7 +89,8 @@ def _indicators_stmt(with_contributors: bool):
             .options(joinedload(Indicator.lead_unit)).order_by(Indicator.sort_order))
     if with_contributors:
         stmt = stmt.options(selectinload(Indicator.contributors))
-    return stmt
+    # joined, not a second statement: a page's budget counts statements (docs/design.md §5)
+    return stmt.options(joinedload(Indicator.reporters))
 
 
 def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
@@ -115,7 +124,8 @@ def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
 
 
 def target_of(ind: Indicator) -> Target:
-    return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id)
+    return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
+                  ind.combine, ind.reporter_ids)
 
 
 def progress_of(plan: Plan, indicators) -> dict:
@@ -129,4 +139,4 @@ def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:
     return db.session.scalar(
         select(Indicator).where(Indicator.id == indicator_id)
         .options(joinedload(Indicator.area), joinedload(Indicator.lead_unit),
-                 selectinload(Indicator.contributors)))
+                 selectinload(Indicator.contributors), joinedload(Indicator.reporters)))

@@ -8,6 +8,7 @@ from app.dashboard.indicator_figures import indicator_figures
 from app.extensions import db
 from app.params import query_int
 from app.plans import bp, queries
+from app.plans.counting import counting_sentence
 from app.plans.editing import target_history
 from app.plans.models import Indicator, Plan, PlanSection
 from app.plans.progress import share_of_total
@@ -47,7 +48,8 @@ def indicator(ind, indicator_id):
     figs = indicator_figures(ind, plan, query_int("unit"))
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
                            history=target_history(ind.id), figs=figs,
-                           share=share_of_total(queries.target_of(ind)))
+                           share=share_of_total(queries.target_of(ind)),
+                           counting=counting_sentence(ind))
 
 
 # ---- the indicators as CSV ----

@@ -117,7 +117,7 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
     unit, period, report = ctx.unit, ctx.period, ctx.report
     if report is None and not ctx.expected:
         abort(404)
-    indicators = queries.indicators_of_unit(unit.id, period.year)
+    indicators = queries.indicators_to_report(unit.id, period.year)
     accepted = queries.accepted_figures([i.id for i in indicators], period.year)
     editing = can(current_user, "report.edit", unit.id) and (report is None or report.editable)
     if editing:

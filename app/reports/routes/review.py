@@ -48,7 +48,7 @@ def _review(report, report_id, act):
 @requires("report.review", load=queries.report_by_id)
 def accept(report, report_id):
     def act(report, form):
-        indicators = queries.indicators_of_unit(report.unit_id, report.period.year)
+        indicators = queries.indicators_to_report(report.unit_id, report.period.year)
         accepted = queries.accepted_figures([i.id for i in indicators], report.period.year)
         n = services.accept(report, posted_version(form.version.data), indicators, accepted)
         return _("Đã duyệt báo cáo; %(n)s số liệu đã được ghi nhận vào chỉ tiêu.", n=n)
