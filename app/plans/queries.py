@@ -7,15 +7,16 @@ from functools import cache
 from typing import Optional
 
 from flask import abort
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import (Date, Integer, String, bindparam, cast, literal, null, or_, select,
+                        union_all)
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.plans.models import (Area, Indicator, IndicatorValue, Plan, indicator_contributor,
                               indicator_reporter)
-from app.plans.progress import Figure, Target, evaluate
+from app.plans.progress import Figure, Target, evaluate, in_doubt
 from app.plans.years import plan_years
-from app.reports.models import ReportingPeriod
+from app.reports.models import Report, ReportingPeriod, ReportValue
 from app.params import query_year
 
 
@@ -128,10 +129,49 @@ def target_of(ind: Indicator) -> Target:
                   ind.combine, ind.reporter_ids)
 
 
+@cache
+def _doubtful():
+    return (select(ReportValue.indicator_id).distinct()
+            .join(Report, Report.id == ReportValue.report_id)
+            .join(Indicator, Indicator.id == ReportValue.indicator_id)
+            .where(Indicator.plan_id == bindparam("plan_id"), Report.status == "submitted",
+                   ReportValue.flags != "", ReportValue.confirmed_at.is_(None)))
+
+
+@cache
+def _figures_and_doubt():
+    # one statement for both: the dashboard's partials are held to five (docs/design.md §5)
+    doubt = (_doubtful().with_only_columns(
+        ReportValue.indicator_id, literal(DOUBT, String), cast(null(), Date), cast(null(), Integer),
+        cast(null(), IndicatorValue.value.type), cast(null(), Date)).distinct())
+    return union_all(_figures(), doubt)
+
+
+DOUBT = "doubt"
+
+
+def figures_and_doubt(plan: Plan) -> tuple[dict[int, list[Figure]], frozenset]:
+    """figures_by_indicator() and doubtful() in one statement."""
+    rows = db.session.execute(_figures_and_doubt(), {"plan_id": plan.id}).all()
+    doubt = frozenset(r[0] for r in rows if r[1] == DOUBT)
+    return by_indicator(r for r in rows if r[1] != DOUBT), doubt
+
+
+def doubtful(plan: Plan) -> frozenset:
+    """Indicators with a flagged figure (app/reports/checks.py) sent and not yet confirmed
+    by the office: their status is "Cần kiểm tra số liệu" until it is."""
+    return frozenset(db.session.scalars(_doubtful(), {"plan_id": plan.id}))
+
+
+def judged(ind: Indicator, progress, doubt: frozenset):
+    return in_doubt(progress) if ind.id in doubt else progress
+
+
 def progress_of(plan: Plan, indicators) -> dict:
     figures = figures_by_indicator(plan)
-    return {ind.id: evaluate(target_of(ind), figures.get(ind.id, []), plan.year)
-            for ind in indicators}
+    doubt = doubtful(plan)
+    return {ind.id: judged(ind, evaluate(target_of(ind), figures.get(ind.id, []), plan.year),
+                           doubt) for ind in indicators}
 
 
 def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:

@@ -46,6 +46,7 @@ def indicator(ind, indicator_id):
         .order_by(Plan.year.desc())).all()
     # its accepted figures by period and by unit, and its trend (the dashboard's)
     figs = indicator_figures(ind, plan, query_int("unit"))
+    figs.progress = queries.judged(ind, figs.progress, queries.doubtful(plan))
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
                            history=target_history(ind.id), figs=figs,
                            share=share_of_total(queries.target_of(ind)),

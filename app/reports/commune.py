@@ -10,7 +10,7 @@ from app.documents import decree30
 from app.extensions import db
 from app.locking import StaleEdit
 from app.models_base import utcnow
-from app.plans.progress import STATUS_LABELS, evaluate
+from app.plans.progress import STATUS_LABELS, evaluate, in_doubt
 from app.plans.queries import target_of
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
@@ -112,10 +112,12 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
     return cr
 
 
-def indicator_rows(indicators, figures, year) -> list[list[str]]:
+def indicator_rows(indicators, figures, year, doubtful=frozenset()) -> list[list[str]]:
     rows = []
     for n, ind in enumerate(indicators, 1):
         p = evaluate(target_of(ind), figures.get(ind.id, []), year)
+        if ind.id in doubtful:  # a flagged figure awaits the office's check
+            p = in_doubt(p)
         if ind.semantics == "yes_no":
             target = "Đạt"
         elif ind.semantics == "count_of_total" and ind.total:
