@@ -56,6 +56,8 @@ RULES = {
     "emulation.vote": {"council": ANY},
     "emulation.decide": {"chair": ANY},
     "emulation.comment": {"chair": ANY, "secretariat": ANY, "supervisor": ANY, "council": ANY},
+    # issue 16: the figures the checks flagged, for those who judge the commune's figures
+    "figures.check": {"chair": ANY, "secretariat": ANY, "supervisor": ANY},
 }
 
 

@@ -179,6 +179,7 @@ class ReportValue(db.Model):
 
     report: Mapped[Report] = relationship(back_populates="values")
     indicator: Mapped["Indicator"] = relationship()  # noqa: F821
+    confirmed_by: Mapped[Optional["User"]] = relationship()  # noqa: F821
 
 
 REPORT_ACTIONS = {
