@@ -73,7 +73,10 @@ def test_compile_edit_and_download_the_commune_report(app, login, accepted_month
     figures = doc.tables[1]
     rows = {row.cells[1].text: [c.text for c in row.cells] for row in figures.rows[1:]}
     grain = next(v for k, v in rows.items() if k.startswith("III.2-03"))
-    assert grain[3] == "9.950,3" and grain[4] == "9.950,3" and grain[5] == "100%"
+    # issue 16: "Thực hiện trong kỳ" and "Lũy kế từ đầu năm" side by side, then the share
+    assert [c.text for c in figures.rows[0].cells][4:6] == ["Thực hiện trong kỳ", "Lũy kế từ đầu năm"]
+    assert grain[3] == "9.950,3" and grain[4] == "9.950,3" and grain[5] == "9.950,3"
+    assert grain[6] == "100%"
     assert next(v for k, v in rows.items() if k.startswith("III.4-01"))[3] == "33.515"
     sign = doc.tables[2]
     right = [p.text for p in sign.cell(0, 1).paragraphs if p.text]

@@ -54,6 +54,10 @@ def upload(ctx, slug, period_id):
         db.session.rollback()
         return page(fresh(slug, period_id), status=409, message=_(
             "Báo cáo vừa được lưu ở nơi khác; hãy tải tệp lên lại."))
+    # say exactly what was taken and what was left, and why (issue 16)
     flash(_("Đã nhập %(n)s số liệu từ tệp Excel vào bản nháp. Hãy kiểm tra rồi gửi.",
             n=len(got.values)), "success")
+    if got.blank:
+        flash(_("Để nguyên %(n)s chỉ tiêu vì ô Thực hiện trong kỳ để trống: %(codes)s.",
+                n=len(got.blank), codes=", ".join(got.blank)), "info")
     return redirect(report_url(ctx))
