@@ -20,7 +20,7 @@
     if (v === null) v = 0;
     var a = b + v;
     y.querySelector("output").textContent = vn(a);
-    if (t && y.querySelector("span")) y.querySelector("span").textContent = vn(a / t * 100);
+    if (t && y.querySelector("span")) y.querySelector("span").textContent = vn(Math.round(a / t * 1000) / 10);
     if (b > 0 && v >= b * 0.9) out.push(say(ds.my, {b: vn(b)}));
     if (y.dataset.hh && (v < +y.dataset.hl || v > +y.dataset.hh))
       out.push(say(ds.mh, {l: vn(+y.dataset.hl), h: vn(+y.dataset.hh)}));
