@@ -59,6 +59,8 @@ RULES = {
     # issue 19: each person's own notifications and e-mail choice; the office reminds units
     "notification.own": {r: ANY for r in ALL_ROLES},
     "report.remind": {"secretariat": ANY},
+    # issue 16: the figures the checks flagged, for those who judge the commune's figures
+    "figures.check": {"chair": ANY, "secretariat": ANY, "supervisor": ANY},
 }
 
 

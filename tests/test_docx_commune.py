@@ -6,7 +6,8 @@ import re
 import pytest
 from docx import Document
 
-from tests.test_reports import accept, generate, indicator_id, period_id, submit, text_of
+from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
+                                indicator_id, period_id, submit, text_of)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -14,6 +15,7 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 @pytest.fixture
 def accepted_month(app, login):
     generate(app)
+    ask_contributors(app, VILLAGE_FIGURES)
     pid = period_id(app)
     grain = indicator_id(app, "III.2-03")
     submit(login("ban01"), "ban-mau-01", pid, {grain: "9.950,3"},
@@ -71,7 +73,10 @@ def test_compile_edit_and_download_the_commune_report(app, login, accepted_month
     figures = doc.tables[1]
     rows = {row.cells[1].text: [c.text for c in row.cells] for row in figures.rows[1:]}
     grain = next(v for k, v in rows.items() if k.startswith("III.2-03"))
-    assert grain[3] == "9.950,3" and grain[4] == "9.950,3" and grain[5] == "100%"
+    # issue 16: "Thực hiện trong kỳ" and "Lũy kế từ đầu năm" side by side, then the share
+    assert [c.text for c in figures.rows[0].cells][4:6] == ["Thực hiện trong kỳ", "Lũy kế từ đầu năm"]
+    assert grain[3] == "9.950,3" and grain[4] == "9.950,3" and grain[5] == "9.950,3"
+    assert grain[6] == "100%"
     assert next(v for k, v in rows.items() if k.startswith("III.4-01"))[3] == "33.515"
     sign = doc.tables[2]
     right = [p.text for p in sign.cell(0, 1).paragraphs if p.text]

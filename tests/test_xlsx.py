@@ -13,8 +13,8 @@ from app.errors import Refused
 from app.extensions import db
 from app.reports import xlsx
 from app.reports.models import Report
-from tests.test_reports import (accept, generate, indicator_id, period_id, report_url, submit,
-                                text_of)
+from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
+                                indicator_id, period_id, report_url, submit, text_of)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -22,6 +22,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 @pytest.fixture
 def month1(app):
     generate(app)
+    ask_contributors(app, VILLAGE_FIGURES)
     return period_id(app)
 
 

@@ -7,7 +7,7 @@ from typing import Optional
 
 from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import (DELTAS, LEVELS, NO_DATA, STATUSES, Figure, Progress,
-                                evaluate, series)
+                                evaluate, in_doubt, series)
 from app.plans.queries import target_of
 from app.vietnamese import _l
 
@@ -79,12 +79,14 @@ class Board:
 
 
 def build(plan: Plan, areas: list[Area], indicators: list[Indicator],
-          figures: dict[int, list[Figure]]) -> Board:
+          figures: dict[int, list[Figure]], doubtful: frozenset = frozenset()) -> Board:
     boards = {a.id: AreaBoard(a, []) for a in areas}
     for ind in indicators:
         t = target_of(ind)
         figs = figures.get(ind.id, [])
         p = evaluate(t, figs, plan.year)
+        if ind.id in doubtful:  # a flagged figure awaits the office: never "on track"
+            p = in_doubt(p)
         board = boards.get(ind.area_id)
         if board is None:
             continue

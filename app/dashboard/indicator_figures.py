@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.plans.models import Indicator, IndicatorValue, Plan
-from app.plans.progress import (FLOWS, Figure, Progress, evaluate, flow_figures,
-                                level_figures, series)
+from app.plans.progress import FLOWS, Figure, Progress, counted_figures, evaluate, series
 from app.plans.queries import target_of
 from app.reports.models import ReportingPeriod
 from app.units.models import Unit
@@ -72,10 +71,7 @@ def indicator_figures(ind: Indicator, plan: Plan, unit_id: Optional[int] = None)
     points = series(t, figures)
     to_date = dict(points)
 
-    if t.semantics in FLOWS:
-        counted = set(flow_figures(figures, t.lead_unit_id))
-    else:
-        counted = set(level_figures(figures, t.lead_unit_id))
+    counted = set(counted_figures(t, figures))
     units = {u.id: u for _, _, u in rows}
     chosen = units.get(unit_id) if unit_id is not None else None
 
@@ -94,7 +90,7 @@ def indicator_figures(ind: Indicator, plan: Plan, unit_id: Optional[int] = None)
             figure = mine[0]
         else:
             in_sum = [figure_of[v.id].value for v, _ in items if figure_of[v.id] in counted]
-            if t.semantics in FLOWS:
+            if t.semantics in FLOWS or t.combine == "sum":
                 figure = sum(in_sum, Decimal(0)) if in_sum else None
             else:
                 figure = in_sum[-1] if in_sum else None

@@ -30,7 +30,8 @@ SHORT_LIST = 6
 def _board(year=None, plan_id=None):
     plan, areas = queries.plan_and_areas(year, plan_id)
     indicators = plan_queries.indicators_of(plan)
-    return build(plan, areas, indicators, plan_queries.figures_by_indicator(plan))
+    figures, doubtful = plan_queries.figures_and_doubt(plan)
+    return build(plan, areas, indicators, figures, doubtful)
 
 
 def _filters(board, fixed_area=None):

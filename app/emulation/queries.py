@@ -133,8 +133,10 @@ def indicators_with_contributors(plan_id: int):
 
 
 def indicators_of_plan(plan_id: int) -> list[Indicator]:
+    # the reporters joined: the commune's figure of an indicator summed over units needs them
     return list(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)
-                                   .order_by(Indicator.sort_order)))
+                                   .options(joinedload(Indicator.reporters))
+                                   .order_by(Indicator.sort_order)).unique())
 
 
 def milestones_by_unit(plan_id: int, unit_ids=None) -> dict[int, list[Milestone]]:

@@ -194,8 +194,11 @@ def _indicator_form(plan, ind=None):
     units = units_for_choice(keep)
     form.lead_unit_id.choices = choices(units, blank=_("— Chưa chọn —"))
     form.contributors.choices = choices(units)
+    form.reporters.choices = choices(units)
     if ind is not None and request.method == "GET":
         form.contributors.data = [u.id for u in ind.contributors]
+        form.reporters.data = [u.id for u in ind.reporters]
+        form.low.data, form.high.data = written(ind.low), written(ind.high)
         form.target.data = written(ind.target, ind.target_places)
         form.total.data = written(ind.total)
         form.baseline.data = written(ind.baseline)
@@ -224,7 +227,8 @@ def new_indicator():
 @requires("plan.edit")
 def edit_indicator(indicator_id):
     ind = db.session.scalar(select(Indicator).where(Indicator.id == indicator_id)
-                            .options(selectinload(Indicator.contributors)))
+                            .options(selectinload(Indicator.contributors),
+                                     selectinload(Indicator.reporters)))
     if ind is None:
         abort(404)
     plan = db.session.get(Plan, ind.plan_id)
@@ -246,7 +250,7 @@ def _save_indicator(plan, form, ind):
     try:
         ind = save_indicator(plan, ind, {n: form[n].data for n in INDICATOR_FIELDS},
                              form.contributors.data or [], form.reason.data,
-                             user=current_user)
+                             user=current_user, reporter_ids=form.reporters.data or [])
         db.session.commit()
     except Refused as refused:
         db.session.rollback()

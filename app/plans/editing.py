@@ -20,7 +20,8 @@ PLAN_FIELDS = ("number", "date_text", "title", "basis", "theme", "signer_title",
                "signer_name", "recipients")
 AREA_FIELDS = ("code", "title", "body", "lead_unit_id")
 INDICATOR_FIELDS = ("area_id", "code", "name", "unit_of_measure", "semantics", "target",
-                    "total", "baseline", "lead_unit_id")
+                    "total", "baseline", "lead_unit_id", "combine", "low", "high",
+                    "over_target_pct")
 
 
 def _refused(field, message) -> Refused:
@@ -89,7 +90,7 @@ def save_area(plan: Plan, area: Optional[Area], values: dict, user=None) -> Area
 
 
 def save_indicator(plan: Plan, ind: Optional[Indicator], values: dict, contributor_ids,
-                   reason: str, user=None) -> Indicator:
+                   reason: str, user=None, reporter_ids=()) -> Indicator:
     """Create (ind None) or change an indicator. Changing the target of an existing
     indicator needs a reason, and keeps the old value in the indicator's history; the
     first target of an indicator that had none is recorded there too."""
@@ -107,6 +108,13 @@ def save_indicator(plan: Plan, ind: Optional[Indicator], values: dict, contribut
     if target_changed and ind.target is not None and not reason:
         raise _refused("reason", _(
             "Mục tiêu đã thay đổi: vui lòng ghi lý do (ví dụ số, ngày nghị quyết của HĐND xã)."))
+    values = {"combine": "lead", "low": None, "high": None, "over_target_pct": None, **values}
+    if values["over_target_pct"] is not None:
+        values["over_target_pct"] = int(values["over_target_pct"])
+    # a reporter is a contributor the office asks for its figure; the lead always reports
+    reporters = sorted(set(reporter_ids) & set(contributor_ids) - {values["lead_unit_id"]})
+    if values["combine"] == "lead":
+        reporters = []
     before = None
     if ind is None:
         order = db.session.scalar(select(func.coalesce(func.max(Indicator.sort_order), -1))
@@ -115,7 +123,8 @@ def save_indicator(plan: Plan, ind: Optional[Indicator], values: dict, contribut
         db.session.add(ind)
     else:
         before = snapshot(ind, INDICATOR_FIELDS) | {
-            "contributors": sorted(u.id for u in ind.contributors)}
+            "contributors": sorted(u.id for u in ind.contributors),
+            "reporters": sorted(u.id for u in ind.reporters)}
     old_target = ind.target
     for name in INDICATOR_FIELDS:
         if name != "target":
@@ -125,8 +134,10 @@ def save_indicator(plan: Plan, ind: Optional[Indicator], values: dict, contribut
     wanted = sorted(set(contributor_ids))
     if wanted != sorted(u.id for u in ind.contributors):
         ind.contributors = list(db.session.scalars(select(Unit).where(Unit.id.in_(wanted))))
+    if reporters != sorted(u.id for u in ind.reporters):
+        ind.reporters = list(db.session.scalars(select(Unit).where(Unit.id.in_(reporters))))
     db.session.flush()
-    after = snapshot(ind, INDICATOR_FIELDS) | {"contributors": wanted}
+    after = snapshot(ind, INDICATOR_FIELDS) | {"contributors": wanted, "reporters": reporters}
     if target_changed:
         db.session.add(IndicatorTargetChange(
             indicator_id=ind.id, old_target=old_target, new_target=ind.target, reason=reason,

@@ -9,7 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.idempotency import SubmissionField
 from app.fields import NFCStringField, NFCTextAreaField, VNDecimalField
-from app.plans.models import SEMANTICS
+from app.plans.models import COMBINE, SEMANTICS, combine_choices
 from app.locking import read_version
 from app.vietnamese import format_number
 
@@ -152,8 +152,38 @@ class IndicatorForm(FlaskForm):
     baseline = VNDecimalField(_l("Số liệu gốc"))
     lead_unit_id = ChoiceField(_l("Đơn vị chủ trì"))
     contributors = ChoicesField(_l("Đơn vị phối hợp"))
+    # issue 16: who reports a figure, how the commune's is made, and what is plausible
+    combine = ChoiceField(_l("Số liệu của xã là"), coerce=str, default="lead",
+                          choices=[SelectChoice(k, _l(v)) for k, v in COMBINE.items()])
+    reporters = ChoicesField(_l("Đơn vị phối hợp cũng báo cáo số liệu"))
+    low = VNDecimalField(_l("Số liệu hợp lý từ"))
+    high = VNDecimalField(_l("đến"))
+    over_target_pct = VNDecimalField(_l("Cảnh báo khi lũy kế vượt kế hoạch năm quá (%)"))
     reason = long_text(_l("Lý do thay đổi mục tiêu"), 2000)
     version = VersionField()
+
+    def validate_combine(self, field):
+        if field.data not in combine_choices(self.semantics.data or ""):
+            raise ValidationError(str(_l("Chỉ tiêu cộng dồn cả năm chỉ lấy số của đơn vị chủ trì "
+                                         "hoặc tổng số của các đơn vị.")))
+
+    def validate_reporters(self, field):
+        chosen = set(field.data or [])
+        if chosen and self.combine.data == "lead":
+            raise ValidationError(str(_l("Số liệu của xã là số của đơn vị chủ trì: không đơn vị "
+                                         "phối hợp nào cần báo cáo. Bỏ chọn, hoặc đổi cách "
+                                         "tổng hợp.")))
+        if not chosen <= set(self.contributors.data or []):
+            raise ValidationError(str(_l("Chỉ chọn trong các đơn vị phối hợp.")))
+
+    def validate_high(self, field):
+        if field.data is not None and self.low.data is not None and field.data < self.low.data:
+            raise ValidationError(str(_l("Cận trên phải lớn hơn hoặc bằng cận dưới.")))
+
+    def validate_over_target_pct(self, field):
+        if field.data is not None and (field.data != field.data.to_integral_value()
+                                       or not 0 <= field.data <= 1000):
+            raise ValidationError(str(_l("Nhập một số nguyên từ 0 đến 1000.")))
 
     def validate_total(self, field):
         if self.semantics.data == "count_of_total":

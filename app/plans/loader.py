@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.audit.service import record
 from app.extensions import db
 from app.plans.models import (SEMANTICS, UNIT_PLAN_SECTIONS, Area, Indicator, Plan,
-                              PlanSection)
+                              PlanSection, combine_choices)
 from app.units.models import UNIT_KINDS, Unit
 from app.vietnamese import VNInputError, nfc, parse_number
 
@@ -42,7 +42,8 @@ SCHEMA = {
     "areas": {"code": STR, "title": STR, "body": STR, "lead": STR},
     "indicators": {"code": STR, "area": STR, "name": STR, "unit_of_measure": STR,
                    "semantics": STR, "target": STR, "total": STR, "baseline": STR,
-                   "lead": STR, "contributors": STRS, "source": STR},
+                   "lead": STR, "contributors": STRS, "source": STR, "combine": STR,
+                   "reporters": STRS},
 }
 REQUIRED = {"plan": ("year", "title", "theme"), "plan.sections": ("key", "heading"),
             "units": ("slug", "name", "kind"), "areas": ("code", "title"),
@@ -276,7 +277,25 @@ def validate(pf: PlanFile) -> list[str]:
             if c not in slugs:
                 errors.append(f"{w('contributors')}: contributors có \"{c}\" không có trong "
                               "danh sách đơn vị.")
+        _check_counting(ind, w, errors)
     return errors
+
+
+def _check_counting(ind, w, errors) -> None:
+    """combine and reporters (issue 16): how the commune's figure is made, and by whom."""
+    combine = ind.get("combine", "lead")
+    allowed = combine_choices(ind.get("semantics", ""))
+    if combine not in allowed:
+        errors.append(f"{w('combine')}: combine \"{combine}\" không hợp lệ với semantics "
+                      f"\"{ind.get('semantics')}\"; dùng một trong: {', '.join(allowed)}.")
+    reporters = ind.get("reporters", [])
+    if reporters and combine == "lead":
+        errors.append(f"{w('reporters')}: combine \"lead\" lấy số của đơn vị chủ trì: "
+                      "không cần reporters.")
+    for r in reporters:
+        if r not in ind.get("contributors", []):
+            errors.append(f"{w('reporters')}: reporters có \"{r}\" không có trong "
+                          "contributors.")
 
 
 def _text(value) -> str:
@@ -329,7 +348,9 @@ def load_plan(pf: PlanFile, user=None) -> Plan:
             total=parse_number(total) if total else None,
             baseline=parse_number(baseline) if baseline else None,
             lead_unit=units.get(ind.get("lead")), source_text=_text(ind.get("source")),
-            sort_order=order, contributors=[units[c] for c in ind.get("contributors", [])])
+            sort_order=order, contributors=[units[c] for c in ind.get("contributors", [])],
+            combine=ind.get("combine", "lead"),
+            reporters=[units[r] for r in ind.get("reporters", [])])
         indicator.set_target(parse_number(ind["target"]))
         db.session.add(indicator)
     db.session.flush()

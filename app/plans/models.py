@@ -22,6 +22,20 @@ SEMANTICS = {
     "yes_no": N_("Đạt / không đạt"),
 }
 
+# How the commune's figure is made from the units' figures (issue 16): the lead's own, the
+# sum of every reporting unit's, or the newest level any of them reported.
+COMBINE = {
+    "lead": N_("Số của đơn vị chủ trì"),
+    "sum": N_("Tổng số của các đơn vị báo cáo"),
+    "latest": N_("Số mới nhất của các đơn vị báo cáo"),
+}
+# A flow adds amounts up: the newest of them is never the commune's year.
+COMBINE_FOR = {"sum_flow": ("lead", "sum")}
+
+
+def combine_choices(semantics: str) -> tuple[str, ...]:
+    return COMBINE_FOR.get(semantics, tuple(COMBINE))
+
 # The sections of a unit's implementation plan that section IV.1 of the plan asks for.
 UNIT_PLAN_SECTIONS = (
     ("muc_tieu", N_("Mục tiêu")),
@@ -117,6 +131,14 @@ indicator_contributor = db.Table(
     db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
 )
 
+# The contributors whose own figure means something for the commune's (issue 16): they are
+# asked for it on their report form. The lead always is, and is not listed here.
+indicator_reporter = db.Table(
+    "indicator_reporter",
+    db.Column("indicator_id", ForeignKey("indicator.id"), primary_key=True),
+    db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+)
+
 
 class Indicator(db.Model):
     __tablename__ = "indicator"
@@ -137,17 +159,32 @@ class Indicator(db.Model):
     lead_unit_id: Mapped[Optional[int]] = mapped_column(ForeignKey("unit.id"), index=True)
     source_text: Mapped[str] = mapped_column(Text, default="")
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    combine: Mapped[str] = mapped_column(String(10), default="lead", server_default="lead")
+    # plausible bounds of a figure, the office's to set; None is the semantics' default
+    # (app/reports/checks.py), and a year-to-date this far (%) above the target is flagged
+    low: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    high: Mapped[Optional[Decimal]] = mapped_column(Amount)
+    over_target_pct: Mapped[Optional[int]] = mapped_column(Integer)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     area: Mapped[Area] = relationship()
     lead_unit: Mapped[Optional["Unit"]] = relationship()  # noqa: F821
     contributors: Mapped[list["Unit"]] = relationship(secondary=indicator_contributor)  # noqa: F821
+    reporters: Mapped[list["Unit"]] = relationship(secondary=indicator_reporter)  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def semantics_label(self) -> str:
         return SEMANTICS.get(self.semantics, self.semantics)
+
+    @property
+    def reporter_ids(self) -> frozenset:
+        """The units whose figure counts: the lead's alone, or the lead's and the reporters'
+        (loaded only then, so a lead-only indicator costs no statement)."""
+        if self.combine == "lead":
+            return frozenset({self.lead_unit_id})
+        return frozenset({self.lead_unit_id, *(u.id for u in self.reporters)})
 
     def set_target(self, value: Optional[Decimal]) -> None:
         """Set the target, remembering how many decimal places it was written with."""

@@ -16,6 +16,11 @@ How "to date" is read:
   no commune level to judge;
 - a delta (reduce_by, increase_by) is that level against the baseline, and keeps pace like a
   flow: the reduction accrues over the year.
+
+An indicator says how its commune figure is made (Target.combine, issue 16), and then only
+the units it asks count: "lead" — the lead unit's figures alone; "sum" — every reporting
+unit's (a flow adds all their amounts, a level adds each unit's latest); "latest" — the
+newest level any reporting unit gave. Without a combine (None) the rule above applies.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -25,12 +30,16 @@ from typing import Iterable, NamedTuple, Optional
 from app.i18n import N_
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_data"
-STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA)
+# a figure the checks flagged (app/reports/checks.py) is not yet confirmed by the office:
+# the target's status is in doubt, whatever the arithmetic says
+NEEDS_CHECK = "needs_check"
+STATUSES = (ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA, NEEDS_CHECK)
 STATUS_LABELS = {
     ON_TRACK: N_("Đúng tiến độ"),
     AT_RISK: N_("Có nguy cơ chậm"),
     OFF_TRACK: N_("Chậm tiến độ"),
     NO_DATA: N_("Chưa có số liệu"),
+    NEEDS_CHECK: N_("Cần kiểm tra số liệu"),
 }
 # Within this share short of what is due, a target is "at risk" rather than "off track".
 RISK_MARGIN = Decimal("0.10")
@@ -59,6 +68,8 @@ class Target:
     total: Optional[Decimal] = None
     baseline: Optional[Decimal] = None
     lead_unit_id: Optional[int] = None
+    combine: Optional[str] = None            # "lead", "sum", "latest"; None: the rule above
+    reporters: frozenset = frozenset()       # the units whose figures count, lead included
 
 
 @dataclass(frozen=True)
@@ -163,6 +174,47 @@ def latest_level(figures: Iterable[Figure], lead_unit_id=None) -> tuple[Optional
     return (None, None) if best is None else (best.value, best.period_end)
 
 
+def _asked(t: Target, figures: Iterable[Figure]) -> list[Figure]:
+    """The figures of the units the indicator asks (all of them without a combine)."""
+    if t.combine is None:
+        return list(figures)
+    units = {t.lead_unit_id} if t.combine == "lead" else set(t.reporters) | {t.lead_unit_id}
+    return [f for f in figures if f.unit_id in units]
+
+
+def counted_figures(t: Target, figures: Iterable[Figure]) -> list[Figure]:
+    """The figures the commune's figure to date is made of, as the indicator says."""
+    asked = _asked(t, figures)
+    if t.semantics in FLOWS:
+        return flow_figures(asked, None if t.combine == "sum" else t.lead_unit_id)
+    if t.combine == "sum":
+        return asked
+    return level_figures(asked, None if t.combine == "latest" else t.lead_unit_id)
+
+
+def _summed_level(figures: list[Figure], until=None) -> tuple[Optional[Decimal], Optional[date]]:
+    """Each unit's latest level (up to `until`), added up: a commune's area is its villages'."""
+    latest: dict[int, Figure] = {}
+    for f in figures:
+        if until is not None and f.period_end > until:
+            continue
+        if f.unit_id not in latest or _latest([latest[f.unit_id], f]) is f:
+            latest[f.unit_id] = f
+    if not latest:
+        return None, None
+    return (sum((f.value for f in latest.values()), Decimal(0)),
+            max(f.period_end for f in latest.values()))
+
+
+def commune_level(t: Target, figures: Iterable[Figure]) -> tuple[Optional[Decimal], Optional[date]]:
+    """The commune's level and the day it was read at."""
+    counted = counted_figures(t, figures)
+    if t.combine == "sum":
+        return _summed_level(counted)
+    best = _latest(counted)
+    return (None, None) if best is None else (best.value, best.period_end)
+
+
 def _pct(part: Decimal, whole: Optional[Decimal]) -> Optional[Decimal]:
     if whole is None or whole == 0:
         return None
@@ -189,7 +241,7 @@ def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
         return Progress(None, None, NO_DATA, None)
 
     if sem in FLOWS:
-        counted = flow_figures(figures, t.lead_unit_id)
+        counted = counted_figures(t, figures)
         if not counted:
             return Progress(None, None, NO_DATA, None)
         current = sum((f.value for f in counted), Decimal(0))
@@ -197,7 +249,7 @@ def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
         status, expected = _paced(current, target, as_of, year)
         return Progress(current, _pct(current, target), status, as_of, expected)
 
-    level, as_of = latest_level(figures, t.lead_unit_id)
+    level, as_of = commune_level(t, figures)
     if level is None:
         return Progress(None, None, NO_DATA, None)
     if sem in ("at_least", "latest_level"):
@@ -230,16 +282,20 @@ def series(t: Target, figures: Iterable[Figure]) -> list[tuple[date, Decimal]]:
     """The figure to date at each period end, oldest first: what a trend line draws.
     Flows are cumulative; levels are the commune's level; deltas are against the baseline."""
     figures = list(figures)
+    counted = counted_figures(t, figures)
     if t.semantics in FLOWS:
-        counted = flow_figures(figures, t.lead_unit_id)
         ends = sorted({f.period_end for f in counted})
         return [(end, sum((f.value for f in counted if f.period_end <= end), Decimal(0)))
                 for end in ends]
-    points: dict[date, Figure] = {}
-    for f in level_figures(figures, t.lead_unit_id):
-        if f.period_end not in points or _latest([points[f.period_end], f]) is f:
-            points[f.period_end] = f
-    out = sorted((end, f.value) for end, f in points.items())
+    if t.combine == "sum":
+        out = [(end, _summed_level(counted, end)[0])
+               for end in sorted({f.period_end for f in counted})]
+    else:
+        points: dict[date, Figure] = {}
+        for f in counted:
+            if f.period_end not in points or _latest([points[f.period_end], f]) is f:
+                points[f.period_end] = f
+        out = sorted((end, f.value) for end, f in points.items())
     if t.semantics in DELTAS:
         if t.baseline is None:
             return []
@@ -253,3 +309,16 @@ def share_of_total(t: Target) -> Optional[Decimal]:
     if t.semantics != "count_of_total" or not t.total or t.target is None:
         return None
     return (t.target / t.total * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def unit_to_date(figures: Iterable[Figure], unit_id: int, before) -> Decimal:
+    """A unit's own year-to-date of a flow from its periods ending before `before`: what
+    its report form shows beside the box (the "lũy kế" before this period)."""
+    own = [f for f in figures if f.unit_id == unit_id and f.period_kind in FLOW_KINDS
+           and f.period_end < before]
+    return sum((f.value for f in _finest_cover(own)), Decimal(0))
+
+
+def in_doubt(p: Progress) -> Progress:
+    """The progress of a target whose figure awaits the office's check."""
+    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected)

@@ -7,14 +7,16 @@ from functools import cache
 from typing import Optional
 
 from flask import abort
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import (Date, Integer, String, bindparam, cast, literal, null, or_, select,
+                        union_all)
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
-from app.plans.models import Area, Indicator, IndicatorValue, Plan, indicator_contributor
-from app.plans.progress import Figure, Target, evaluate
+from app.plans.models import (Area, Indicator, IndicatorValue, Plan, indicator_contributor,
+                              indicator_reporter)
+from app.plans.progress import Figure, Target, evaluate, in_doubt
 from app.plans.years import plan_years
-from app.reports.models import ReportingPeriod
+from app.reports.models import Report, ReportingPeriod, ReportValue
 from app.params import query_year
 
 
@@ -27,13 +29,13 @@ def _commune_plan_stmt(by_year: bool):
 
 
 @cache
-def _unit_indicators_stmt(by_year: bool):
-    contributes = select(indicator_contributor.c.indicator_id).where(
-        indicator_contributor.c.unit_id == bindparam("unit_id"))
+def _unit_indicators_stmt(by_year: bool, reporting: bool = False):
+    table = indicator_reporter if reporting else indicator_contributor
+    involved = select(table.c.indicator_id).where(table.c.unit_id == bindparam("unit_id"))
     stmt = (select(Indicator)
             .where(or_(Indicator.lead_unit_id == bindparam("unit_id"),
-                       Indicator.id.in_(contributes)))
-            .order_by(Indicator.sort_order))
+                       Indicator.id.in_(involved)))
+            .options(joinedload(Indicator.reporters)).order_by(Indicator.sort_order))
     if by_year:
         return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
             Plan.year == bindparam("year"), Plan.parent_id.is_(None))
@@ -41,14 +43,21 @@ def _unit_indicators_stmt(by_year: bool):
 
 
 def indicators_of_unit(unit_id: int, year: Optional[int] = None, *,
-                       plan_id: Optional[int] = None) -> list[Indicator]:
+                       plan_id: Optional[int] = None, reporting: bool = False) -> list[Indicator]:
     """The indicators of a commune plan (the year's, or the one with this id) that the unit
-    leads or contributes to, in the plan's order."""
+    leads or contributes to, in the plan's order; `reporting`: only those it reports a
+    figure for — it leads them, or the office asked it (issue 16)."""
     if plan_id is not None:
         params = {"unit_id": unit_id, "plan_id": plan_id}
     else:
         params = {"unit_id": unit_id, "year": year}
-    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None), params))
+    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None, reporting),
+                                   params).unique())
+
+
+def indicators_to_report(unit_id: int, year: int) -> list[Indicator]:
+    """What a unit's report form asks: the indicators it reports a figure for."""
+    return indicators_of_unit(unit_id, year, reporting=True)
 
 
 def commune_plan(year=None):
@@ -81,7 +90,8 @@ def _indicators_stmt(with_contributors: bool):
             .options(joinedload(Indicator.lead_unit)).order_by(Indicator.sort_order))
     if with_contributors:
         stmt = stmt.options(selectinload(Indicator.contributors))
-    return stmt
+    # joined, not a second statement: a page's budget counts statements (docs/design.md §5)
+    return stmt.options(joinedload(Indicator.reporters))
 
 
 def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
@@ -115,13 +125,53 @@ def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
 
 
 def target_of(ind: Indicator) -> Target:
-    return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id)
+    return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
+                  ind.combine, ind.reporter_ids)
+
+
+@cache
+def _doubtful():
+    return (select(ReportValue.indicator_id).distinct()
+            .join(Report, Report.id == ReportValue.report_id)
+            .join(Indicator, Indicator.id == ReportValue.indicator_id)
+            .where(Indicator.plan_id == bindparam("plan_id"), Report.status == "submitted",
+                   ReportValue.flags != "", ReportValue.confirmed_at.is_(None)))
+
+
+@cache
+def _figures_and_doubt():
+    # one statement for both: the dashboard's partials are held to five (docs/design.md §5)
+    doubt = (_doubtful().with_only_columns(
+        ReportValue.indicator_id, literal(DOUBT, String), cast(null(), Date), cast(null(), Integer),
+        cast(null(), IndicatorValue.value.type), cast(null(), Date)).distinct())
+    return union_all(_figures(), doubt)
+
+
+DOUBT = "doubt"
+
+
+def figures_and_doubt(plan: Plan) -> tuple[dict[int, list[Figure]], frozenset]:
+    """figures_by_indicator() and doubtful() in one statement."""
+    rows = db.session.execute(_figures_and_doubt(), {"plan_id": plan.id}).all()
+    doubt = frozenset(r[0] for r in rows if r[1] == DOUBT)
+    return by_indicator(r for r in rows if r[1] != DOUBT), doubt
+
+
+def doubtful(plan: Plan) -> frozenset:
+    """Indicators with a flagged figure (app/reports/checks.py) sent and not yet confirmed
+    by the office: their status is "Cần kiểm tra số liệu" until it is."""
+    return frozenset(db.session.scalars(_doubtful(), {"plan_id": plan.id}))
+
+
+def judged(ind: Indicator, progress, doubt: frozenset):
+    return in_doubt(progress) if ind.id in doubt else progress
 
 
 def progress_of(plan: Plan, indicators) -> dict:
     figures = figures_by_indicator(plan)
-    return {ind.id: evaluate(target_of(ind), figures.get(ind.id, []), plan.year)
-            for ind in indicators}
+    doubt = doubtful(plan)
+    return {ind.id: judged(ind, evaluate(target_of(ind), figures.get(ind.id, []), plan.year),
+                           doubt) for ind in indicators}
 
 
 def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:
@@ -129,4 +179,4 @@ def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:
     return db.session.scalar(
         select(Indicator).where(Indicator.id == indicator_id)
         .options(joinedload(Indicator.area), joinedload(Indicator.lead_unit),
-                 selectinload(Indicator.contributors)))
+                 selectinload(Indicator.contributors), joinedload(Indicator.reporters)))

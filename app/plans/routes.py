@@ -9,6 +9,7 @@ from app.exports import neutralise
 from app.extensions import db
 from app.params import query_int
 from app.plans import bp, queries
+from app.plans.counting import counting_sentence
 from app.plans.editing import target_history
 from app.plans.models import Indicator, Plan, PlanSection
 from app.plans.progress import share_of_total
@@ -45,9 +46,11 @@ def indicator(ind, indicator_id):
         .order_by(Plan.year.desc())).all()
     # its accepted figures by period and by unit, and its trend (the dashboard's)
     figs = indicator_figures(ind, plan, query_int("unit"))
+    figs.progress = queries.judged(ind, figs.progress, queries.doubtful(plan))
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
                            history=target_history(ind.id), figs=figs,
-                           share=share_of_total(queries.target_of(ind)))
+                           share=share_of_total(queries.target_of(ind)),
+                           counting=counting_sentence(ind))
 
 
 # ---- the indicators as CSV ----

@@ -92,7 +92,8 @@ def start_next_year(old: Plan, user=None) -> Plan:
         area_ids[a.id] = copy
     db.session.flush()
     indicators = db.session.scalars(select(Indicator).where(Indicator.plan_id == old.id)
-                                    .options(selectinload(Indicator.contributors)))
+                                    .options(selectinload(Indicator.contributors),
+                                             selectinload(Indicator.reporters)))
     count = 0
     for ind in indicators:
         # the target and baseline of a new year are the People's Council's to set;
@@ -101,7 +102,9 @@ def start_next_year(old: Plan, user=None) -> Plan:
             plan_id=new.id, area_id=area_ids[ind.area_id].id, code=ind.code, name=ind.name,
             unit_of_measure=ind.unit_of_measure, semantics=ind.semantics, target=None,
             total=ind.total, baseline=None, lead_unit_id=ind.lead_unit_id, source_text="",
-            sort_order=ind.sort_order, contributors=list(ind.contributors)))
+            sort_order=ind.sort_order, contributors=list(ind.contributors),
+            combine=ind.combine, reporters=list(ind.reporters), low=ind.low, high=ind.high,
+            over_target_pct=ind.over_target_pct))
         count += 1
     from app.plans.loader import ensure_unit_plan
 

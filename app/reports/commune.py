@@ -10,7 +10,7 @@ from app.documents import decree30
 from app.extensions import db
 from app.locking import StaleEdit
 from app.models_base import utcnow
-from app.plans.progress import STATUS_LABELS, evaluate
+from app.plans.progress import DELTAS, FLOWS, STATUS_LABELS, evaluate, in_doubt
 from app.plans.queries import target_of
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
@@ -26,6 +26,9 @@ DEFAULT_RECIPIENTS = ("Ban Thi đua – Khen thưởng, Sở Nội vụ tỉnh",
                       "Lưu: VT, VHXH")
 TABLE_COLUMNS = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Thực hiện đến kỳ",
                  "Tỷ lệ so với kế hoạch", "Đánh giá")
+# the commune report's table: the two columns Vietnamese reports use (issue 16)
+PERIOD_COLUMNS = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Thực hiện trong kỳ",
+                  "Lũy kế từ đầu năm", "Tỷ lệ so với kế hoạch", "Đánh giá")
 
 
 def phrase(period) -> str:
@@ -112,10 +115,27 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
     return cr
 
 
-def indicator_rows(indicators, figures, year) -> list[list[str]]:
+def in_period(ind, figures, period) -> str:
+    """The commune's figure of the period itself: a flow's amount within it (the year to
+    date at its end less that before it), a level as read at its end."""
+    t = target_of(ind)
+    now = evaluate(t, figures, period.year).current
+    if now is None:
+        return "–"
+    if ind.semantics in FLOWS:
+        before = evaluate(t, [f for f in figures if f.period_end < period.starts_on],
+                          period.year).current or 0
+        return fig.show(now - before)
+    return fig.show_figure(ind, now) if ind.semantics not in DELTAS else "–"
+
+
+def indicator_rows(indicators, figures, year, doubtful=frozenset(), period=None) -> list[list[str]]:
+    """A row per indicator; with `period`, the period's own figure beside the year to date."""
     rows = []
     for n, ind in enumerate(indicators, 1):
         p = evaluate(target_of(ind), figures.get(ind.id, []), year)
+        if ind.id in doubtful:  # a flagged figure awaits the office's check
+            p = in_doubt(p)
         if ind.semantics == "yes_no":
             target = "Đạt"
         elif ind.semantics == "count_of_total" and ind.total:
@@ -124,8 +144,9 @@ def indicator_rows(indicators, figures, year) -> list[list[str]]:
             target = fig.show(ind.target)
         current = fig.show_figure(ind, p.current) if p.current is not None else "–"
         pct = f"{fig.show(p.achievement_pct)}%" if p.achievement_pct is not None else "–"
-        rows.append([str(n), f"{ind.code} {ind.name}", ind.unit_of_measure, target, current,
-                     pct, STATUS_LABELS[p.status]])
+        own = [in_period(ind, figures.get(ind.id, []), period)] if period is not None else []
+        rows.append([str(n), f"{ind.code} {ind.name}", ind.unit_of_measure, target, *own,
+                     current, pct, STATUS_LABELS[p.status]])
     return rows
 
 
@@ -135,9 +156,11 @@ def document(cr: CommuneReport, period, commune_unit_name: str, rows) -> bytes:
         body.append(decree30.Heading(f"{ROMAN[n]}. {label.upper()}"))
         body.append(getattr(cr, key) or "Không có.")
         if key == "results":
+            wide = len(rows[0]) == len(PERIOD_COLUMNS) if rows else True
             body.append(decree30.Table(
-                TABLE_COLUMNS, rows, widths_mm=(10, 52, 18, 20, 22, 20, 23),
-                numeric=frozenset({3, 4, 5}),
+                PERIOD_COLUMNS if wide else TABLE_COLUMNS, rows,
+                widths_mm=(10, 46, 15, 18, 18, 18, 18, 22) if wide else (10, 52, 18, 20, 22, 20, 23),
+                numeric=frozenset({3, 4, 5, 6}) if wide else frozenset({3, 4, 5}),
                 caption=f"Kết quả thực hiện các chỉ tiêu đến hết kỳ báo cáo "
                         f"(số liệu đến ngày {period.ends_on:%d/%m/%Y})"))
     return decree30.build(

@@ -171,9 +171,15 @@ class ReportValue(db.Model):
     value: Mapped[Optional[Decimal]] = mapped_column(Amount)
     note: Mapped[str] = mapped_column(Text, default="")
     explanation: Mapped[str] = mapped_column(Text, default="")
+    # what app/reports/checks.py found when it was sent (JSON list), and who at the office
+    # confirmed it had been checked (issue 16)
+    flags: Mapped[str] = mapped_column(Text, default="", server_default="")
+    confirmed_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    confirmed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
 
     report: Mapped[Report] = relationship(back_populates="values")
     indicator: Mapped["Indicator"] = relationship()  # noqa: F821
+    confirmed_by: Mapped[Optional["User"]] = relationship()  # noqa: F821
 
 
 REPORT_ACTIONS = {

@@ -20,7 +20,7 @@ from app.plans.models import IndicatorValue
 from app.plans.progress import Figure
 from app.plans.queries import by_indicator, figure_rows
 from app.plans.queries import (commune_plan,  # noqa: F401  reporting's callers ask them here
-                               indicators_of_unit)
+                               indicators_of_unit, indicators_to_report)
 from app.reports import completeness
 from app.reports.calendar import deadline_for
 from app.vietnamese import today as vn_today

@@ -21,6 +21,7 @@ from app.locking import StaleEdit
 from app.models_base import utcnow
 from app.notifications import service as notices
 from app.plans.models import IndicatorValue
+from app.reports import checks
 from app.reports import figures as fig
 from app.reports.calendar import NOT_REPORTING_KINDS, year_calendar
 from app.reports.models import (REPORT_SECTIONS, PeriodDeadline, Report, ReportEvent,
@@ -228,6 +229,13 @@ def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decim
     if missing:
         raise Refused(_l("Có số liệu làm chỉ tiêu chậm tiến độ cần giải trình trước khi "
                          "gửi."), 422, missing)
+    # issue 16: a figure the checks flag is corrected, or confirmed with an explanation
+    found = checks.field_checks(indicators, accepted, ctx.period, ctx.unit.id, values)
+    unconfirmed = {f"v_{i}": " ".join(f.message(_l) for f in c.flags)
+                   for i, c in found.items() if c.flags and not (explanations.get(i) or "").strip()}
+    if unconfirmed:
+        raise Refused(_l("Có số liệu cần kiểm tra: sửa lại, hoặc ghi giải trình để xác nhận số "
+                         "liệu đúng rồi gửi."), 422, unconfirmed)
     report = ctx.report
     if report is None:
         report = _new_report(ctx)
@@ -249,6 +257,8 @@ def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decim
             continue
         row = existing.pop(ind_id, None) or ReportValue(report_id=report.id, indicator_id=ind_id)
         row.value, row.explanation = value, explanation
+        row.flags = checks.dump(found[ind_id].flags if ind_id in found else [])
+        row.confirmed_by_id = row.confirmed_at = None
         db.session.add(row)
         kept[ind_id] = (value, explanation)
     for row in existing.values():
@@ -290,12 +300,19 @@ def _check_reviewable(report: Report, version: Optional[int]) -> None:
                            "Vui lòng tải lại trang."))
 
 
-def accept(report: Report, version: Optional[int], indicators, accepted) -> int:
+def accept(report: Report, version: Optional[int], indicators, accepted,
+           checked: bool = False) -> int:
     """Accept a submitted report: its figures become the indicators' values for the
-    period, with who and when, in this same transaction. Returns the figures written."""
+    period, with who and when, in this same transaction. Returns the figures written.
+    A flagged figure needs the office's word that it was checked (`checked`)."""
     _check_reviewable(report, version)
     values = {v.indicator_id: v for v in db.session.scalars(
         select(ReportValue).where(ReportValue.report_id == report.id))}
+    flagged_values = [v for v in values.values() if v.flags]
+    if flagged_values and not checked:
+        raise Refused(_l("Báo cáo có số liệu được đánh dấu cần kiểm tra: hãy xem lại và đánh dấu "
+                         "“Tôi đã kiểm tra các số liệu được đánh dấu” trước khi duyệt."), 422,
+                      {"checked": _l("Vui lòng xác nhận đã kiểm tra các số liệu được đánh dấu.")})
     by_ind = {ind.id: ind for ind in indicators}
     numbers = {i: v.value for i, v in values.items() if v.value is not None and i in by_ind}
     flags = fig.flagged(indicators, accepted, report.period, report.unit_id, numbers)
@@ -305,6 +322,8 @@ def accept(report: Report, version: Optional[int], indicators, accepted) -> int:
                          "chưa có giải trình: hãy trả lại để đơn vị bổ sung.",
                          codes=", ".join(unexplained)), 422)
     now, who = utcnow(), current_user_id()
+    for v in flagged_values:
+        v.confirmed_by_id, v.confirmed_at = who, now
     cells = {iv.indicator_id: iv for iv in db.session.scalars(
         select(IndicatorValue).where(IndicatorValue.period_id == report.period_id,
                                      IndicatorValue.unit_id == report.unit_id,

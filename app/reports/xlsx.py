@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Optional
@@ -24,7 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from app.errors import Refused
 from app.exports import neutralise
 from app.reports import figures as fig
-from app.vietnamese import VNInputError, _l, nfc
+from app.vietnamese import VNInputError, _l, local_date, nfc
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_EXPANDED_BYTES = 20 * 1024 * 1024
@@ -111,7 +111,7 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
 
     detail = wb.create_sheet("Chi tiết")
     detail.append(["Mã", "Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo", "Từ ngày", "Đến ngày",
-                   "Đơn vị báo cáo", "Số liệu", "Giải trình, ghi chú", "Ngày duyệt"])
+                   "Đơn vị báo cáo", "Thực hiện trong kỳ", "Giải trình, ghi chú", "Ngày duyệt"])
     for cell in detail[1]:
         cell.font = BOLD
     by_period = {p.id: p for p in periods}
@@ -122,7 +122,7 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
         detail.append([_text(ind.code), _text(ind.name), _text(ind.unit_of_measure),
                        _text(p.label), p.starts_on, p.ends_on, _text(unit.short_name or unit.name),
                        _number(v.value), _text(v.note),
-                       v.accepted_at.date() if v.accepted_at else None])
+                       local_date(v.accepted_at) if v.accepted_at else None])  # Vietnam's day
         row = detail.max_row
         for col in "EFJ":
             detail[f"{col}{row}"].number_format = DATE_FORMAT
@@ -144,7 +144,9 @@ def template_workbook(unit, period, indicators, draft: dict[int, dict[str, str]]
     ws["A3"], ws["B3"] = "Kỳ báo cáo:", _text(f"{period.label} (số liệu từ "
                                               f"{period.starts_on:%d/%m/%Y} đến "
                                               f"{period.ends_on:%d/%m/%Y})")
-    head = ["Mã chỉ tiêu", "Chỉ tiêu", "Số liệu", "Đơn vị tính", "Kế hoạch năm",
+    head = ["Mã chỉ tiêu", "Chỉ tiêu",
+            "Thực hiện trong kỳ (không phải lũy kế từ đầu năm; chỉ tiêu tỷ lệ, mức: số tại ngày "
+            f"{period.ends_on:%d/%m/%Y})", "Đơn vị tính", "Kế hoạch năm",
             "Giải trình (bắt buộc nếu số liệu làm chỉ tiêu chậm tiến độ)"]
     for i, h in enumerate(head):
         cell = ws.cell(row=FIRST_ROW - 1, column=i + 1, value=h)
@@ -246,8 +248,11 @@ def _parts(data: bytes, infos):
 
 @dataclass
 class Upload:
+    """What a filled template gives: the figures taken, the explanations, and the codes
+    whose figure cell was left empty (issue 16: the import says exactly which)."""
     values: dict[int, Optional[Decimal]]
     explanations: dict[int, str]
+    blank: list = field(default_factory=list)
 
 
 def read_upload(data: bytes, unit, period, indicators) -> Upload:
@@ -280,6 +285,7 @@ def _read(wb, unit, period, indicators) -> Upload:
                          "của kỳ này."))
     by_code = {ind.code: ind for ind in indicators}
     values, explanations, errors, seen = {}, {}, {}, set()  # errors: cell → what is wrong
+    blank = []  # codes whose figure cell is empty: left as the draft had them
     ws = wb[SHEET]
     for row_no, row in enumerate(ws.iter_rows(min_row=FIRST_ROW, max_col=6, values_only=True),
                                  FIRST_ROW):
@@ -303,7 +309,11 @@ def _read(wb, unit, period, indicators) -> Upload:
             continue
         seen.add(ind.id)
         try:
-            values[ind.id] = fig.parse_figure(ind, _cell_number(raw))
+            value = fig.parse_figure(ind, _cell_number(raw))
+            if value is None:
+                blank.append(ind.code)
+            else:
+                values[ind.id] = value
         except VNInputError as e:
             cell = f"{COL_VALUE}{row_no}"
             errors[cell] = _l("Ô %(cell)s: %(msg)s", cell=cell, msg=str(e.message))
@@ -315,7 +325,7 @@ def _read(wb, unit, period, indicators) -> Upload:
         explanations[ind.id] = text
     if errors:
         raise Refused(NOT_IMPORTED, 422, errors)
-    return Upload(values, explanations)
+    return Upload(values, explanations, blank)
 
 
 def _cell_number(raw):

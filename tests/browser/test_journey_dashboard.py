@@ -12,12 +12,15 @@ from app.plans.models import Indicator
 from app.reports.models import ReportingPeriod, period_unit
 from app.units.models import Unit
 from tests.browser.conftest import sign_in
+from tests.test_reports import ask_contributors
 
 GREEN, RED = "rgb(26, 127, 55)", "rgb(198, 40, 40)"   # --ok and --bad of static/app.css
 
 
 def _setup(app):
-    """Month 01 of 2026 (15/12/2025–14/01/2026), Bản mẫu 01 listed to report for it."""
+    """Month 01 of 2026 (15/12/2025–14/01/2026), Bản mẫu 01 listed to report for it, and
+    asked for its tourist visits (issue 16: the villages' visits add up)."""
+    ask_contributors(app, {"III.2-05": "sum"})
     with app.app_context():
         period = ReportingPeriod(year=2026, kind="month", number=1, starts_on=date(2025, 12, 15),
                                  ends_on=date(2026, 1, 14), deadline=date(2026, 1, 20))

@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in as _sign_in
 from tests.test_emulation import VILLAGE_FIGURES, indicator_ids, year_period
+from tests.test_reports import ask_contributors
 
 
 def sign_in(page, base, username):
@@ -47,6 +48,8 @@ def test_a_village_is_scored_proposed_voted_and_commended(page, live_server, tmp
     app, base = live_server.app, live_server.url
     period_id = year_period(app)
     ids = indicator_ids(app)
+    # issue 16: the office asks the villages for these rates (the newest is the commune's)
+    ask_contributors(app, {code: "latest" for code in VILLAGE_FIGURES})
 
     # the village head reports the year's figures: its own rates
     sign_in(page, base, "ban01")

@@ -7,7 +7,8 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.test_reports import generate, indicator_id, period_id
+from tests.test_reports import (VILLAGE_FIGURES, ask_contributors, generate, indicator_id,
+                                period_id)
 
 SAVED = re.compile(r"Đã lưu lúc \d\d:\d\d")
 
@@ -24,6 +25,7 @@ def person(browser, browser_context_args, base, username):
 def test_village_report_from_draft_to_commune_document(browser, browser_context_args,
                                                        live_server, app):
     generate(app)
+    ask_contributors(app, VILLAGE_FIGURES)
     pid = period_id(app)
     grain, forest = indicator_id(app, "III.2-03"), indicator_id(app, "III.2-04")
     base = live_server.url

@@ -2,6 +2,7 @@
 report page itself (editing or reading, with its history, review and comment forms)."""
 import re
 import secrets
+from dataclasses import replace
 from typing import Optional
 
 from flask import abort, render_template, url_for
@@ -11,6 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from app.params import query_year
 from app.policy import can
+from app.reports import checks
 from app.reports import figures as fig
 from app.reports import queries
 from app.reports.forms import (MAX_SECTION, CommentForm, ReviewForm, UploadForm,
@@ -117,7 +119,7 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
     unit, period, report = ctx.unit, ctx.period, ctx.report
     if report is None and not ctx.expected:
         abort(404)
-    indicators = queries.indicators_of_unit(unit.id, period.year)
+    indicators = queries.indicators_to_report(unit.id, period.year)
     accepted = queries.accepted_figures([i.id for i in indicators], period.year)
     editing = can(current_user, "report.edit", unit.id) and (report is None or report.editable)
     if editing:
@@ -132,6 +134,11 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
         shown = stored
     flags = fig.flagged(indicators, accepted, period, unit.id,
                         {k: v for k, v in numbers.items() if v is not None})
+    found = checks.field_checks(indicators, accepted, period, unit.id, numbers)
+    if not editing:  # what was sent carries the flags found then, and who confirmed them
+        for ind_id, rv in shown.items():
+            if ind_id in found:
+                found[ind_id] = replace(found[ind_id], flags=checks.load(rv.flags))
     events, comments = queries.history_of(report)
     can_review = (report is not None and report.status == "submitted"
                   and can(current_user, "report.review", unit.id))
@@ -151,4 +158,5 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
         comment_form=(comment_form or CommentForm(formdata=None)) if can_comment else None,
         upload_form=UploadForm(formdata=None), upload_errors=upload_errors or [],
         sections=REPORT_SECTIONS, show_figure=fig.show_figure, max_section=MAX_SECTION,
+        found=found, gettext=_, live=checks.live_messages(_) if editing else None,
     ), status

@@ -114,7 +114,8 @@ def commune_docx(period_id):
     indicators = plan_queries.indicators_of(plan)
     figures = queries.accepted_figures([i.id for i in indicators], period.year,
                                        until=period.ends_on)
-    rows = commune.indicator_rows(indicators, figures, period.year)
+    rows = commune.indicator_rows(indicators, figures, period.year, plan_queries.doubtful(plan),
+                                  period)
     data = commune.document(cr, period, plan.unit.name, rows)
     return Response(data, mimetype=DOCX, headers={
         "Content-Disposition": f'attachment; filename="{commune.filename(cr, period)}"'})

@@ -65,7 +65,7 @@ def report(ctx, slug, period_id):
 @requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def save(ctx, slug, period_id):
     """Save draft without JavaScript: post, redirect, get."""
-    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
     posted = report_form_class(indicators)()
     figure_errors(posted, indicators)
     try:
@@ -124,7 +124,7 @@ def _status(code, message):
 @bp.post("/units/<slug>/reports/<int:period_id>/submit")
 @requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def submit(ctx, slug, period_id):
-    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
     form = report_form_class(indicators)()
     if not form.validate():
         return page(ctx, form=form, status=422,

@@ -1,6 +1,6 @@
 """A sent report reviewed: accepted (its figures become the indicators' values), returned
 to its unit with the reason, or commented on."""
-from flask import abort, flash, redirect
+from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -48,9 +48,10 @@ def _review(report, report_id, act):
 @requires("report.review", load=queries.report_by_id)
 def accept(report, report_id):
     def act(report, form):
-        indicators = queries.indicators_of_unit(report.unit_id, report.period.year)
+        indicators = queries.indicators_to_report(report.unit_id, report.period.year)
         accepted = queries.accepted_figures([i.id for i in indicators], report.period.year)
-        n = services.accept(report, posted_version(form.version.data), indicators, accepted)
+        n = services.accept(report, posted_version(form.version.data), indicators, accepted,
+                            checked=request.form.get("checked") == "1")
         return _("Đã duyệt báo cáo; %(n)s số liệu đã được ghi nhận vào chỉ tiêu.", n=n)
     return _review(report, report_id, act)
 

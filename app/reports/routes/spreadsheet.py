@@ -18,7 +18,7 @@ from app.reports.routes._common import XLSX, fresh, merged_draft, page, report_u
 def template_xlsx(ctx, slug, period_id):
     if ctx.report is None and not ctx.expected:
         abort(404)
-    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
     draft = fig.load_draft(ctx.report.figures_draft) if ctx.report else {}
     data = xlsx.template_workbook(ctx.unit, ctx.period, indicators, draft)
     p = ctx.period
@@ -34,7 +34,7 @@ def upload(ctx, slug, period_id):
     own deliberate act, so it is not held to the page's version."""
     if ctx.report is not None and not ctx.report.editable:
         raise Refused(_("Báo cáo đã gửi nên không nhập số liệu được nữa."), 409)
-    indicators = queries.indicators_of_unit(ctx.unit.id, ctx.period.year)
+    indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
     file = request.files.get("file")
     data = file.stream.read(xlsx.MAX_UPLOAD_BYTES + 1) if file else b""
     try:
@@ -54,6 +54,10 @@ def upload(ctx, slug, period_id):
         db.session.rollback()
         return page(fresh(slug, period_id), status=409, message=_(
             "Báo cáo vừa được lưu ở nơi khác; hãy tải tệp lên lại."))
+    # say exactly what was taken and what was left, and why (issue 16)
     flash(_("Đã nhập %(n)s số liệu từ tệp Excel vào bản nháp. Hãy kiểm tra rồi gửi.",
             n=len(got.values)), "success")
+    if got.blank:
+        flash(_("Để nguyên %(n)s chỉ tiêu vì ô Thực hiện trong kỳ để trống: %(codes)s.",
+                n=len(got.blank), codes=", ".join(got.blank)), "info")
     return redirect(report_url(ctx))
