@@ -96,11 +96,13 @@ def install_fast_gettext(app) -> None:
 _PRESSED, _NOT_PRESSED = ' aria-pressed="true"', ' aria-pressed="false"'
 
 
-def status_buttons(current: str) -> Markup:
-    """A milestone row's one-tap status buttons, the one it has pressed: five per row and
-    forty rows on a village's page, so built here rather than by a template loop."""
+def status_buttons(current: str, focus: bool = False) -> Markup:
+    """A milestone row's one-tap status buttons, the one it has pressed (with autofocus when
+    `focus`: htmx focuses it after the row is swapped in): five per row and forty rows on a
+    village's page, so built here rather than by a template loop."""
+    pressed = _PRESSED + (" autofocus" if focus else "")
     return Markup("".join(  # nosec B704 - fixed keys; labels are our catalogue's Markup
-        f'<button name="status" value="{key}"{_PRESSED if key == current else _NOT_PRESSED}>'
+        f'<button name="status" value="{key}"{pressed if key == current else _NOT_PRESSED}>'
         f'{label(text)}</button>' for key, text in MILESTONE_STATUSES.items()))
 
 

@@ -266,7 +266,7 @@ def test_one_tap_marks_a_milestone_done_in_place(app, login):
                htmx=True, headers=row_target(m))
     html = r.get_data(as_text=True)
     assert r.status_code == 200 and html.lstrip().startswith(f'<li id="m-{m.id}"')
-    assert 'value="done" aria-pressed="true">' in html and "100%" in html
+    assert 'value="done" aria-pressed="true" autofocus>' in html and "100%" in html
     assert "Quá hạn" not in html
     saved = get_milestone(app, m.id)
     assert (saved.status, saved.progress, saved.version) == ("done", 100, m.version + 1)
@@ -319,7 +319,7 @@ def test_a_tap_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login
         assert r.status_code == (200 if htmx else 303)
     html = c.post(f"/milestones/{m.id}/status", data=tap, htmx=True,
                   headers=row_target(m)).get_data(as_text=True)
-    assert 'value="done" aria-pressed="true">' in html and "vừa được người khác" not in html
+    assert 'value="done" aria-pressed="true" autofocus>' in html and "vừa được người khác" not in html
     assert get_milestone(app, m.id).version == m.version + 1
     assert len(events(app, "milestone.status")) == n
 

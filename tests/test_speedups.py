@@ -15,7 +15,8 @@ from app.reports.completeness import STATE_LABELS, Cell
 STATUS_BUTTONS = (
     '{% for key, text in statuses.items() %}'
     '<button name="status" value="{{ key }}"'
-    ' aria-pressed="{{ "true" if key == current else "false" }}">{{ _(text) }}</button>'
+    ' aria-pressed="{{ "true" if key == current else "false" }}"'
+    '{% if key == current and focus %} autofocus{% endif %}>{{ _(text) }}</button>'
     '{% endfor %}')
 
 # … and for one unit's cells of the completeness table
@@ -42,13 +43,14 @@ def plain(app, source, **context) -> str:
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("focus", [False, True])
 @pytest.mark.parametrize("current", [*MILESTONE_STATUSES, "not-a-status"])
-def test_status_buttons_are_the_template_loop(app, lang, current):
+def test_status_buttons_are_the_template_loop(app, lang, current, focus):
     with in_language(app, lang):
-        fast = speedups.status_buttons(current)
+        fast = speedups.status_buttons(current, focus)
         assert isinstance(fast, Markup)
         assert str(fast) == plain(app, STATUS_BUTTONS, statuses=MILESTONE_STATUSES,
-                                  current=current)
+                                  current=current, focus=focus)
     assert str(fast).count('aria-pressed="true"') == (current in MILESTONE_STATUSES)
 
 

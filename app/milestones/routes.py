@@ -44,9 +44,11 @@ def _unit_of(found):
     return found.unit.id
 
 
-def _row(m, status=200, notice=None, oob=False, locked=False):
+def _row(m, status=200, notice=None, oob=False, locked=False, said=False):
+    """The milestone's row alone; said: a status tap's answer, which keeps the keyboard on
+    the pressed button (autofocus) and says the change in the live region (out of band)."""
     return render_block("units/show.html", "milestone_row", m=m, today=service.today(),
-                        notice=notice, oob=oob, locked=locked), status
+                        notice=notice, oob=oob, locked=locked, said=said), status
 
 
 def _back_to(m, unit):
@@ -199,7 +201,7 @@ def _status_saved(loaded, inline):
     m = loaded.milestone
     if inline:
         commit_keeping_loaded()
-        return _row(m)
+        return _row(m, said=True)
     db.session.commit()
     flash(_("Đã chuyển “%(title)s” sang “%(status)s”.", title=m.title,
             status=_(m.status_label)), "success")

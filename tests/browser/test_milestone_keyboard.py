@@ -1,6 +1,7 @@
 """A milestone's status buttons with a keyboard and a screen reader (issue 18): grouped
-under the milestone's title, the current one reachable and announced as pressed, and a
-change made from the keyboard."""
+under the milestone's title, the current one reachable and announced as pressed, the focus
+kept on the row after the change (htmx's autofocus: no script of ours) and the change said
+in a live region (an out-of-band part of the answer)."""
 import re
 
 from playwright.sync_api import expect
@@ -28,6 +29,8 @@ def test_status_buttons_speak_their_milestone_and_keep_the_keyboard(page, live_s
     row = page.get_by_role("group", name=f"Trạng thái của mốc {title}")
     pressed = row.get_by_role("button", name=name)
     expect(pressed).to_have_attribute("aria-pressed", "true")
+    expect(pressed).to_be_focused()  # the swap did not drop the keyboard to the page
+    expect(page.locator("#ms-said")).to_have_text(f"{title}: {name}")
     # the accessibility tree: the buttons sit in a group named with the milestone
     tree = row.aria_snapshot()
     assert tree.startswith(f'- group "Trạng thái của mốc {title}"'), tree
