@@ -26,7 +26,10 @@ def ind(semantics="sum_flow", unit="tấn", low=None, high=None, total=None, tar
     (ind("count_of_total", "trường", total=D(8)), D(9), True),  # a count not above its total
     (ind("at_least", "%", low=D(40), high=D(80)), D(30), True),  # the office's bounds
     (ind("at_least", "%", low=D(40), high=D(80)), D(60), False),
-    (ind("latest_level", "ha"), D(10 ** 6), False),            # no upper default for a level
+    (ind("latest_level", "ha"), D("99503"), False),            # a level up to ten times its target
+    (ind("latest_level", "ha"), D(10 ** 6), True),             # … and not beyond
+    (ind("at_least", "triệu đồng", target=D(46)), D("9950.3"), True),  # a flow typed as income
+    (ind("latest_level", "ha", target=None), D(10 ** 6), False),       # no target, no default
 ])
 def test_plausible_bounds(indicator, value, flagged):
     assert (checks.bounds_flag(indicator, value) is not None) == flagged

@@ -98,6 +98,10 @@ def test_the_office_sets_who_reports_and_how_on_the_edit_form(app, login):
     bad = vhxh.post(f"/indicators/{iid}/edit", {**base, "combine": "lead",
                                                   "reporters": contributors[:1]})
     assert bad.status_code == 422 and "không đơn vị phối hợp nào cần báo cáo" in text_of(bad)
+    # the units' rates do not add up to the commune's: "sum" of a percentage is refused
+    summed = vhxh.post(f"/indicators/{iid}/edit", {**base, "semantics": "at_least", "combine": "sum",
+                                                     "reporters": contributors[:1]})
+    assert summed.status_code == 422 and "Không cộng tỷ lệ (%)" in text_of(summed)
     ok = vhxh.post(f"/indicators/{iid}/edit", {**base, "combine": "latest",
                                                  "reporters": contributors[:1]})
     assert ok.status_code == 302, text_of(ok)[:3000]
@@ -138,6 +142,7 @@ contributors = ["b"]
     ('combine = "latest"\n', 'combine "latest" không hợp lệ'),
     ('reporters = ["b"]\n', 'combine "lead" lấy số của đơn vị chủ trì'),
     ('combine = "sum"\nreporters = ["a", "x"]\n', 'reporters có "a" không có trong contributors'),
+    ('unit_of_measure = "%"\ncombine = "sum"\nreporters = ["b"]\n', 'đơn vị tính "%"'),
 ])
 def test_the_plan_file_sets_who_reports_and_how(tmp_path, extra, problem):
     path = tmp_path / "plan.toml"

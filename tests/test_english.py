@@ -10,6 +10,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sqlalchemy import String, Text, inspect, select
 
@@ -168,3 +170,19 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
     assert not mismatched, mismatched
     obsolete = list(catalog.obsolete)
     assert not obsolete, obsolete
+
+
+def test_every_message_the_code_marks_is_in_the_english_catalogue():
+    """What babel.cfg extracts (as the README's update command does) is all in the catalogue:
+    a new message without its English entry shows Vietnamese on an English page."""
+    root = PO.parent.parent.parent.parent
+    with PO.open("rb") as fh:
+        have = {m.id for m in read_po(fh) if m.id}
+    with (root / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    missing = sorted({msg for path in ("app", "templates")
+                      for filename, _line, msg, *_rest in extract_from_dir(
+                          root, method_map, options_map, keywords=keywords)
+                      if filename.startswith(path) and msg not in have})
+    assert not missing, missing

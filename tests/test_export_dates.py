@@ -28,6 +28,6 @@ def test_the_excel_export_dates_an_acceptance_in_vietnams_time(app, login, utc, 
         db.session.execute(update(IndicatorValue).values(accepted_at=utc))
         db.session.commit()
     ws = workbook(login("vhxh").get("/reports/figures.xlsx?year=2026"))["Chi tiết"]
-    assert ws["J1"].value == "Ngày duyệt"
-    assert ws["J2"].value.date() == local
-    assert ws["J2"].number_format.startswith("dd/mm/yyyy") or "dd" in ws["J2"].number_format
+    assert ws["K1"].value == "Ngày duyệt"
+    assert ws["K2"].value.date() == local
+    assert ws["K2"].number_format.startswith("dd/mm/yyyy") or "dd" in ws["K2"].number_format

@@ -74,8 +74,23 @@ def test_every_accepted_figure_is_a_real_number_and_formula_text_is_neutralised(
     detail = wb["Chi tiết"]
     cells = [c for c in detail[2]]
     assert cells[7].data_type == "n" and cells[4].is_date
-    assert cells[8].value == "'=1+2 ghi chú"        # never run as a formula
-    assert cells[8].data_type == "s"
+    assert cells[9].value == "'=1+2 ghi chú"        # never run as a formula
+    assert cells[9].data_type == "s"
+
+
+def test_the_detail_sheet_gives_each_flow_figure_its_year_to_date(app, login, month1):
+    grain, month2 = indicator_id(app, "III.2-03"), period_id(app, number=2)
+    ban, vhxh = login("ban01"), login("vhxh")
+    for pid, amount in ((month1, "100"), (month2, "50")):
+        assert submit(ban, "ban-mau-01", pid, {grain: amount}).status_code == 302
+        assert accept(vhxh, "ban-mau-01", pid).status_code == 302
+    detail = workbook(vhxh.get("/reports/figures.xlsx?year=2026"))["Chi tiết"]
+    assert [c.value for c in detail[1]][7:9] == ["Thực hiện trong kỳ", "Lũy kế từ đầu năm"]
+    rows = [[c.value for c in r] for r in detail.iter_rows(min_row=2)
+            if r[0].value == "III.2-03" and r[6].value == "Bản mẫu 01"]
+    assert [(r[7], r[8]) for r in rows] == [(100, 100), (50, 150)]
+    levels = [r for r in detail.iter_rows(min_row=2) if r[0].value != "III.2-03"]
+    assert all(r[8].value is None for r in levels)   # a level has no year-to-date
 
 
 # ---- the template and the upload ----------------------------------------------------

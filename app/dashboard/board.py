@@ -6,8 +6,8 @@ from datetime import date
 from typing import Optional
 
 from app.plans.models import Area, Indicator, Plan
-from app.plans.progress import (DELTAS, LEVELS, NO_DATA, STATUSES, Figure, Progress,
-                                evaluate, in_doubt, series)
+from app.plans.progress import (AT_RISK, DELTAS, LEVELS, NEEDS_CHECK, NO_DATA, OFF_TRACK,
+                                STATUSES, Figure, Progress, evaluate, in_doubt, series)
 from app.plans.queries import target_of
 from app.vietnamese import _l
 
@@ -62,6 +62,13 @@ class Board:
         """The latest period end of any accepted figure."""
         return max((ln.progress.as_of for a in self.areas for ln in a.lines
                     if ln.progress.as_of), default=None)
+
+    def attention(self) -> list[Line]:
+        """What the chair must look at first: targets off track, then those at risk, then
+        those whose figure awaits the office's check, each in the plan's order."""
+        order = {OFF_TRACK: 0, AT_RISK: 1, NEEDS_CHECK: 2}
+        lines = [ln for a in self.areas for ln in a.lines if ln.progress.status in order]
+        return sorted(lines, key=lambda ln: order[ln.progress.status])  # stable: plan order kept
 
     def area(self, area_id: int) -> Optional[AreaBoard]:
         return next((a for a in self.areas if a.area.id == area_id), None)

@@ -163,6 +163,11 @@ class IndicatorForm(FlaskForm):
     version = VersionField()
 
     def validate_combine(self, field):
+        if field.data == "sum" and "sum" not in combine_choices(self.semantics.data or "",
+                                                                 self.unit_of_measure.data or ""):
+            raise ValidationError(str(_l("Không cộng tỷ lệ (%) hay kết quả đạt / không đạt của "
+                                         "các đơn vị: chọn số của đơn vị chủ trì hoặc số mới "
+                                         "nhất.")))
         if field.data not in combine_choices(self.semantics.data or ""):
             raise ValidationError(str(_l("Chỉ tiêu cộng dồn cả năm chỉ lấy số của đơn vị chủ trì "
                                          "hoặc tổng số của các đơn vị.")))

@@ -284,10 +284,11 @@ def validate(pf: PlanFile) -> list[str]:
 def _check_counting(ind, w, errors) -> None:
     """combine and reporters (issue 16): how the commune's figure is made, and by whom."""
     combine = ind.get("combine", "lead")
-    allowed = combine_choices(ind.get("semantics", ""))
+    allowed = combine_choices(ind.get("semantics", ""), ind.get("unit_of_measure", ""))
     if combine not in allowed:
         errors.append(f"{w('combine')}: combine \"{combine}\" không hợp lệ với semantics "
-                      f"\"{ind.get('semantics')}\"; dùng một trong: {', '.join(allowed)}.")
+                      f"\"{ind.get('semantics')}\", đơn vị tính \"{ind.get('unit_of_measure', '')}\"; "
+                      f"dùng một trong: {', '.join(allowed)}.")
     reporters = ind.get("reporters", [])
     if reporters and combine == "lead":
         errors.append(f"{w('reporters')}: combine \"lead\" lấy số của đơn vị chủ trì: "

@@ -31,10 +31,15 @@ COMBINE = {
 }
 # A flow adds amounts up: the newest of them is never the commune's year.
 COMBINE_FOR = {"sum_flow": ("lead", "sum")}
+# Rates and yes/no are not added up across units: 60 % + 70 % is no commune's rate.
+PERCENT_UNITS = frozenset({"%", "điểm %"})
 
 
-def combine_choices(semantics: str) -> tuple[str, ...]:
-    return COMBINE_FOR.get(semantics, tuple(COMBINE))
+def combine_choices(semantics: str, unit_of_measure: str = "") -> tuple[str, ...]:
+    allowed = COMBINE_FOR.get(semantics, tuple(COMBINE))
+    if semantics == "yes_no" or unit_of_measure.strip() in PERCENT_UNITS:
+        allowed = tuple(c for c in allowed if c != "sum")
+    return allowed
 
 # The sections of a unit's implementation plan that section IV.1 of the plan asks for.
 UNIT_PLAN_SECTIONS = (

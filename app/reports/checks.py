@@ -4,7 +4,8 @@ of app/reports/figures.py do that — it flags one that looks wrong, with its re
 corrects it or confirms it with an explanation, and the office confirms it has checked it.
 
 - bounds: outside the indicator's plausible bounds (the office's, or from the semantics: a
-  rate 0–100, a flow not negative, a count not above its total);
+  rate 0–100, a flow not negative, a count not above its total, any other level not above
+  ten times its target — a flow typed into a level's box);
 - history: a period amount far from the unit's own earlier ones (DHIS2's min–max outlier
   idea: from at least three earlier amounts, bounds one spread beyond their min and max,
   and never closer than half the min and one and a half times the max);
@@ -21,13 +22,14 @@ from decimal import Decimal
 from typing import Iterable, Optional
 
 from app.i18n import N_
+from app.plans.models import PERCENT_UNITS
 from app.plans.progress import FLOWS, FLOW_KINDS, Figure, counted_figures, unit_to_date
 from app.templating import vn_number
 
-PERCENT_UNITS = frozenset({"%", "điểm %"})
 OVER_TARGET_PCT = 30
 YTD_CLOSE = Decimal("0.9")      # within 10 % of the sum so far "looks like" it
 MIN_HISTORY = 3
+LEVEL_HIGH_TIMES = 10           # a level ten times its target is a typing slip, not a record
 
 MESSAGES = {
     "bounds": N_("Ngoài khoảng hợp lý %(low)s – %(high)s."),
@@ -64,6 +66,8 @@ def bounds(ind) -> tuple[Optional[Decimal], Optional[Decimal]]:
             high = Decimal(100)
         elif ind.semantics == "count_of_total":
             high = ind.total
+        elif ind.semantics in ("at_least", "at_most", "latest_level") and ind.target:
+            high = ind.target * LEVEL_HIGH_TIMES
     return low, high
 
 
@@ -187,7 +191,8 @@ def field_checks(indicators, accepted, period, unit_id: int, values) -> dict:
 
 def live_messages(gettext) -> dict:
     """The messages static/figure-check.js fills in as a figure is typed ({b}, {y}…)."""
-    return {"ytd_like": Flag("ytd_like", {"before": "{b}"}).message(gettext),
+    return {"bounds": Flag("bounds", {"low": "{l}", "high": "{h}"}).message(gettext),
+            "ytd_like": Flag("ytd_like", {"before": "{b}"}).message(gettext),
             "history": Flag("history", {"low": "{l}", "high": "{h}"}).message(gettext),
             "over_target": Flag("over_target", {"ytd": "{y}", "target": "{t}",
                                                 "pct": "{p}"}).message(gettext)}

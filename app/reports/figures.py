@@ -14,12 +14,12 @@ import json
 from decimal import Decimal
 from typing import Iterable, Mapping, Optional
 
+from app.plans.models import PERCENT_UNITS
 from app.plans.progress import OFF_TRACK, Figure, evaluate
 from app.plans.queries import target_of
 from app.vietnamese import MAX_ABS_NUMBER, VNInputError, _l, fold, nfc, parse_number
 from app.templating import vn_number
 
-PERCENT_UNITS = frozenset({"%", "điểm %"})
 MAX_DECIMALS = 4  # the Amount column keeps four places; more would be rounded silently
 YES_WORDS = {"1": Decimal(1), "dat": Decimal(1), "co": Decimal(1),
              "0": Decimal(0), "chua dat": Decimal(0), "khong dat": Decimal(0),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Optional
 
@@ -23,6 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.errors import Refused
 from app.exports import neutralise
+from app.plans.progress import FLOWS, Figure, unit_to_date
 from app.reports import figures as fig
 from app.vietnamese import VNInputError, _l, local_date, nfc
 
@@ -111,23 +112,34 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
 
     detail = wb.create_sheet("Chi tiết")
     detail.append(["Mã", "Chỉ tiêu", "Đơn vị tính", "Kỳ báo cáo", "Từ ngày", "Đến ngày",
-                   "Đơn vị báo cáo", "Thực hiện trong kỳ", "Giải trình, ghi chú", "Ngày duyệt"])
+                   "Đơn vị báo cáo", "Thực hiện trong kỳ", "Lũy kế từ đầu năm",
+                   "Giải trình, ghi chú", "Ngày duyệt"])
     for cell in detail[1]:
         cell.font = BOLD
     by_period = {p.id: p for p in periods}
+    # a flow's year-to-date is the unit's own, as its report page shows it; a level has none
+    flows = {}
+    for v in values:
+        if indicators[v.indicator_id].semantics in FLOWS:
+            p = by_period[v.period_id]
+            flows.setdefault(v.indicator_id, []).append(
+                Figure(p.kind, p.ends_on, v.unit_id, v.value, p.starts_on))
     for v in sorted(values, key=lambda v: (indicators[v.indicator_id].sort_order,
                                            by_period[v.period_id].ends_on,
                                            units[v.unit_id].sort_order)):
         ind, p, unit = indicators[v.indicator_id], by_period[v.period_id], units[v.unit_id]
+        ytd = (unit_to_date(flows[v.indicator_id], v.unit_id, p.ends_on + timedelta(days=1))
+               if v.indicator_id in flows else None)
         detail.append([_text(ind.code), _text(ind.name), _text(ind.unit_of_measure),
                        _text(p.label), p.starts_on, p.ends_on, _text(unit.short_name or unit.name),
-                       _number(v.value), _text(v.note),
+                       _number(v.value), _number(ytd), _text(v.note),
                        local_date(v.accepted_at) if v.accepted_at else None])  # Vietnam's day
         row = detail.max_row
-        for col in "EFJ":
+        for col in "EFK":
             detail[f"{col}{row}"].number_format = DATE_FORMAT
-        detail[f"H{row}"].number_format = NUMBER_FORMAT
-    _widths(detail, [10, 50, 14, 20, 12, 12, 22, 14, 40, 12])
+        for col in "HI":
+            detail[f"{col}{row}"].number_format = NUMBER_FORMAT
+    _widths(detail, [10, 50, 14, 20, 12, 12, 22, 14, 14, 40, 12])
     detail.freeze_panes = "A2"
     return _to_bytes(wb)
 

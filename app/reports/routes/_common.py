@@ -159,4 +159,5 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
         upload_form=UploadForm(formdata=None), upload_errors=upload_errors or [],
         sections=REPORT_SECTIONS, show_figure=fig.show_figure, max_section=MAX_SECTION,
         found=found, gettext=_, live=checks.live_messages(_) if editing else None,
+        plausible=checks.bounds,
     ), status

@@ -85,7 +85,11 @@ def save(ctx, slug, period_id):
         db.session.rollback()
         return page(fresh(slug, period_id), form=posted, status=409, message=_(
             "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy lưu lại."))
-    flash(_("Đã lưu nháp."), "success")
+    bad = sum(1 for ind in indicators if posted[f"v_{ind.id}"].errors)
+    if bad:  # kept as typed; the page lists them at the top, each a link to its box
+        flash(_("Đã lưu nháp; còn %(n)s ô chưa hợp lệ.", n=bad), "warning")
+    else:
+        flash(_("Đã lưu nháp."), "success")
     return redirect(report_url(ctx))
 
 
