@@ -151,3 +151,34 @@ def test_the_unit_list_reads_in_few_statements(app_x10, login, count_queries):
         with count_queries(app_x10) as n:
             assert admin.get(url).status_code == 200
         assert n() <= 10, (url, n())
+
+
+def test_a_renamed_village_is_called_by_its_new_name_everywhere(app, login):
+    admin = login("admin")
+    unit = unit_of(app, "ban-mau-01")
+    assert unit.short_name == ""          # the plan file's short name only repeated the name
+    r = admin.post(f"/admin/units/{unit.id}", edit_form(unit, name="Bản Nậm Ngà"))
+    assert r.status_code == 302
+    chair = login("chutich")
+    for url in ("/dashboard", "/dashboard/people", "/units/", "/plan", "/reports/completeness?year=2026",
+                "/admin/units"):
+        response = (admin if url.startswith("/admin") else chair).get(url)
+        assert response.status_code == 200, url
+        assert "Bản mẫu 01" not in response.get_data(as_text=True), url
+    assert "Bản Nậm Ngà" in chair.get("/dashboard/people").get_data(as_text=True)
+
+
+def test_a_rename_that_keeps_a_distinct_short_name_says_where_it_shows(app, login):
+    admin = login("admin")
+    unit = unit_of(app, "phong-vhxh")
+    r = admin.post(f"/admin/units/{unit.id}", edit_form(unit, name="Phòng Văn hóa – Thông tin"))
+    assert r.status_code == 302
+    assert unit_of(app, "phong-vhxh").short_name == "Phòng VH-XH"
+    page = admin.get("/admin/units").get_data(as_text=True)
+    assert "Tên viết tắt “Phòng VH-XH” vẫn hiện thay cho tên mới ở bảng điều hành" in page
+    form = admin.get(f"/admin/units/{unit.id}").get_data(as_text=True)
+    assert "Hiện thay cho tên đầy đủ ở bảng điều hành, các danh sách, chỉ tiêu và văn bản" in form
+    # the same name typed twice is one name
+    unit = unit_of(app, "phong-vhxh")
+    admin.post(f"/admin/units/{unit.id}", edit_form(unit, short_name=unit.name))
+    assert unit_of(app, "phong-vhxh").short_name == ""

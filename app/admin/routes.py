@@ -321,6 +321,10 @@ def edit_unit(unit_id):
         return _unit_conflict(form, db.session.get(Unit, unit_id))
     flash(_("Đã lưu đơn vị %(name)s.", name=unit.name) if changed
           else _("Không có gì thay đổi."), "success")
+    if changed and unit.short_name and form.name.data != form.name.object_data:
+        flash(_("Tên viết tắt “%(short)s” vẫn hiện thay cho tên mới ở bảng điều hành, các danh "
+                "sách, chỉ tiêu và văn bản. Sửa hoặc để trống nếu cần.", short=unit.short_name),
+              "warning")
     return redirect(url_for("admin.units"))
 
 

@@ -128,6 +128,7 @@ def create_unit(actor, slug, name, short_name, kind, parent_id) -> Unit:
     if db.session.scalar(select(func.count(Unit.id)).where(Unit.slug == slug)):
         raise _refused(str(_l("Mã “%(slug)s” đã có; hãy chọn mã khác.", slug=slug)), "slug")
     order = db.session.scalar(select(func.coalesce(func.max(Unit.sort_order), 0))) + 1
+    short_name = "" if short_name == name else short_name
     unit = Unit(slug=slug, name=name, short_name=short_name, kind=kind, parent_id=parent_id,
                 sort_order=order)
     db.session.add(unit)
@@ -142,12 +143,22 @@ def create_unit(actor, slug, name, short_name, kind, parent_id) -> Unit:
     return unit
 
 
+def following_short_name(unit: Unit, name: str, short_name: str) -> str:
+    """One name per unit (issue 18): a short name that only repeats the full name is kept
+    empty, so a rename shows everywhere the short name would have stood."""
+    copy = short_name == unit.short_name and unit.short_name in ("", unit.name)
+    if short_name == name or (copy and name != unit.name):
+        return ""
+    return short_name
+
+
 def update_unit(actor, unit: Unit, name, short_name, kind, parent_id) -> bool:
     """Rename, re-kind or move a unit; its accounts and records follow (they name it by id)."""
     problem = parent_problem(unit.id, parent_id, _parents())
     if problem:
         raise _refused(problem, "parent_id")
     before = snapshot(unit, UNIT_FIELDS)
+    short_name = following_short_name(unit, name, short_name)
     unit.name, unit.short_name, unit.kind, unit.parent_id = name, short_name, kind, parent_id
     after = snapshot(unit, UNIT_FIELDS)
     if after == before:

@@ -303,6 +303,13 @@ def _text(value) -> str:
     return nfc(str(value or "")).strip()
 
 
+def _short(unit: dict) -> str:
+    """A short name that only repeats the full name is kept empty: a rename then shows
+    everywhere (app/admin/service.following_short_name)."""
+    short = _text(unit.get("short_name"))
+    return "" if short == _text(unit["name"]) else short
+
+
 def load_plan(pf: PlanFile, user=None) -> Plan:
     """Create units, the commune plan, its areas, indicators and one implementation plan
     per unit. Units already present (same slug) are kept as they are."""
@@ -314,7 +321,7 @@ def load_plan(pf: PlanFile, user=None) -> Plan:
     units = {u.slug: u for u in db.session.scalars(select(Unit))}
     for order, u in enumerate(d["units"]):
         if u["slug"] not in units:
-            unit = Unit(slug=u["slug"], name=_text(u["name"]), short_name=_text(u.get("short_name")),
+            unit = Unit(slug=u["slug"], name=_text(u["name"]), short_name=_short(u),
                         kind=u["kind"], sort_order=order)
             db.session.add(unit)
             units[u["slug"]] = unit
