@@ -154,3 +154,27 @@ def test_the_unit_page_query_lists_the_units_periods_newest_first(app, login, tw
         html = render_template("reports/_unit_reports.html", unit=unit, unit_reports=rows)
         assert "Bị trả lại" in html and f"/units/ban-mau-02/reports/{m1}" in html
 
+
+
+def test_a_phone_reads_each_units_counts_and_opens_one_units_periods(app, login, two_months):
+    chair = login("chutich")
+    html = chair.get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
+    row = re.search(r'<th scope="row">Bản mẫu 01</th>(.*?)</tr>', html, re.S).group(1)
+    # month 1 was sent early, on time; month 2 late
+    assert "Đúng hạn 1 · muộn 1 · chưa nộp " in row   # and every other month already due
+    assert 'href="/reports/completeness?year=2026&amp;kind=month&amp;unit=ban-mau-01"' in row
+    one = chair.get("/reports/completeness?year=2026&kind=month&unit=ban-mau-01")
+    html = one.get_data(as_text=True)
+    assert one.status_code == 200 and 'class="matrix stack one"' in html
+    assert re.findall(r'<th scope="row">([^<]+)</th>', html) == ["Bản mẫu 01"]
+    assert _row(html, "Bản mẫu 01")[:2] == ["on_time", "late"]
+    assert "<tfoot>" not in html                       # the commune's rates are for every unit
+
+
+@pytest.mark.parametrize("query,status,message", [
+    ("kind=week", 400, "Loại kỳ báo cáo không hợp lệ."),
+    ("kind=month&unit=ban-khong-co", 404, "Không có đơn vị này trong bảng theo dõi."),
+])
+def test_a_bad_completeness_query_is_said_not_guessed(app, login, query, status, message):
+    response = login("chutich").get(f"/reports/completeness?year=2026&{query}")
+    assert response.status_code == status and message in response.get_data(as_text=True)

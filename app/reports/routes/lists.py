@@ -1,9 +1,11 @@
 """Reports in lists: a person's own and those waiting for review, who has reported what
 (the completeness table), and every accepted figure as a spreadsheet."""
 from flask import Response, abort, render_template, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.errors import Refused
 from app.extensions import db
 from app.params import query_int
 from app.plans.models import Indicator, IndicatorValue
@@ -44,16 +46,21 @@ def _current_period(periods, today):
 @requires("plan.view")
 def completeness():
     year = year_asked()
-    kind = request.args.get("kind", "month")
+    kind = request.args.get("kind") or "month"
     if kind not in PERIOD_KINDS:
-        kind = "month"
+        raise Refused(_("Loại kỳ báo cáo không hợp lệ."), 400)
     today = vn_today()
     periods = queries.periods_of(year, kind)
     m = queries.matrix(periods, today)
+    # ?unit=: one unit's row with every period, what a phone opens from the unit's counts
+    one = request.args.get("unit")
+    units = m.units if not one else [u for u in m.units if u.slug == one]
+    if one and not units:
+        raise Refused(_("Không có đơn vị này trong bảng theo dõi."), 404)
     chosen = query_int("period")
     chase = next((p for p in periods if p.id == chosen), None) or _current_period(periods, today)
     return render_template("reports/completeness.html", year=year, kind=kind, kinds=PERIOD_KINDS,
-                           periods=periods, m=m, today=today, chase=chase,
+                           periods=periods, m=m, units=units, one=one, today=today, chase=chase,
                            to_chase=m.to_chase(chase.id) if chase else [],
                            state_labels=STATE_LABELS)
 
