@@ -19,8 +19,9 @@ YTD_LIKE = "có phải là lũy kế từ đầu năm?"
 
 
 def _line(html, code):
-    """The dashboard's row of one indicator, as text."""
-    m = re.search(rf'{re.escape(code)}</span>.*?</(tr|li)>', html, re.S)
+    """The dashboard's row of one indicator in its full list, as text."""
+    start = html.find('id="indicators"')
+    m = re.search(rf'{re.escape(code)}</span>.*?</(tr|li)>', html[max(start, 0):], re.S)
     assert m, code
     return m.group(0)
 
