@@ -141,7 +141,8 @@ def load_front_comment(day: date) -> bool:
     mttq = db.session.scalar(select(User).where(User.username == "mttq"))
     m = db.session.scalar(select(Milestone).join(Unit, Unit.id == Milestone.unit_id).where(
         Unit.slug == "ban-mau-01", Milestone.title == SAMPLE_MILESTONES[2][0]))
-    if mttq is None or m is None or db.session.scalar(select(Comment.id).limit(1)) \
+    if mttq is None or m is None or db.session.scalar(
+            select(Comment.id).where(Comment.author_id == mttq.id).limit(1)) \
             or not _started(day.year, day):
         return False
     c, _again = comments.post("milestone", m.id, unit_id=m.unit_id, body=FRONT_COMMENT, user=mttq)
