@@ -27,6 +27,8 @@ class BaseConfig:
     # pool. create_app turns this off for SQLite, a file that never goes away under us.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     DEMO_MODE = _bool("DEMO_MODE", True)
+    # the day the demo's story is built for (yyyy-mm-dd); unset: today in Vietnam
+    DEMO_TODAY = os.environ.get("DEMO_TODAY") or None
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -45,11 +45,10 @@ def seed(scale):
     ensure_defaults()  # scoring tables and titles a commune starts from (idempotent)
     if current_app.config.get("DEMO_MODE"):
         created = demo.load_demo_accounts()
-        demo.load_demo_content(plan.year, scale=scale)
-        from app.emulation.demo import load_demo
-        load_demo(plan.year)
+        day = demo.load_story(plan.year, scale=scale)  # the story as on today (DEMO_TODAY)
         db.session.commit()
-        click.echo(f"Kế hoạch {plan.year} của xã đã sẵn sàng. Tài khoản demo "
+        click.echo(f"Kế hoạch {plan.year} của xã đã sẵn sàng, dữ liệu demo tính đến ngày "
+                   f"{day:%d/%m/%Y}. Tài khoản demo "
                    f"(mật khẩu: {demo.DEMO_PASSWORD}):")
         for username, full_name, position, _slug, _roles in demo.DEMO_ACCOUNTS:
             click.echo(f"  {username:<8} {position}")

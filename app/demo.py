@@ -1,5 +1,6 @@
 """Demo accounts and sample content, for demo mode only (never in production)."""
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Optional
 
 from sqlalchemy import func, select
 
@@ -46,23 +47,54 @@ def load_demo_accounts() -> list[str]:
     return created
 
 
+# title, start and due in days from 1 January, status, progress: the same in every unit
+# (tests read them against the real date)
 SAMPLE_MILESTONES = (
     ("Xây dựng và ban hành kế hoạch triển khai phong trào thi đua của đơn vị", 0, 31, "done", 100),
     ("Tổ chức phát động phong trào thi đua đến toàn thể cán bộ, Nhân dân", 15, 60, "done", 100),
     ("Sơ kết 6 tháng phong trào thi đua", 150, 185, "in_progress", 40),
     ("Tổng kết năm, đề xuất khen thưởng", 300, 345, "not_started", 0),
 )
+# a few more, dated from the demo's day, so that every state shows whatever the day:
+# unit slug, title, start and due in days from the day, status, progress
+STATE_MILESTONES = (
+    ("ban-mau-03", "Ra quân vệ sinh môi trường, sửa đường vào bản", 7, 30, "not_started", 0),
+    ("ban-mau-05", "Hoàn thiện hồ sơ đề nghị công nhận bản văn hóa", -40, -5, "in_progress", 60),
+    ("hoi-nong-dan", "Hội thi nhà nông giỏi cấp xã", -30, 20, "paused", 30),
+    ("doan-thanh-nien", "Giải bóng đá thanh niên các bản", -10, 15, "cancelled", 0),
+    ("van-phong", "Họp Hội đồng thi đua – khen thưởng xã", -30, -10, "done", 100),
+)
+FRONT_COMMENT = ("Ban Thường trực Ủy ban MTTQ xã đề nghị bản cho biết đã có bao nhiêu hộ đăng ký "
+                 "tham gia; Mặt trận sẽ phối hợp tuyên truyền đến các hộ còn lại.")
 
 
-def load_demo_content(year: int, scale: int = 1) -> int:
-    """Sample milestones in every unit's plan; with scale > 1, extra sample villages too, so
-    budgets are measured on a data set larger than a real commune's. Idempotent."""
+def demo_today(year: int) -> date:
+    """The day the demo is true on: DEMO_TODAY (a date or dd/mm/yyyy… ISO text) when set —
+    the tests pin it — else today in Vietnam; moved into the plan's year (same day and
+    month) when today is in another."""
+    from flask import current_app
+
+    from app.vietnamese import today
+
+    asked = current_app.config.get("DEMO_TODAY")
+    day = (asked if isinstance(asked, date) else date.fromisoformat(asked)) if asked else today()
+    if day.year != year:
+        day = date(year, day.month, min(day.day, 28) if day.month == 2 else day.day)
+    return day
+
+
+def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None) -> int:
+    """Sample milestones in every unit's plan, and once a period has ended by `day`, a few
+    dated from it in every state; with scale > 1, extra sample villages too, so budgets are measured on a data set
+    larger than a real commune's. Idempotent."""
     commune = db.session.scalar(Plan.commune_plan_stmt(year))
     if commune is None or db.session.scalar(select(func.count(Milestone.id))):
         return 0
     from app.plans.loader import ensure_unit_plan
 
+    day = day or demo_today(year)
     root = commune.unit
+    started = _started(year, day)
     villages = db.session.scalar(select(func.count(Unit.id)).where(Unit.kind == "village"))
     for n in range(villages + 1, villages * scale + 1):
         db.session.add(Unit(slug=f"ban-mau-{n:02d}", name=f"Bản mẫu {n:02d}",
@@ -70,17 +102,63 @@ def load_demo_content(year: int, scale: int = 1) -> int:
                             parent_id=root.id, sort_order=100 + n))
     db.session.flush()
     count = 0
-    start = date(year, 1, 1)
+    plans = {}
     for unit in db.session.scalars(select(Unit).where(Unit.archived_at.is_(None))):
-        plan = ensure_unit_plan(commune, unit)
+        plan = plans[unit.slug] = ensure_unit_plan(commune, unit)
         db.session.flush()
         for rep in range(scale):
             for title, s, e, status, progress in SAMPLE_MILESTONES:
                 suffix = f" (đợt {rep + 1})" if rep else ""
-                db.session.add(Milestone(
-                    plan_id=plan.id, unit_id=unit.id, title=title + suffix,
-                    owner="Trưởng đơn vị", start_on=start + timedelta(days=s),
-                    due_on=start + timedelta(days=e), status=status, progress=progress))
+                _milestone(plan, title + suffix, date(year, 1, 1), s, e, status, progress)
                 count += 1
+    for slug, title, s, e, status, progress in STATE_MILESTONES if started else ():
+        if slug in plans:
+            _milestone(plans[slug], title, day, s, e, status, progress)
+            count += 1
     record("demo.content", "milestone", None, after={"milestones": count, "scale": scale})
     return count
+
+
+def _milestone(plan, title, day, start, due, status, progress):
+    db.session.add(Milestone(plan_id=plan.id, unit_id=plan.unit_id, title=title,
+                             owner="Trưởng đơn vị", start_on=day + timedelta(days=start),
+                             due_on=day + timedelta(days=due), status=status, progress=progress))
+
+
+def _started(year: int, day: date) -> bool:
+    """Whether a reporting period of the year has ended by `day`: before that (the first
+    days of January) the demo is the plan and its milestones alone."""
+    from app.reports.calendar import year_calendar
+
+    return any(spec.ends_on < day for spec in year_calendar(year))
+
+
+def load_front_comment(day: date) -> bool:
+    """The Front's supervision question on a village's work, not yet answered."""
+    from app.comments import service as comments
+    from app.comments.models import Comment
+
+    mttq = db.session.scalar(select(User).where(User.username == "mttq"))
+    m = db.session.scalar(select(Milestone).join(Unit, Unit.id == Milestone.unit_id).where(
+        Unit.slug == "ban-mau-01", Milestone.title == SAMPLE_MILESTONES[2][0]))
+    if mttq is None or m is None or db.session.scalar(
+            select(Comment.id).where(Comment.author_id == mttq.id).limit(1)) \
+            or not _started(day.year, day):
+        return False
+    c, _again = comments.post("milestone", m.id, unit_id=m.unit_id, body=FRONT_COMMENT, user=mttq)
+    c.created_at = datetime.combine(day - timedelta(days=2), time(2))  # 09:00 in Vietnam
+    return True
+
+
+def load_story(year: int, scale: int = 1) -> date:
+    """The whole demo as of its day: milestones, the reports, the Front's question, then
+    the review of the ended half-year and the proposal (app/emulation/demo.py)."""
+    from app.emulation.demo import load_demo
+    from app.reports.demo import load_reports
+
+    day = demo_today(year)
+    load_demo_content(year, scale=scale, day=day)
+    load_reports(year, day)
+    load_front_comment(day)
+    load_demo(year, day)
+    return day

@@ -88,3 +88,92 @@ def test_a_late_evening_submission_counts_on_the_vietnamese_date():
     # 17:30 UTC on 16/02 is 00:30 on 17/02 in Vietnam: a day late for a village
     assert local_date(datetime(2026, 2, 16, 17, 30, tzinfo=timezone.utc)) == D(2026, 2, 17)
     assert local_date(datetime(2026, 2, 16, 16, 59)) == D(2026, 2, 16)
+
+
+# ---- the office's calendar (issue 18) ---------------------------------------------------
+
+def _calendar_form(page: str, **kinds) -> dict:
+    from tests.conftest import csrf_from
+    import re as _re
+    version = _re.search(r'name="version" type="hidden" value="([^"]*)"', page).group(1)
+    data = {"csrf_token": csrf_from(page), "version": version}
+    for kind in ("office", "department", "service", "health", "school", "front",
+                 "organisation", "village"):
+        data[f"k_{kind}"] = kinds.get(kind, ["month", "quarter", "half", "year", "adhoc"])
+    return data
+
+
+def test_villages_report_what_the_office_set_and_see_one_deadline_each(app, login):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.reports.models import PeriodDeadline, ReportingPeriod, period_unit
+    from app.units.models import Unit
+
+    vhxh = login("vhxh")
+    page = vhxh.get("/reports/periods/calendar").get_data(as_text=True)
+    assert "Bản" in page and "18 báo cáo định kỳ mỗi năm" in page
+    r = vhxh.post("/reports/periods/calendar",
+                  _calendar_form(page, village=["quarter", "half", "year"]))
+    assert r.status_code == 303
+    assert "6 báo cáo định kỳ mỗi năm" in vhxh.get("/reports/periods/calendar").get_data(as_text=True)
+    assert vhxh.post("/reports/periods/generate", {"year": "2026", "csrf_token": _csrf(vhxh)}
+                     ).status_code in (302, 303)
+    with app.app_context():
+        village = db.session.scalar(select(Unit).where(Unit.slug == "ban-mau-01"))
+        kinds = db.session.execute(select(ReportingPeriod.kind, ReportingPeriod.number).join(
+            period_unit, period_unit.c.period_id == ReportingPeriod.id).where(
+            period_unit.c.unit_id == village.id)).all()
+        assert sorted(k for k, _n in kinds) == ["half"] + ["quarter"] * 4 + ["year"]
+        # a month lists no village and has no villages' deadline: the office sees the others'
+        month = db.session.scalar(select(ReportingPeriod).where(ReportingPeriod.kind == "month"))
+        by_kind = set(db.session.scalars(select(PeriodDeadline.unit_kind).where(
+            PeriodDeadline.period_id == month.id)))
+        assert "village" not in by_kind and "department" in by_kind
+        q1 = db.session.scalar(select(ReportingPeriod.id).where(
+            ReportingPeriod.kind == "quarter", ReportingPeriod.number == 1))
+    report = login("ban01").get(f"/units/ban-mau-01/reports/{q1}").get_data(as_text=True)
+    assert report.count("Hạn nộp") == 1
+    listing = vhxh.get("/reports/periods?year=2026").get_data(as_text=True)
+    import re as _re
+    for html in (listing, page):
+        shown = _re.sub(r"<[^>]+>", " ", html)  # what a person reads, not the form's values
+        for word in ("DHIS2", "ad-hoc", "adhoc", "slug"):
+            assert word not in shown
+
+
+def _csrf(client):
+    from tests.conftest import csrf_from
+    return csrf_from(client.get("/reports/periods").get_data(as_text=True))
+
+
+def test_a_calendar_saved_meanwhile_is_a_conflict_not_an_overwrite(app, login):
+    vhxh = login("vhxh")
+    page = vhxh.get("/reports/periods/calendar").get_data(as_text=True)
+    assert vhxh.post("/reports/periods/calendar",
+                     _calendar_form(page, village=["quarter"])).status_code == 303
+    r = vhxh.post("/reports/periods/calendar", _calendar_form(page, village=["year"]))
+    assert r.status_code == 409
+    assert "vừa được người khác thay đổi" in r.get_data(as_text=True)
+
+
+def test_saving_the_calendar_updates_the_periods_not_yet_ended(app, login):
+    from datetime import date as _date
+
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.reports import calendar_setting, services
+    from app.reports.models import ReportingPeriod, period_unit
+
+    with app.app_context():
+        services.generate_year(2099)
+        villages = [u for u in services.reporting_units() if u.kind == "village"]
+        reports, version = calendar_setting.current()
+        assert calendar_setting.save({"village": ("year",)}, version)
+        assert calendar_setting.apply(_date(2099, 1, 1), services.reporting_units()) > 0
+        listed = db.session.scalar(select(func.count()).select_from(period_unit).join(
+            ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id).where(
+            ReportingPeriod.year == 2099, period_unit.c.unit_id.in_([v.id for v in villages])))
+        assert listed == len(villages)  # the year alone
+        db.session.rollback()

@@ -1,23 +1,30 @@
-"""Demo content of thi đua – khen thưởng (demo mode only): the mid-year review scored, a good
-model of Bản mẫu 01 and a proposal for Bản mẫu 02 before the council. Idempotent."""
+"""Demo content of thi đua – khen thưởng (demo mode only): the mid-year review, scored once
+its period's reports are in (after the six months' deadline), a good model of Bản mẫu 01 and
+a proposal for Bản mẫu 02 before the council. Idempotent."""
+from datetime import date
+
 from sqlalchemy import func, select
 
 from app.auth.models import User
 from app.emulation import queries
 from app.emulation.services import good_models, proposals, reviews
-from app.emulation.models import AwardTitle, Review
+from app.emulation.models import AwardTitle, Proposal, Review
 from app.extensions import db
+from app.reports.models import ReportingPeriod
 from app.units.models import Unit
 
 
-def load_demo(year: int) -> bool:
-    if db.session.scalar(select(func.count(Review.id))):
+def load_demo(year: int, day: date) -> bool:
+    if db.session.scalar(select(func.count(Proposal.id))):
         return False
     if queries.commune_plan(year) is None:
         return False
     vhxh = db.session.scalar(select(User).where(User.username == "vhxh"))
-    review = reviews.create_review(year, "half")
-    reviews.compute(review, user=vhxh)
+    half = db.session.scalar(select(ReportingPeriod).where(
+        ReportingPeriod.year == year, ReportingPeriod.kind == "half"))
+    if half is not None and half.deadline < day and not db.session.scalar(select(Review.id)):
+        review = reviews.create_review(year, "half")
+        reviews.compute(review, today=day, user=vhxh)
     units = {u.slug: u for u in db.session.scalars(
         select(Unit).where(Unit.slug.in_(("ban-mau-01", "ban-mau-02"))))}
     if "ban-mau-01" in units:

@@ -6,6 +6,11 @@ last month; the six months from 15/12 of the previous year to 14/06; the year fr
 14/12. Deadlines are staggered by unit kind — villages first, then organisations, then
 departments — so the Culture–Society office has every unit's report before the commune's
 own is due. They are defaults: the secretariat edits them per period and unit kind.
+
+Which kinds of period each kind of unit reports is the office's setting (issue 18: a
+commune may want its villages to report each quarter, the six months and the year only):
+DEFAULT_REPORTS is where it starts, `reports_of` reads a stored one, and the year's calendar
+holds only the periods someone reports, each with only the deadlines of the kinds that do.
 """
 from __future__ import annotations
 
@@ -30,6 +35,27 @@ DEFAULT_LAG_DAYS = {
 COMMUNE_LAG_DAYS = 6
 # The commune itself does not report to itself: its report is the compiled one.
 NOT_REPORTING_KINDS = frozenset({"commune"})
+
+# What each kind of unit reports until the office changes it: the decree's whole calendar,
+# and the office's occasional requests ("adhoc": who is ticked on a new request's form).
+REPORT_KINDS = ("month", "quarter", "half", "year", "adhoc")
+DEFAULT_REPORTS = {kind: REPORT_KINDS for kind in DEFAULT_LAG_DAYS}
+
+
+def reports_of(stored: dict | None) -> dict[str, tuple[str, ...]]:
+    """The setting in force from what was stored (a dict kind → list of period kinds, or
+    None): a kind not stored, or stored as something unreadable, keeps its default."""
+    out = dict(DEFAULT_REPORTS)
+    for kind, kinds in (stored or {}).items() if isinstance(stored, dict) else ():
+        if kind in out and isinstance(kinds, list):
+            out[kind] = tuple(k for k in REPORT_KINDS if k in kinds)
+    return out
+
+
+def periods_a_year(kinds) -> int:
+    """How many calendar reports a year a unit reporting these kinds of period sends."""
+    per_year = {"month": 12, "quarter": 4, "half": 1, "year": 1}
+    return sum(per_year.get(k, 0) for k in kinds)
 
 
 @dataclass(frozen=True)
@@ -91,15 +117,22 @@ def default_deadlines(ends_on: date) -> tuple[date, dict[str, date]]:
     return next_working_day(ends_on + timedelta(days=COMMUNE_LAG_DAYS)), by_kind
 
 
-def year_calendar(year: int) -> list[PeriodSpec]:
-    """Every calendar period of a year, in the order they close (month before quarter)."""
+def year_calendar(year: int, reports=None) -> list[PeriodSpec]:
+    """The calendar periods of a year someone reports (every one without `reports`, the
+    setting of reports_of), in the order they close (month before quarter); each holds the
+    deadlines of the kinds of unit that report it, and only theirs."""
     numbers = {"month": range(1, 13), "quarter": range(1, 5), "half": (1,), "year": (1,)}
     specs = []
     for kind in CALENDAR_KINDS:
+        unit_kinds = ({k for k, kinds in reports.items() if kind in kinds} if reports is not None
+                      else set(DEFAULT_LAG_DAYS))
+        if not unit_kinds:
+            continue
         for n in numbers[kind]:
             start, end = period_range(kind, year, n)
             deadline, by_kind = default_deadlines(end)
-            specs.append(PeriodSpec(kind, n, year, start, end, deadline, by_kind))
+            specs.append(PeriodSpec(kind, n, year, start, end, deadline,
+                                    {k: d for k, d in by_kind.items() if k in unit_kinds}))
     specs.sort(key=lambda s: (s.ends_on, CALENDAR_KINDS.index(s.kind)))
     return specs
 

@@ -93,6 +93,18 @@ def period_form_class(kinds):
     return type("PeriodKindsForm", (PeriodForm,), attrs)
 
 
+class CalendarForm(FlaskForm):
+    version = HiddenField()
+
+
+def calendar_form_class(unit_kinds, period_kinds):
+    """The office's calendar: per kind of unit, the kinds of period it reports."""
+    attrs = {f"k_{kind}": MultiCheckboxField(_l(label), choices=[(k, _l(l)) for k, l in period_kinds],
+                                             validate_choice=False)
+             for kind, label in unit_kinds}
+    return type("CalendarKindsForm", (CalendarForm,), attrs)
+
+
 class CommuneReportForm(FlaskForm):
     version = HiddenField()
     number = NFCStringField(_l("Số văn bản"), [Length(max=40)])

@@ -47,17 +47,25 @@ def reporting_units() -> list[Unit]:
 
 
 def generate_year(year: int) -> int:
-    """Create the year's missing calendar periods, each with its staggered deadlines and
-    every active unit listed; periods that exist are left as the secretariat edited them."""
+    """Create the year's missing calendar periods that someone reports (the office's
+    calendar, app/reports/calendar_setting.py), each listing the active units whose kind
+    reports it, with their kinds' staggered deadlines; periods that exist are left as the
+    secretariat edited them."""
+    from app.reports import calendar_setting
+
     existing = set(db.session.execute(
         select(ReportingPeriod.kind, ReportingPeriod.number)
         .where(ReportingPeriod.year == year, ReportingPeriod.kind != "adhoc")))
+    reports, _version = calendar_setting.current()
     units = reporting_units()
     kinds = {u.kind for u in units}
     created = []
-    for spec in year_calendar(year):
+    for spec in year_calendar(year, reports):
         if (spec.kind, spec.number) in existing:
             continue
+        listed = [u for u in units if spec.kind in reports.get(u.kind, ())]
+        if units and not listed:
+            continue  # only kinds with no unit now report it: nobody to ask
         period = ReportingPeriod(year=year, kind=spec.kind, number=spec.number,
                                  starts_on=spec.starts_on, ends_on=spec.ends_on,
                                  deadline=spec.deadline)
@@ -65,9 +73,9 @@ def generate_year(year: int) -> int:
         db.session.flush()
         db.session.add_all(PeriodDeadline(period_id=period.id, unit_kind=k, deadline=d)
                            for k, d in spec.deadlines.items() if k in kinds)
-        if units:
+        if listed:
             db.session.execute(insert(period_unit),
-                               [{"period_id": period.id, "unit_id": u.id} for u in units])
+                               [{"period_id": period.id, "unit_id": u.id} for u in listed])
         created.append(period.label)
     if created:
         record("period.generate", "reporting_period", None,

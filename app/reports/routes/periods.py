@@ -11,10 +11,14 @@ from app.errors import Refused
 from app.extensions import db
 from app.policy import requires
 from app.reports import bp, queries, services
-from app.reports.forms import EmptyForm, PeriodForm, period_form_class
-from app.reports.models import PERIOD_KINDS, ReportingPeriod, period_unit
+from app.locking import StaleEdit, read_version, stale_guard
+from app.reports import calendar_setting
+from app.reports.calendar import DEFAULT_REPORTS, periods_a_year
+from app.reports.forms import EmptyForm, PeriodForm, calendar_form_class, period_form_class
+from app.reports.models import PERIOD_KINDS, PeriodDeadline, ReportingPeriod, period_unit
 from app.reports.routes._common import posted_version, year_asked
 from app.units.models import UNIT_KINDS
+from app.vietnamese import today as vn_today
 
 @bp.get("/reports/periods")
 @requires("period.manage")
@@ -25,8 +29,71 @@ def periods():
         select(period_unit.c.period_id, func.count()).join(
             ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
         .where(ReportingPeriod.year == year).group_by(period_unit.c.period_id)).all())
+    deadlines = {}
+    for pid, kind, d in db.session.execute(
+            select(PeriodDeadline.period_id, PeriodDeadline.unit_kind, PeriodDeadline.deadline)
+            .join(ReportingPeriod, ReportingPeriod.id == PeriodDeadline.period_id)
+            .where(ReportingPeriod.year == year)):
+        deadlines.setdefault(pid, {}).setdefault(d, []).append(kind)
+    # per period: (date, kinds of unit due that day), earliest first — the office's view;
+    # each unit sees only its own kind's
+    order = list(UNIT_KINDS)
+    deadlines = {pid: [(d, sorted(ks, key=order.index)) for d, ks in sorted(by_date.items())]
+                 for pid, by_date in deadlines.items()}
     return render_template("reports/periods.html", year=year, periods=rows, listed=listed,
-                           generate_form=EmptyForm(), kinds=PERIOD_KINDS)
+                           deadlines=deadlines, generate_form=EmptyForm(), kinds=PERIOD_KINDS,
+                           unit_kinds=UNIT_KINDS)
+
+
+# the kinds of unit in the order of UNIT_KINDS that report at all (the commune compiles)
+_REPORTING = [(k, label) for k, label in UNIT_KINDS.items() if k in DEFAULT_REPORTS]
+
+
+def _calendar_page(form, units, status=200, message=None):
+    counts = {}
+    for u in units:
+        counts[u.kind] = counts.get(u.kind, 0) + 1
+    return render_template("reports/calendar.html", form=form, counts=counts,
+                           kinds=_REPORTING, message=message,
+                           per_year={k: periods_a_year(form[f"k_{k}"].data or ())
+                                     for k, _label in _REPORTING}), status
+
+
+def _stored_form(Form):
+    """The form filled with the setting as stored now."""
+    reports, version = calendar_setting.current()
+    return Form(formdata=None, data={"version": "" if version is None else str(version),
+                                     **{f"k_{k}": list(reports[k]) for k, _label in _REPORTING}})
+
+
+@bp.route("/reports/periods/calendar", methods=["GET", "POST"])
+@requires("period.manage")
+def calendar():
+    """Which kinds of period each kind of unit reports: the office's setting."""
+    units = services.reporting_units()
+    Form = calendar_form_class(_REPORTING, list(PERIOD_KINDS.items()))
+    if request.method == "GET":
+        return _calendar_page(_stored_form(Form), units)
+    form = Form()
+    if not form.validate():
+        return _calendar_page(form, units, 400, _("Trang đã hết hạn; vui lòng tải lại rồi lưu."))
+    wanted = {k: tuple(form[f"k_{k}"].data or ()) for k, _label in _REPORTING}
+    try:
+        with stale_guard():
+            saved = calendar_setting.save(wanted, read_version(form.version.data))
+            changed = calendar_setting.apply(vn_today(), units) if saved else 0
+            db.session.commit()
+    except (StaleEdit, IntegrityError):  # (two first saves at once: the other's row is there)
+        db.session.rollback()
+        return _calendar_page(_stored_form(Form), units, 409, calendar_setting.STALE)
+    if not saved:
+        flash(_("Lịch báo cáo không thay đổi."), "info")
+    elif changed:
+        flash(_("Đã lưu lịch báo cáo; %(n)s kỳ chưa kết thúc đã được cập nhật theo lịch mới.",
+                n=changed), "success")
+    else:
+        flash(_("Đã lưu lịch báo cáo."), "success")
+    return redirect(url_for("reports.calendar"), 303)
 
 
 @bp.post("/reports/periods/generate")
@@ -73,6 +140,9 @@ def new_period():
     form = PeriodForm()
     _unit_choices(form, units)
     if request.method == "GET":
+        # ticked to start with: the units whose kind answers the office's requests
+        reports, _version = calendar_setting.current()
+        form.units.data = [u.id for u in units if "adhoc" in reports.get(u.kind, ())]
         return _period_page(form, units)
     valid = form.validate()  # (it resets every field's errors: the subject's is added after)
     if not (form.subject.data or "").strip():
@@ -107,13 +177,16 @@ def new_period():
 def edit_period(period_id):
     period = queries.period_or_404(period_id)
     units = services.reporting_units()
-    kinds = _kinds_present(units)
+    # a deadline box for each kind of unit that reports this period, and for no other
+    listed = services.listed_units(period)
+    by_kind = services.deadlines_by_kind(period)
+    kinds = [(k, label) for k, label in UNIT_KINDS.items()
+             if k in by_kind or any(u.kind == k and u.id in listed for u in units)]
     Form = period_form_class(kinds)
     if request.method == "GET":
-        by_kind = services.deadlines_by_kind(period)
         data = {"version": str(period.version), "subject": period.subject,
                 "starts_on": period.starts_on, "ends_on": period.ends_on,
-                "deadline": period.deadline, "units": sorted(services.listed_units(period)),
+                "deadline": period.deadline, "units": sorted(listed),
                 **{f"deadline_{k}": by_kind.get(k) for k, _label in kinds}}
         form = Form(formdata=None, data=data)
         _unit_choices(form, units)

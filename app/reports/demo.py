@@ -1,0 +1,243 @@
+"""The demo's reports (demo mode only, issue 18): the year's calendar and, for every period
+that has ended by the demo's day, the reports a commune would have by then — accepted
+figures that put some targets on track, some at risk and some off track; a few units late
+in the latest period; one report sent back with its reason; one figure the checks flag,
+sent and awaiting the office's check. Written straight to the tables (a few hundred rows,
+×10 for the budget tests), dated as if sent on those days; the audit log says when the demo
+was made."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+from flask_login import login_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.audit.service import record
+from app.auth.models import User
+from app.comments.models import Comment
+from app.extensions import db
+from app.notifications import service as notices
+from app.plans.models import Indicator, IndicatorValue
+from app.plans.progress import FLOWS, Figure, year_share
+from app.plans.queries import commune_plan, target_of
+from app.reports import checks, services
+from app.reports import figures as fig
+from app.reports.calendar import deadline_for, year_calendar
+from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
+                                ReportValue, period_unit)
+from app.units.models import Unit
+from app.vietnamese import VN_TZ
+
+# How each target's figures run (the rest keep pace): a demo shows every status.
+AT_RISK = ("III.2-01", "III.2-06", "III.3-08")
+OFF_TRACK = ("III.2-05", "III.3-06", "III.3-01")
+PACE = {"on": Decimal("1.04"), "risk": Decimal("0.95"), "off": Decimal("0.80")}
+LATE = ("ban-mau-04", "ban-mau-06", "hoi-cuu-chien-binh")   # nothing sent for the latest period
+RETURNED = "ban-mau-02"
+FLAGGED = "phong-kinh-te"
+RETURN_REASON = ("Số lao động được giải quyết việc làm chưa khớp với danh sách của Phòng Văn "
+                 "hóa – Xã hội. Đề nghị bản kiểm tra lại và gửi lại báo cáo.")
+RESULTS = "Đơn vị đã triển khai các nhiệm vụ của kỳ theo kế hoạch thi đua; số liệu kèm theo."
+FLAG_EXPLANATION = "Đã đối chiếu với sổ theo dõi của phòng; đề nghị Văn phòng xem lại."
+
+
+def _at(d: date, hour: int = 9) -> datetime:
+    """A Vietnamese day and hour as the stored UTC instant."""
+    return datetime.combine(d, time(hour), VN_TZ).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _pace(code: str) -> Decimal:
+    return PACE["risk" if code in AT_RISK else "off" if code in OFF_TRACK else "on"]
+
+
+def _round(ind: Indicator, value: Decimal) -> Decimal:
+    places = ind.target_places or 0
+    return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def _level(ind: Indicator, end: date, share: int) -> Decimal:
+    """A level at a period's end: near the target by its pace, drifting a little over the year."""
+    t, code, m = ind.target, ind.code, Decimal(end.month)
+    if ind.semantics == "yes_no":
+        return Decimal(0 if code in OFF_TRACK else 1)
+    if ind.semantics == "count_of_total":
+        return t - (2 if code in OFF_TRACK else 1 if code in AT_RISK else 0)
+    if ind.semantics == "at_most":
+        return _round(ind, t * {"on": Decimal("0.97"), "risk": Decimal("1.06"),
+                                "off": Decimal("1.25")}[_kind(code)])
+    if ind.semantics == "reduce_by":  # the rate itself, falling over the year
+        return _round(ind, Decimal("8.5") - Decimal("0.1") * m)
+    factor = {"on": Decimal("1") + Decimal("0.002") * m, "risk": Decimal("0.93") + Decimal("0.002") * m,
+              "off": Decimal("0.78") + Decimal("0.004") * m}[_kind(code)]
+    value = t * factor / share
+    _low, high = checks.bounds(ind)
+    return _round(ind, min(value, high) if high is not None else value)
+
+
+def _kind(code: str) -> str:
+    return "risk" if code in AT_RISK else "off" if code in OFF_TRACK else "on"
+
+
+def _flow(ind: Indicator, period: ReportingPeriod, share: int, year: int) -> Decimal:
+    """A flow's amount for the period: the difference of a paced year-to-date, rounded, so
+    months add up to their quarter and the year keeps its pace."""
+    def ytd(d: date) -> Decimal:
+        return _round(ind, ind.target * year_share(d, year) * _pace(ind.code) / share)
+    return ytd(period.ends_on) - ytd(period.starts_on - timedelta(days=1))
+
+
+def _asked(indicators) -> dict[int, list[tuple[Indicator, int]]]:
+    """unit id → [(indicator, how many units share its figure)] of what each unit reports."""
+    out: dict[int, list] = {}
+    for ind in indicators:
+        units = [ind.lead_unit_id] if ind.combine == "lead" else \
+            [ind.lead_unit_id, *(u.id for u in ind.reporters if u.id != ind.lead_unit_id)]
+        share = len(units) if ind.combine == "sum" else 1
+        for uid in units:
+            if uid is not None:
+                out.setdefault(uid, []).append((ind, share))
+    return out
+
+
+class _Story:
+    def __init__(self, year: int, today: date, office: User):
+        self.year, self.today, self.office = year, today, office
+        self.accepted: dict[int, list[Figure]] = {}
+        self.reports = 0
+
+    def values(self, unit_id, period, asked) -> dict[Indicator, Decimal]:
+        if period.kind == "adhoc":
+            return {}
+        return {ind: (_flow(ind, period, share, self.year) if ind.semantics in FLOWS
+                      else _level(ind, period.ends_on, share)) for ind, share in asked}
+
+    def report(self, unit_id, period, status, values, sent: date, flags=None) -> Report:
+        flags = flags or {}
+        r = Report(unit_id=unit_id, period_id=period.id, status=status, results=RESULTS,
+                   good_models="", difficulties="", proposals="", next_tasks="",
+                   figures_draft=fig.dump_draft({ind.id: {"v": fig.draft_text(ind, v),
+                                                          "e": FLAG_EXPLANATION if ind in flags else ""}
+                                                 for ind, v in values.items()}),
+                   submitted_at=_at(sent), created_at=_at(sent, 8), updated_at=_at(sent))
+        db.session.add(r)
+        db.session.flush()
+        snap = {"status": "submitted", "results": RESULTS,
+                "figures": [{"code": ind.code, "value": fig.show(v),
+                             "explanation": FLAG_EXPLANATION if ind in flags else ""}
+                            for ind, v in values.items()]}
+        db.session.add(ReportEvent(report_id=r.id, action="submit", at=_at(sent),
+                                   snapshot=json.dumps(snap, ensure_ascii=False)))
+        for ind, v in values.items():
+            db.session.add(ReportValue(report_id=r.id, indicator_id=ind.id, value=v,
+                                       explanation=FLAG_EXPLANATION if ind in flags else "",
+                                       flags=checks.dump(flags.get(ind, []))))
+        if status == "accepted":
+            seen = min(sent + timedelta(days=1), self.today - timedelta(days=1))
+            r.reviewed_at, r.reviewed_by_id = _at(max(seen, sent), 15), self.office.id
+            db.session.add(ReportEvent(report_id=r.id, action="accept", at=r.reviewed_at,
+                                       user_id=self.office.id))
+            for ind, v in values.items():
+                db.session.add(IndicatorValue(indicator_id=ind.id, period_id=period.id,
+                                              unit_id=unit_id, value=v, report_id=r.id,
+                                              accepted_by_id=self.office.id,
+                                              accepted_at=r.reviewed_at))
+                self.accepted.setdefault(ind.id, []).append(
+                    Figure(period.kind, period.ends_on, unit_id, v, period.starts_on))
+        self.reports += 1
+        return r
+
+    def flagged(self, unit_id, period, values):
+        """The one figure the checks flag: a year-to-date typed for a month's amount, or a
+        rate typed without its decimal comma; {indicator: flags} of the first that is."""
+        for ind in values:
+            ctx = checks.context(self.accepted.get(ind.id, ()), period, unit_id)
+            for wrong in ((ctx.before + values[ind]) if ind.semantics in FLOWS else None,
+                          values[ind] * 100 if ind.unit_of_measure == "%" else None):
+                if wrong is None:
+                    continue
+                found = checks.check(ind, target_of(ind), wrong, ctx)
+                if found:
+                    values[ind] = wrong
+                    return {ind: found}
+        return {}
+
+    def send_back(self, report: Report) -> None:
+        """The office returns the report, as the return button does, dated yesterday."""
+        when = _at(max(self.today - timedelta(days=1), report.submitted_at.date()), 16)
+        comment = Comment(subject_type="report", subject_id=report.id, unit_id=report.unit_id,
+                          author_id=self.office.id, kind="return", body=RETURN_REASON,
+                          created_at=when)
+        db.session.add(comment)
+        report.status, report.reviewed_at, report.reviewed_by_id = "returned", when, self.office.id
+        db.session.flush()
+        db.session.add(ReportEvent(report_id=report.id, action="return", at=when,
+                                   user_id=self.office.id, comment_id=comment.id))
+        with current_app.test_request_context():  # the notice's link is built for a page
+            login_user(self.office)
+            notices.report_returned(report, RETURN_REASON, self.office)
+
+
+def load_reports(year: int, today: date) -> int:
+    """The demo's calendar and reports as of `today`; 0 (nothing done) when reports exist
+    or there is no plan. Returns the reports written."""
+    plan = commune_plan(year)
+    if plan is None or db.session.scalar(select(Report.id).limit(1)):
+        return 0
+    if not any(spec.ends_on < today for spec in year_calendar(year)):
+        return 0  # nothing has ended yet: no report to tell of (`flask calendar` makes the year)
+    office = db.session.scalar(select(User).where(User.username == "vhxh"))
+    services.generate_year(year)
+    units = {u.id: u for u in services.reporting_units()}
+    asked = _asked(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan.id)
+                                      .options(selectinload(Indicator.reporters))
+                                      .order_by(Indicator.sort_order)))
+    periods = list(db.session.scalars(select(ReportingPeriod).where(
+        ReportingPeriod.year == year, ReportingPeriod.ends_on < today)
+        .order_by(ReportingPeriod.ends_on, ReportingPeriod.id)))
+    kinds = {}
+    for pid, kind, d in db.session.execute(select(PeriodDeadline.period_id, PeriodDeadline.unit_kind,
+                                                  PeriodDeadline.deadline)):
+        kinds.setdefault(pid, {})[kind] = d
+    listed = {}
+    for pid, uid in db.session.execute(select(period_unit.c.period_id, period_unit.c.unit_id)):
+        listed.setdefault(pid, []).append(uid)
+    latest = {}  # unit → the end of its latest ended period
+    for p in periods:
+        for uid in listed.get(p.id, ()):
+            latest[uid] = p.ends_on
+    story = _Story(year, today, office)
+    done_special = set()
+    for p in periods:
+        for uid in sorted(listed.get(p.id, ()), key=lambda i: (units[i].sort_order, i)):
+            unit = units.get(uid)
+            if unit is None:
+                continue
+            deadline = deadline_for(unit.kind, p.deadline, kinds.get(p.id, {}))
+            values = story.values(uid, p, asked.get(uid, ()))
+            if p.ends_on == latest.get(uid) and unit.slug in LATE:
+                continue  # late, or not sent yet
+            first_day = p.ends_on + timedelta(days=1)
+            if first_day >= today:
+                continue  # ended yesterday: nobody has sent it yet
+            if p.ends_on == latest.get(uid) and unit.slug in (RETURNED, FLAGGED) \
+                    and unit.slug not in done_special:
+                done_special.add(unit.slug)
+                flags = story.flagged(uid, p, values) if unit.slug == FLAGGED else {}
+                r = story.report(uid, p, "submitted", values, first_day, flags)
+                if unit.slug == RETURNED:
+                    story.send_back(r)
+                continue
+            # on time, a day or two ahead of the deadline; one village often late
+            late = unit.slug == LATE[0] and p.number % 3 == 0
+            sent = deadline + timedelta(days=2) if late else deadline - timedelta(days=uid % 3)
+            sent = max(first_day, min(sent, today - timedelta(days=1)))
+            status = "accepted" if deadline < today else "submitted"
+            story.report(uid, p, status, values, sent)
+    db.session.flush()
+    record("demo.reports", "report", None, after={"today": today.isoformat(),
+                                                  "reports": story.reports})
+    return story.reports
