@@ -80,12 +80,12 @@ def _register(owner):
         return owner.load(kwargs[id_arg])
 
     @requires(owner.read, load=load)
-    def files(record, **_):
+    def files(record, **_args):
         g.vary_htmx = True
         return _answer(owner, record)
 
     @requires(owner.attach, load=load)
-    def attach(record, **_):
+    def attach(record, **_args):
         g.vary_htmx = True
         form = AttachForm()
         if not form.validate():  # CSRF: web.py answers a bad token before we get here
@@ -107,11 +107,11 @@ def _register(owner):
         return redirect(owner.page(record) + "#evidence-files", 303)
 
     @requires(owner.read, load=_file_loader(owner), unit=_file_unit)
-    def download(f, **_):
+    def download(f, **_args):
         return _send(f)
 
     @requires(owner.read, load=_file_loader(owner), unit=_file_unit)
-    def thumb(f, **_):
+    def thumb(f, **_args):
         body = db.session.scalar(select(EvidenceBlob.thumb).where(EvidenceBlob.id == f.blob_id))
         if not body:
             abort(404)
@@ -122,7 +122,7 @@ def _register(owner):
         return response
 
     @requires(owner.attach, load=_file_loader(owner), unit=_file_unit)
-    def remove(f, **_):
+    def remove(f, **_args):
         g.vary_htmx = True
         record = owner.load(f.owner_id)
         if not RemoveForm().validate():
