@@ -32,11 +32,11 @@ def block_context(owner, record, files=None, form=None, errors=()):
     """What templates/evidence/_block.html needs, for a record's page or an htmx answer."""
     ask = asker(current_user)
     may = ask(owner.attach, record.unit_id) and owner.editable(record)
-    return {"ev_owner": owner, "ev_record": record,
-            "ev_files": service.live(owner.key, [record.id]) if files is None else files,
-            "ev_form": (form or AttachForm(formdata=None)) if may else None,
-            "ev_remove": RemoveForm(formdata=None) if may else None,
-            "ev_errors": list(errors), "ev_limits": service.limits()}
+    return {"owner": owner, "record": record,
+            "files": service.live(owner.key, [record.id]) if files is None else files,
+            "form": (form or AttachForm(formdata=None)) if may else None,
+            "remove": RemoveForm(formdata=None) if may else None,
+            "errors": list(errors), "limits": service.limits()}
 
 
 @bp.app_template_global()
@@ -48,8 +48,8 @@ def evidence_block(owner_key: str, record):
 def _answer(owner, record, status=200, form=None, errors=()):
     ctx = block_context(owner, record, form=form, errors=errors)
     if htmx.target == BLOCK:
-        return render_block("evidence/page.html", "block", **ctx), status
-    return render_template("evidence/page.html", **ctx), status
+        return render_block("evidence/page.html", "block", ev=ctx), status
+    return render_template("evidence/page.html", ev=ctx), status
 
 
 def _file_loader(owner):
