@@ -269,8 +269,8 @@ def test_no_cross_unit_write_succeeds(app, login, attacker, victim):
 def _evidence_file_id(unit, kind):
     from app.evidence.models import EvidenceFile
     return db.session.scalar(select(EvidenceFile.id).where(
-        EvidenceFile.owner_kind == kind, EvidenceFile.unit_id == unit.id,
-        EvidenceFile.removed_at.is_(None)).order_by(EvidenceFile.id).limit(1))
+        EvidenceFile.owner_kind == kind, EvidenceFile.unit_id == unit.id)
+        .order_by(EvidenceFile.id).limit(1))
 
 
 EXTRA_RESOLVERS.update({f"{kind}_file_id": (lambda unit, kind=kind: _evidence_file_id(unit, kind))

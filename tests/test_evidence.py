@@ -32,7 +32,8 @@ PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pa
 def photo(w=4000, h=3000, fmt="JPEG", secret=b"", **options) -> bytes:
     """A noisy picture (so it does not compress to nothing), with EXIF naming the phone and
     where it was, as a phone writes them."""
-    im = Image.effect_noise((w // 10, h // 10), 60).convert("RGB").resize((w, h))
+    im = Image.effect_noise((w // 40 + 1, h // 40 + 1), 60).convert("RGB").resize(
+        (w, h), Image.Resampling.BICUBIC)
     exif = Image.Exif()
     exif[0x010F] = "MAY-CHUP-BI-MAT"   # Make
     exif[0x8825] = {1: "N", 2: (22.0, 23.0, 1.5), 3: "E", 4: (103.0, 28.0, 2.5)}  # GPS
@@ -72,9 +73,8 @@ def test_an_image_is_scaled_and_written_again_without_exif_or_location(fmt, kind
     original = photo(fmt=fmt, secret=b"<script>alert(1)</script>")
     kept = content.clean(original, **LIMITS)
     assert kept.kind in (kind, "jpeg")  # a heavy PNG photo becomes a JPEG
-    assert max(kept.width, kept.height) == 1600
     again = Image.open(io.BytesIO(kept.data))
-    assert max(again.size) == 1600
+    assert again.size == (kept.width, kept.height) and 1000 < max(again.size) <= 1600
     assert not again.getexif()  # no maker, no GPS
     assert b"MAY-CHUP-BI-MAT" not in kept.data and b"<script>" not in kept.data
     assert len(kept.thumb) <= 10_000 and Image.open(io.BytesIO(kept.thumb)).format == "WEBP"
@@ -202,8 +202,8 @@ def files_of(app, milestone_id, removed=False):
 
 def test_attach_list_download_and_remove_on_both_databases(any_app, login):
     mid = own_milestone(any_app)
-    c = login("ban01")
-    page = f"/milestones/{mid}/evidence"
+    c = login("ban01", on=any_app)
+    page = f"/milestones/{mid}/files"
     big = photo()
     r = send(c, page, big, "Ảnh họp thôn 1/3.jpg")
     assert r.status_code == 303 and r.headers["Location"].endswith("#evidence-files")
@@ -249,7 +249,7 @@ def test_chunks_hold_a_large_file_in_pieces(app, login):
     mid = own_milestone(app)
     c = login("ban01")
     big = docx_bytes({"word/media/noise.bin": Image.effect_noise((800, 800), 90).tobytes()})
-    assert send(c, f"/milestones/{mid}/evidence", big, "a.docx").status_code == 303
+    assert send(c, f"/milestones/{mid}/files", big, "a.docx").status_code == 303
     [f] = files_of(app, mid)
     with app.app_context():
         pieces = db.session.scalars(select(EvidenceChunk.data).where(
@@ -261,7 +261,7 @@ def test_chunks_hold_a_large_file_in_pieces(app, login):
 def test_a_renamed_file_is_what_its_content_says(app, login):
     mid = own_milestone(app)
     c = login("ban01")
-    page = f"/milestones/{mid}/evidence"
+    page = f"/milestones/{mid}/files"
     assert send(c, page, PDF, "anh-chup.jpg").status_code == 303      # a PDF posing as a photo
     assert send(c, page, photo(200, 100), "bien-ban.pdf").status_code == 303  # and the reverse
     r = send(c, page, b"MZ\x90\x00" + b"\x00" * 500, "anh.jpg")      # a program posing as one
@@ -273,22 +273,26 @@ def test_a_renamed_file_is_what_its_content_says(app, login):
 
 
 def test_names_are_safe_on_disk_and_shown_as_typed(app, login):
+    from app.evidence.service import disk_name, typed_name
+    assert typed_name("C:\\Users\\Lan\\..\\ảnh.jpg") == typed_name("../../ảnh.jpg") == "ảnh.jpg"
+    assert disk_name("Biên bản họp Đảng ủy.pdf", "pdf") == "bien-ban-hop-dang-uy.pdf"
+    assert disk_name("....", "jpeg") == "minh-chung.jpg"
     mid = own_milestone(app)
     c = login("ban01")
-    typed = '..\\..\\<b>Ảnh "đẹp"</b>\u202e\x07.png'
-    assert send(c, f"/milestones/{mid}/evidence", photo(300, 200, "PNG"), typed).status_code == 303
+    typed = "<img src=x onerror=alert(1)>Ảnh đẹp\u202e\x07.png"
+    assert send(c, f"/milestones/{mid}/files", photo(300, 200, "PNG"), typed).status_code == 303
     [f] = files_of(app, mid)
-    assert f.name == '<b>Ảnh "đẹp"</b>.png'
+    assert f.name == "<img src=x onerror=alert(1)>Ảnh đẹp.png"
     assert re.fullmatch(r"[a-z0-9-]+\.(png|jpg)", f.disk_name)
-    html = c.get(f"/milestones/{mid}/evidence").get_data(as_text=True)
-    assert "&lt;b&gt;Ảnh &#34;đẹp&#34;&lt;/b&gt;.png" in html and "<b>Ảnh" not in html
+    html = c.get(f"/milestones/{mid}/files").get_data(as_text=True)
+    assert "&lt;img src=x onerror=alert(1)&gt;Ảnh đẹp.png" in html and "<img src=x" not in html
 
 
 def test_limits_answer_413_in_vietnamese(app, login):
     app.config.update(EVIDENCE_MAX_FILE_MB=1, EVIDENCE_MAX_RECORD_FILES=2)
     mid = own_milestone(app)
     c = login("ban01")
-    page = f"/milestones/{mid}/evidence"
+    page = f"/milestones/{mid}/files"
     r = send(c, page, b"%PDF-" + b"0" * (1024 * 1024 + 10), "to.pdf")
     assert r.status_code == 413 and "Tệp quá lớn (tối đa 1 MB" in r.get_data(as_text=True)
     # above the request limit the body is refused before it is read, the same way
@@ -304,7 +308,7 @@ def test_limits_answer_413_in_vietnamese(app, login):
 def test_the_same_form_sent_twice_attaches_once(app, login):
     mid = own_milestone(app)
     c = login("ban01")
-    page = f"/milestones/{mid}/evidence"
+    page = f"/milestones/{mid}/files"
     token = re.search(r'name="token" type="hidden" value="([^"]+)"',
                       c.get(page).get_data(as_text=True))[1]
     for _ in range(2):  # the outbox, or a retry after the answer was lost
@@ -316,12 +320,12 @@ def test_a_sent_report_is_closed_to_new_files(app, login):
     from tests.test_evidence_authz import make_records
     ids = make_records(app, ["ban-mau-01"])["ban-mau-01"]
     c = login("ban01")
-    assert send(c, f"/reports/{ids['report']}/evidence", PDF, "a.pdf").status_code == 303
+    assert send(c, f"/reports/{ids['report']}/files", PDF, "a.pdf").status_code == 303
     with app.app_context():
         from app.reports.models import Report
         db.session.get(Report, ids["report"]).status = "submitted"
         db.session.commit()
-    r = send(c, f"/reports/{ids['report']}/evidence", PDF + b"%x", "b.pdf")
+    r = send(c, f"/reports/{ids['report']}/files", PDF + b"%x", "b.pdf")
     assert r.status_code == 409 and "đã khóa" in r.get_data(as_text=True)
 
 
@@ -329,13 +333,14 @@ def test_the_dossier_and_the_review_carry_the_evidence(app, login):
     from tests.test_evidence_authz import make_records
     ids = make_records(app, ["ban-mau-01"])["ban-mau-01"]
     office = login("vhxh")
-    url = f"/emulation/proposals/{ids['proposal']}/evidence"
+    url = f"/emulation/proposals/{ids['proposal']}/files"
     assert send(office, url, photo(800, 600), "Ảnh lễ.jpg").status_code == 303
     assert send(office, url, docx_bytes(), "Biên bản bình xét.docx").status_code == 303
     r = office.get(f"/emulation/proposals/{ids['proposal']}/dossier.zip")
     assert r.status_code == 200 and r.mimetype == "application/zip"
     names = zipfile.ZipFile(io.BytesIO(r.get_data())).namelist()
-    assert names == ["minh-chung/01-anh-le.jpg", "minh-chung/02-bien-ban-binh-xet.docx"]
+    assert names == ["minh-chung/01-proposal.png", "minh-chung/02-anh-le.jpg",
+                     "minh-chung/03-bien-ban-binh-xet.docx"]
     with app.app_context():
         from app.emulation.models import Proposal
         p = db.session.get(Proposal, ids["proposal"])
@@ -345,16 +350,23 @@ def test_the_dossier_and_the_review_carry_the_evidence(app, login):
         f"/emulation/proposals/{ids['proposal']}/dossier.zip").get_data())).namelist()
     assert names[0].endswith(".docx") and names[0].startswith(("quyet-dinh", "to-trinh"))
     with app.app_context():
-        from app.emulation.dossier import of_year_by_unit
+        from app.evidence.dossier import of_year_by_unit
         [(unit, files)] = of_year_by_unit(2026)
         assert unit.slug == "ban-mau-01" and [f.name for f in files] == [
-            "Ảnh lễ.jpg", "Biên bản bình xét.docx"]
+            "milestone.png", "report.png", "model.png", "proposal.png", "Ảnh lễ.jpg",
+            "Biên bản bình xét.docx"]
+    # the review report lists them, unit by unit
+    r = office.post("/emulation/reviews/new?year=2026", {"kind": "year"})
+    review = r.headers["Location"].rstrip("/").split("/")[-1].split("?")[0]
+    docx = Document(io.BytesIO(office.get(f"/emulation/reviews/{review}/report.docx").get_data()))
+    cells = [c.text for t in docx.tables for row in t.rows for c in row.cells]
+    assert any("Ảnh lễ.jpg (JPEG" in c and "Biên bản bình xét.docx (Word" in c for c in cells)
 
 
 def test_backup_and_restore_carry_the_files(any_app, login, tmp_path):
     mid = own_milestone(any_app)
-    c = login("ban01")
-    assert send(c, f"/milestones/{mid}/evidence", photo(640, 480), "a.jpg").status_code == 303
+    c = login("ban01", on=any_app)
+    assert send(c, f"/milestones/{mid}/files", photo(640, 480), "a.jpg").status_code == 303
     [f] = files_of(any_app, mid)
     original = c.get(f"/evidence/milestone/{f.id}").get_data()
     runner = any_app.test_cli_runner()
@@ -367,4 +379,4 @@ def test_backup_and_restore_carry_the_files(any_app, login, tmp_path):
     result = runner.invoke(args=["restore", "--yes", str(target)])
     assert result.exit_code == 0, result.output
     assert "Tệp minh chứng: 1, nội dung khớp SHA-256." in result.output
-    assert login("ban01").get(f"/evidence/milestone/{f.id}").get_data() == original
+    assert login("ban01", on=any_app).get(f"/evidence/milestone/{f.id}").get_data() == original

@@ -2,7 +2,12 @@
 requests by two people of each role on their own unit's records and on another's. The seed
 has no evidence, so each unit gets a milestone, a report, a good model and a proposal with a
 file on each first."""
+import io
+import itertools
+from datetime import date
+
 import pytest
+from PIL import Image
 from sqlalchemy import select
 
 from app.auth.models import User
@@ -15,8 +20,15 @@ from app.units.models import Unit
 from tests import factories
 from tests.test_authz_matrix import (MATRIX, NOT_CHECKED, OTHER, PEOPLE, ROLES, _ensure_people,
                                      _request, _url)
-from tests.test_evidence import PDF
 
+def _png(n: int) -> bytes:
+    """A small picture of its own colour: each file a content of its own."""
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (n % 256, n // 256 % 256, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
+_pictures = (_png(n) for n in itertools.count())
 SLUGS = sorted({s for people in PEOPLE.values() for _u, s in people if s} | set(OTHER.values()))
 
 
@@ -27,13 +39,15 @@ def make_records(app, slugs=SLUGS) -> dict:
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
         title = db.session.scalar(select(AwardTitle).order_by(AwardTitle.id).limit(1))
-        periods = list(db.session.scalars(select(ReportingPeriod).where(
-            ReportingPeriod.year == 2026).order_by(ReportingPeriod.id)))
-        for n, slug in enumerate(slugs):
+        period = ReportingPeriod(year=2026, kind="month", number=11, starts_on=date(2026, 11, 1),
+                                 ends_on=date(2026, 11, 30), deadline=date(2026, 12, 5))
+        db.session.add(period)
+        db.session.flush()
+        for slug in slugs:
             unit = db.session.scalar(select(Unit).where(Unit.slug == slug))
             records = {
                 "milestone": factories.milestone(unit),
-                "report": Report(unit_id=unit.id, period_id=periods[-1 - n % 3].id),
+                "report": Report(unit_id=unit.id, period_id=period.id),
                 "model": GoodModel(year=2026, unit_id=unit.id, title=f"Mô hình {slug}"),
                 "proposal": Proposal(year=2026, nominee_kind="collective", unit_id=unit.id,
                                      title_id=title.id, achievements="…"),
@@ -41,8 +55,7 @@ def make_records(app, slugs=SLUGS) -> dict:
             db.session.add_all(records.values())
             db.session.flush()
             for kind, record in records.items():
-                service.attach(OWNERS[kind], record, PDF + f"%{slug}{kind}".encode(),
-                               f"{kind}.pdf", None, admin)
+                service.attach(OWNERS[kind], record, next(_pictures), f"{kind}.png", None, admin)
             made[slug] = {kind: r.id for kind, r in records.items()}
         db.session.commit()
         db.session.remove()

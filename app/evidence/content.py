@@ -100,7 +100,9 @@ def _image(data: bytes, kind: str, max_side: int, max_pixels: int) -> Cleaned:
     picture = picture.convert("RGBA" if alpha else "RGB")
     picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
     out_kind, body = _encode(picture, kind, alpha)
-    return Cleaned(out_kind, body, picture.width, picture.height, thumbnail(picture))
+    with Image.open(io.BytesIO(body)) as written:
+        width, height = written.size
+    return Cleaned(out_kind, body, width, height, thumbnail(picture))
 
 
 def _encode(picture, kind: str, alpha: bool) -> tuple[str, bytes]:
@@ -112,11 +114,15 @@ def _encode(picture, kind: str, alpha: bool) -> tuple[str, bytes]:
         if alpha or len(body) <= TARGET_BYTES:
             return kind, body
         kind = "jpeg"
-    fmt = FORMAT[kind]
-    for quality in (82, 72, 62, 52):
-        body = _save(picture.convert("RGB"), fmt, quality=quality, optimize=True)
-        if len(body) <= TARGET_BYTES:
-            break
+    fmt, picture = FORMAT[kind], picture.convert("RGB")
+    for _round in range(4):
+        for quality in (82, 70, 58, 46):
+            body = _save(picture, fmt, quality=quality, optimize=True)
+            if len(body) <= TARGET_BYTES:
+                return kind, body
+        # a picture full of fine detail: fewer pixels rather than worse ones
+        picture = picture.resize((picture.width * 4 // 5, picture.height * 4 // 5),
+                                 Image.Resampling.LANCZOS)
     return kind, body
 
 

@@ -25,7 +25,7 @@ from app.reports.models import Report
 class Owner:
     key: str            # stored in evidence_file.owner_kind, and the endpoints' prefix
     model: type
-    prefix: str         # the record's URL; the evidence page is prefix/<id>/evidence
+    prefix: str         # the record's URL; the evidence page is prefix/<id>/files
     read: str           # policy action to see the record and its files
     attach: str         # policy action to add and remove files
     label: str          # "the milestone", for the page's heading

@@ -4,10 +4,11 @@ declares the record's own policy action, and a file is served only through the k
 belongs to. In place with htmx (the block swaps), or post, redirect, get without it."""
 from __future__ import annotations
 
+import tempfile
 from urllib.parse import quote
 
-from flask import (Response, abort, flash, g, redirect, render_template,
-                   request, stream_with_context)
+from flask import (Response, abort, flash, g, redirect, render_template, request,
+                   send_file)
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -26,6 +27,7 @@ BLOCK = "evidence-block"
 # a downloaded file runs nothing and is never read as another type (docs/design.md §7)
 FILE_CSP = "sandbox; default-src 'none'"
 YEAR = 365 * 24 * 3600
+SPOOL = 4 * 1024 * 1024  # a download larger than this waits on disk, not in memory
 
 
 def block_context(owner, record, files=None, form=None, errors=()):
@@ -134,7 +136,7 @@ def _register(owner):
         flash(_("Đã gỡ “%(name)s”; tệp vẫn được lưu trong lịch sử.", name=f.name), "success")
         return redirect(owner.page(record) + "#evidence-files", 303)
 
-    base = f"{owner.prefix}/<int:{id_arg}>/evidence"
+    base = f"{owner.prefix}/<int:{id_arg}>/files"
     one = f"/evidence/{key}/<int:{file_arg}>"
     bp.add_url_rule(base, f"{key}_files", files, methods=["GET"])
     bp.add_url_rule(base, f"{key}_attach", attach, methods=["POST"])
@@ -148,21 +150,25 @@ for _owner in OWNERS.values():
 
 
 def _send(f: EvidenceFile) -> Response:
-    """The content in chunks, as an attachment (an image inline), never sniffed, never run."""
+    """The content as an attachment (an image inline), never sniffed, never run. Copied from
+    its chunks into a spooled file during the request (memory stays bounded, and nothing is
+    left reading the database after the request ends), then sent from there."""
     blob = db.session.get(EvidenceBlob, f.blob_id)
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+    for piece in store.chunks(blob.id, blob.store, blob.sha256):
+        out.write(piece)
+    out.seek(0)
+    response = send_file(out, mimetype=f.mimetype, etag=f.sha256, max_age=3600,
+                         conditional=True)
     stem = f.name.rsplit(".", 1)[0] if "." in f.name else f.name
     typed = f"{stem}.{f.disk_name.rsplit('.', 1)[-1]}"
     how = "inline" if f.is_image else "attachment"
-    body = stream_with_context(store.chunks(blob.id, blob.store, blob.sha256))
-    response = Response(body, mimetype=f.mimetype, direct_passthrough=True)
-    response.headers["Content-Length"] = str(f.size)
     response.headers["Content-Disposition"] = (
         f"{how}; filename=\"{f.disk_name}\"; filename*=UTF-8''{quote(typed)}")
     response.headers["Content-Security-Policy"] = FILE_CSP
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
-    response.set_etag(f.sha256)
-    return response.make_conditional(request)
+    return response
 
 
 @bp.record_once
