@@ -96,6 +96,21 @@ class BaseConfig:
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
     # `flask remind`: the first reminder goes this many days before a deadline
     REMIND_DAYS_BEFORE = int(os.environ.get("REMIND_DAYS_BEFORE", "3"))
+    # Evidence files (issue 21; README "Evidence files"): a file as sent (a phone photo
+    # before the server scales it, with JavaScript off), what one record may hold once
+    # stored, the pixels an image may declare, the longest side kept.
+    EVIDENCE_MAX_FILE_MB = int(os.environ.get("EVIDENCE_MAX_FILE_MB", "10"))
+    EVIDENCE_MAX_RECORD_MB = int(os.environ.get("EVIDENCE_MAX_RECORD_MB", "40"))
+    EVIDENCE_MAX_RECORD_FILES = int(os.environ.get("EVIDENCE_MAX_RECORD_FILES", "30"))
+    EVIDENCE_MAX_PIXELS = int(os.environ.get("EVIDENCE_MAX_PIXELS", "40000000"))
+    EVIDENCE_IMAGE_SIDE = int(os.environ.get("EVIDENCE_IMAGE_SIDE", "1600"))
+    # "db" (default: chunks in the database) or "s3" (an S3-compatible bucket; needs boto3)
+    EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE", "db")
+    EVIDENCE_S3_ENDPOINT = os.environ.get("EVIDENCE_S3_ENDPOINT", "")
+    EVIDENCE_S3_BUCKET = os.environ.get("EVIDENCE_S3_BUCKET", "")
+    EVIDENCE_S3_REGION = os.environ.get("EVIDENCE_S3_REGION", "")
+    EVIDENCE_S3_KEY = os.environ.get("EVIDENCE_S3_KEY", "")
+    EVIDENCE_S3_SECRET = os.environ.get("EVIDENCE_S3_SECRET", "")
 
 
 class DevelopmentConfig(BaseConfig):
@@ -123,6 +138,12 @@ class TestConfig(BaseConfig):
     SMTP_HOST = ""
     WEBHOOK_URL = ""
     REMIND_DAYS_BEFORE = 3
+    EVIDENCE_MAX_FILE_MB = 10
+    EVIDENCE_MAX_RECORD_MB = 40
+    EVIDENCE_MAX_RECORD_FILES = 30
+    EVIDENCE_MAX_PIXELS = 40_000_000
+    EVIDENCE_IMAGE_SIDE = 1600
+    EVIDENCE_STORE = "db"
 
 
 class ProductionConfig(BaseConfig):

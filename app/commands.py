@@ -203,6 +203,9 @@ def backup_cmd(path):
     except BackupError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Đã sao lưu vào {path}.")
+    if current_app.config.get("EVIDENCE_STORE") == "s3":
+        from app.backup import S3_NOTE
+        click.echo(S3_NOTE)
     anchor_file = _anchor_file()
     if anchor_file:
         line = _note_head(anchor_file)
@@ -230,6 +233,12 @@ def restore_cmd(path, yes):
     if not ok:
         raise click.ClickException(f"Đã khôi phục, nhưng nhật ký bị sửa: dòng {bad_id} ({reason}).")
     click.echo("Đã khôi phục; nhật ký toàn vẹn.")
+    from app.backup import check_evidence
+    files, bad = check_evidence()
+    if bad:
+        raise click.ClickException(f"Đã khôi phục, nhưng {len(bad)} tệp minh chứng không khớp "
+                                   f"mã SHA-256: {', '.join(bad[:5])}")
+    click.echo(f"Tệp minh chứng: {files}, nội dung khớp SHA-256.")
     anchor_file = _anchor_file()
     if anchor_file and anchor_file.exists():
         # heads noted after this backup name rows the restore gave up: keep them apart

@@ -14,3 +14,4 @@ from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal,  #
                                   ScoreSheet, Setting)
 from app.notifications.models import (Notification, NotificationSetting,  # noqa: F401
                                       OutboxMessage, Reminder)
+from app.evidence.models import EvidenceBlob, EvidenceChunk, EvidenceFile  # noqa: F401

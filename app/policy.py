@@ -56,6 +56,9 @@ RULES = {
     "emulation.vote": {"council": ANY},
     "emulation.decide": {"chair": ANY},
     "emulation.comment": {"chair": ANY, "secretariat": ANY, "supervisor": ANY, "council": ANY},
+    # issue 21: evidence files on a good model or a proposal, which the office keeps — the
+    # office, and the record's own unit, which holds the photos and minutes
+    "emulation.evidence": {"secretariat": ANY, "editor": OWN},
     # issue 19: each person's own notifications and e-mail choice; the office reminds units
     "notification.own": {r: ANY for r in ALL_ROLES},
     "report.remind": {"secretariat": ANY},

@@ -262,3 +262,16 @@ def test_no_cross_unit_write_succeeds(app, login, attacker, victim):
     # the test is only worth something if the app has routes to attack
     assert tried or not any(r.arguments and "POST" in r.methods for r in app.url_map.iter_rules()
                             if r.endpoint != "static")
+
+
+# evidence files (issue 21): a file of that kind attached to one of the unit's records (the
+# seed has none; tests/test_evidence_authz.py attaches some before it runs the matrix)
+def _evidence_file_id(unit, kind):
+    from app.evidence.models import EvidenceFile
+    return db.session.scalar(select(EvidenceFile.id).where(
+        EvidenceFile.owner_kind == kind, EvidenceFile.unit_id == unit.id)
+        .order_by(EvidenceFile.id).limit(1))
+
+
+EXTRA_RESOLVERS.update({f"{kind}_file_id": (lambda unit, kind=kind: _evidence_file_id(unit, kind))
+                        for kind in ("milestone", "report", "model", "proposal")})

@@ -11,7 +11,7 @@ from app.emulation.models import PROPOSAL_STATUSES
 from app.reports.commune import organ_lines, place_of
 from app.reports.xlsx import BOLD, DATE_FORMAT, _text, _to_bytes, _widths  # one neutraliser
 from app.units.models import UNIT_KINDS
-from app.vietnamese import format_date
+from app.vietnamese import format_date, format_number
 
 INDICATOR_COLUMNS = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Thực hiện",
                      "Tỷ lệ so với kế hoạch", "Đánh giá")
@@ -22,7 +22,7 @@ def _pct(value) -> str:
 
 
 def review_document(review, commune_name: str, *, rows, unit_rates, ranked, thresholds, models,
-                    proposals, intro: str) -> bytes:
+                    proposals, intro: str, evidence=()) -> bytes:
     """The review report: the plan's indicators to the cut-off, the reporting record, the
     scores and levels by kind of unit, the good models and the commendations, then the
     secretariat's assessment, shortcomings and directions."""
@@ -64,6 +64,12 @@ def review_document(review, commune_name: str, *, rows, unit_rates, ranked, thre
             [[str(n), p.nominee, p.unit.name, p.title.name, _status(p)]
              for n, p in enumerate(proposals, 1)],
             widths_mm=(10, 45, 40, 40, 35), caption="5. Công tác khen thưởng"))
+    if evidence:
+        body.append(decree30.Table(
+            ("TT", "Đơn vị", "Tệp minh chứng (tên, loại, dung lượng)"),
+            [[str(n), unit.name, "; ".join(f"{f.name} ({f.label}, {_kb(f.size)})" for f in files)]
+             for n, (unit, files) in enumerate(evidence, 1)],
+            widths_mm=(10, 50, 110), caption="6. Hồ sơ minh chứng của các đơn vị"))
     body.append(decree30.Heading("II. TỒN TẠI, HẠN CHẾ"))
     body.append(review.shortcomings or "Không có.")
     body.append(decree30.Heading("III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI"))
@@ -73,6 +79,10 @@ def review_document(review, commune_name: str, *, rows, unit_rates, ranked, thre
         place=place_of(commune_name), on=review.issued_on, year=review.year,
         doc_type="BÁO CÁO", subject=review.title, body=body,
         signer=decree30.Signer(name=review.signer_name), recipients=review.recipient_list)
+
+
+def _kb(size: int) -> str:
+    return f"{format_number(-(-size // 1024))} KB"
 
 
 def _one_line(text: str) -> str:

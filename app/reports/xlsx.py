@@ -10,7 +10,6 @@ it, is refused with a 400 — never a 500.
 from __future__ import annotations
 
 import io
-import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -21,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from app import archives
 from app.errors import Refused
 from app.exports import neutralise
 from app.plans.progress import FLOWS, Figure, unit_to_date
@@ -28,9 +28,6 @@ from app.reports import figures as fig
 from app.vietnamese import VNInputError, _l, local_date, nfc
 
 MAX_UPLOAD_BYTES = 1024 * 1024
-MAX_EXPANDED_BYTES = 20 * 1024 * 1024
-MAX_ENTRIES = 200
-MAX_RATIO = 100
 MAX_ROWS = 500
 NUMBER_FORMAT = "#,##0.####"
 DATE_FORMAT = "dd/mm/yyyy"
@@ -205,57 +202,13 @@ def _draft_value(ind, text: str):
 # --- reading an upload ---------------------------------------------------------------
 
 def check_archive(data: bytes) -> None:
-    """Refuse what is too big, not a zip, or a zip bomb, before any parser sees it."""
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise Refused(_l("Tệp quá lớn (tối đa 1 MB)."), 413)
-    if not data:
-        raise Refused(_l("Chưa chọn tệp hoặc tệp rỗng."), 400)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            infos = zf.infolist()
-    except Exception:  # noqa: BLE001 - a damaged archive raises many kinds: all mean "not a zip"
-        raise Refused(NOT_XLSX, 400) from None
-    expanded = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    names = {i.filename for i in infos}
-    if (len(infos) > MAX_ENTRIES or expanded > MAX_EXPANDED_BYTES
-            or expanded > MAX_RATIO * max(packed, 1)
-            or any(i.file_size > MAX_RATIO * max(i.compress_size, 1) and i.file_size > 1_000_000
-                   for i in infos)):
-        raise Refused(_l("Tệp có cấu trúc bất thường (nén quá mức); hệ thống không đọc tệp "
-                         "này."), 413)
-    if any(i.flag_bits & 0x1 for i in infos):
-        raise Refused(_l("Tệp được đặt mật khẩu; hãy bỏ mật khẩu rồi tải lên lại."), 400)
-    if "xl/workbook.xml" not in names:
-        raise Refused(NOT_XLSX, 400)
-    _refuse_dtds(data, infos)
-
-
-# A spreadsheet's XML never declares a DTD; one that does is an entity-expansion attack
-# ("billion laughs") or an external-entity probe. Refused before any XML parser runs
-# (defusedxml, which openpyxl uses when installed, is the second guard).
-DTD_MARKS = tuple(m.encode(enc) for m in ("<!DOCTYPE", "<!ENTITY")
-                  for enc in ("utf-8", "utf-16-le", "utf-16-be"))
-
-
-def _refuse_dtds(data: bytes, infos) -> None:
-    for content in _parts(data, infos):
-        if any(mark in content for mark in DTD_MARKS):
-            raise Refused(_l("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY); hệ thống "
-                             "không đọc tệp này. Hãy dùng tệp mẫu tải về từ trang báo cáo."), 400)
-
-
-def _parts(data: bytes, infos):
-    """Each part's bytes, expanded (sizes already bounded above)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            for info in infos:
-                if not info.is_dir():
-                    with zf.open(info) as part:
-                        content = part.read(MAX_EXPANDED_BYTES + 1)
-                    yield content
-    except Exception:  # noqa: BLE001 - a bad CRC, a cut entry, an unknown compression…
-        raise Refused(UNREADABLE, 400) from None
+    """Refuse what is too big, not a zip, or a zip bomb, before any parser sees it
+    (app/archives.py: the checks every zip upload passes)."""
+    archives.check_office(
+        data, part="xl/workbook.xml", not_kind=NOT_XLSX, max_bytes=MAX_UPLOAD_BYTES,
+        too_big=_l("Tệp quá lớn (tối đa 1 MB)."), unreadable=UNREADABLE,
+        has_dtd=_l("Tệp chứa khai báo XML không được phép (DOCTYPE/ENTITY); hệ thống "
+                   "không đọc tệp này. Hãy dùng tệp mẫu tải về từ trang báo cáo."))
 
 
 @dataclass

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -21,6 +21,8 @@ from app.emulation.models import EVIDENCE_KINDS, PROPOSAL_STATUSES, VOTES
 from app.emulation.routes._common import DOCX, XLSX, attachment, save_form, set_unit_choices
 from app.emulation.services import proposals as service
 from app.errors import Refused
+from app.evidence import service as evidence
+from app.evidence.dossier import zip_file
 from app.extensions import db, htmx
 from app.locking import commit_keeping_loaded
 from app.params import query_int
@@ -335,12 +337,11 @@ def comment_proposal(found, proposal_id):
                           message=_("Vui lòng nhập ý kiến."))
 
 
-@bp.get("/emulation/proposals/<int:proposal_id>/decision.docx")
-@requires("emulation.view", load=queries.proposal_context, unit=_unit)
-def decision_docx(found, proposal_id):
-    p = found.proposal
+def _decision(p):
+    """The decision (or the submission upward) as a .docx and its file name; None before
+    the council approved the proposal."""
     if p.status in ("proposed", "council", "rejected"):
-        abort(404)
+        return None
     siblings = queries.decision_siblings(p)
     plan = queries.commune_plan(p.year)
     commune_name = plan.unit.name if plan else "Ủy ban nhân dân xã"
@@ -349,4 +350,29 @@ def decision_docx(found, proposal_id):
         number=p.decision_number, on=p.decision_date,
         signer_name=plan.signer_name if plan else "")
     name = "quyet-dinh" if p.title.commune_level else "to-trinh"
-    return attachment(body, DOCX, f"{name}-khen-thuong-{p.year}-{p.id}.docx")
+    return body, f"{name}-khen-thuong-{p.year}-{p.id}.docx"
+
+
+@bp.get("/emulation/proposals/<int:proposal_id>/decision.docx")
+@requires("emulation.view", load=queries.proposal_context, unit=_unit)
+def decision_docx(found, proposal_id):
+    made = _decision(found.proposal) or abort(404)
+    return attachment(made[0], DOCX, made[1])
+
+
+@bp.get("/emulation/proposals/<int:proposal_id>/dossier.zip")
+@requires("emulation.view", load=queries.proposal_context, unit=_unit)
+def dossier(found, proposal_id):
+    """The dossier in one download (issue 21): the draft decision once there is one, the
+    proposal's evidence files and those of the reports and good models it cites."""
+    p = found.proposal
+    made = _decision(p)
+    links, _reports, _models = queries.evidence_of(p, p.year)
+    cited = {kind: [ref for k, ref in links if k == kind] for kind in ("report", "model")}
+    folders = {"minh-chung": evidence.live("proposal", [p.id]),
+               "bao-cao": evidence.live("report", cited["report"]),
+               "mo-hinh": evidence.live("model", cited["model"])}
+    out = zip_file([(made[1], made[0])] if made else [],
+                   {k: v for k, v in folders.items() if v})
+    return send_file(out, mimetype="application/zip", as_attachment=True,
+                     download_name=f"ho-so-khen-thuong-{p.year}-{p.id}.zip")

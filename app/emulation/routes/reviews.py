@@ -17,6 +17,7 @@ from app.emulation.models import DERIVED
 from app.emulation.routes._common import DOCX, attachment, commune_wide, save_form
 from app.emulation.services import reviews as service
 from app.errors import Refused
+from app.evidence.dossier import of_year_by_unit
 from app.extensions import db
 from app.policy import can, requires, unit_scope
 from app.reports.commune import indicator_rows
@@ -137,7 +138,8 @@ def review_docx(review_id):
     body = documents.review_document(
         r, r.plan.unit.name, rows=data["rows"], unit_rates=data["unit_rates"],
         ranked=data["ranked"], thresholds=data["thresholds"], models=data["models"],
-        proposals=data["proposals"], intro=service.intro(r))
+        proposals=data["proposals"], intro=service.intro(r),
+        evidence=of_year_by_unit(r.year))
     return attachment(body, DOCX, f"bao-cao-{'so-ket' if r.kind == 'half' else 'tong-ket'}-"
                                   f"thi-dua-{r.year}.docx")
 

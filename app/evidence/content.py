@@ -1,0 +1,192 @@
+"""What an upload is, from its bytes alone, and the bytes kept (docs/design.md §6).
+
+The name and the browser's Content-Type are never believed: the first bytes say JPEG, PNG,
+WebP, PDF or a zip; a zip must be a .docx or .xlsx passing app/archives.py's checks. Images
+are decoded and written again by Pillow (EXIF and GPS gone, anything appended gone, scaled
+to the longest side allowed); a PDF loses what follows its last %%EOF; a zip with anything
+around it (a polyglot) is refused. What cannot be read is refused with a 4xx, never a 500.
+"""
+from __future__ import annotations
+
+import io
+import re
+import struct
+import warnings
+from dataclasses import dataclass
+from typing import Optional
+
+from PIL import Image, ImageOps
+
+from app import archives
+from app.errors import Refused
+from app.vietnamese import _l
+
+ACCEPTED = _l("Chỉ nhận ảnh (JPEG, PNG, WebP), PDF, Word (.docx) và Excel (.xlsx).")
+NOT_DOCUMENT = _l("Tệp không phải văn bản Word (.docx) hay bảng tính Excel (.xlsx).")
+BROKEN_IMAGE = _l("Không đọc được ảnh; hãy chụp hoặc lưu lại ảnh rồi tải lên lại.")
+BROKEN_PDF = _l("Tệp PDF bị hỏng hoặc không đầy đủ.")
+ACTIVE_PDF = _l("Tệp PDF có mã chạy tự động hoặc tệp đính kèm bên trong; hãy in lại thành "
+                "PDF thường rồi tải lên.")
+MACROS = _l("Tệp có macro; hãy lưu lại thành .docx hoặc .xlsx thường rồi tải lên.")
+POLYGLOT = _l("Tệp có dữ liệu lạ gắn thêm vào; hãy lưu lại tệp rồi tải lên lại.")
+HUGE_IMAGE = _l("Ảnh có kích thước điểm ảnh quá lớn; hãy chụp lại ở độ phân giải thấp hơn.")
+
+THUMB_SIDE = 160
+THUMB_BYTES = 10_000
+TARGET_BYTES = 300_000  # what a re-encoded photo aims at, as the browser does
+PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+OFFICE_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
+
+
+@dataclass
+class Cleaned:
+    kind: str
+    data: bytes
+    width: Optional[int] = None
+    height: Optional[int] = None
+    thumb: Optional[bytes] = None
+
+
+def identify(data: bytes) -> str:
+    """The kind the first bytes say, or a 415."""
+    if data.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return "zip"
+    raise Refused(ACCEPTED, 415)
+
+
+def clean(data: bytes, *, max_side: int, max_pixels: int, max_bytes: int,
+          too_big) -> Cleaned:
+    if not data:
+        raise Refused(archives.EMPTY, 400)
+    kind = identify(data)
+    if kind == "zip":
+        return _office(data, max_bytes, too_big)
+    if kind == "pdf":
+        return Cleaned("pdf", _pdf(data))
+    return _image(data, kind, max_side, max_pixels)
+
+
+# ---- images -------------------------------------------------------------------------
+
+FORMAT = {"jpeg": "JPEG", "png": "PNG", "webp": "WEBP"}
+
+
+def _image(data: bytes, kind: str, max_side: int, max_pixels: int) -> Cleaned:
+    try:
+        with warnings.catch_warnings():
+            # a DecompressionBombWarning is a refusal here, not a note in the log
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data), formats=[FORMAT[kind]]) as im:
+                if im.width * im.height > max_pixels:
+                    raise Refused(HUGE_IMAGE, 413)
+                im.seek(0)  # an animation keeps its first frame
+                im.load()
+                picture = ImageOps.exif_transpose(im)  # upright, before the EXIF goes
+    except Refused:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise Refused(HUGE_IMAGE, 413) from None
+    except Exception:  # noqa: BLE001 - Pillow raises many kinds on a damaged file
+        raise Refused(BROKEN_IMAGE, 400) from None
+    alpha = picture.mode in ("RGBA", "LA", "PA") or "transparency" in picture.info
+    picture = picture.convert("RGBA" if alpha else "RGB")
+    picture.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    out_kind, body = _encode(picture, kind, alpha)
+    with Image.open(io.BytesIO(body)) as written:
+        width, height = written.size
+    return Cleaned(out_kind, body, width, height, thumbnail(picture))
+
+
+def _encode(picture, kind: str, alpha: bool) -> tuple[str, bytes]:
+    """Written anew, with nothing of the original's metadata; a PNG photo that stays heavy
+    becomes a JPEG."""
+    if kind == "png" or (kind == "webp" and alpha):
+        body = _save(picture, kind.upper() if kind == "png" else "WEBP", optimize=True,
+                     **({"quality": 80} if kind == "webp" else {}))
+        if alpha or len(body) <= TARGET_BYTES:
+            return kind, body
+        kind = "jpeg"
+    fmt, picture = FORMAT[kind], picture.convert("RGB")
+    for _round in range(4):
+        for quality in (82, 70, 58, 46):
+            body = _save(picture, fmt, quality=quality, optimize=True)
+            if len(body) <= TARGET_BYTES:
+                return kind, body
+        # a picture full of fine detail: fewer pixels rather than worse ones
+        picture = picture.resize((picture.width * 4 // 5, picture.height * 4 // 5),
+                                 Image.Resampling.LANCZOS)
+    return kind, body
+
+
+def _save(picture, fmt: str, **options) -> bytes:
+    out = io.BytesIO()
+    picture.save(out, fmt, **options)
+    return out.getvalue()
+
+
+def thumbnail(picture) -> bytes:
+    """A WebP of at most THUMB_SIDE px, under THUMB_BYTES."""
+    small = picture.copy()
+    small.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
+    for quality in (60, 45, 30, 15):
+        body = _save(small, "WEBP", quality=quality, method=6)
+        if len(body) <= THUMB_BYTES:
+            return body
+    small.thumbnail((THUMB_SIDE // 2, THUMB_SIDE // 2))
+    return _save(small, "WEBP", quality=15)
+
+
+# ---- PDF ----------------------------------------------------------------------------
+
+def _pdf(data: bytes) -> bytes:
+    end = data.rfind(b"%%EOF")
+    if end < 0:
+        raise Refused(BROKEN_PDF, 400)
+    if PDF_ACTIVE.search(data):
+        raise Refused(ACTIVE_PDF, 400)
+    # whatever follows the last end-of-file mark is not the PDF: a polyglot's other half
+    kept = data[:end + 5] + b"\n"
+    if _ends_as_zip(kept):
+        raise Refused(POLYGLOT, 400)
+    return kept
+
+
+def _ends_as_zip(data: bytes) -> bool:
+    return data.rfind(b"PK\x05\x06") >= 0 and data.rfind(b"PK\x01\x02") >= 0
+
+
+# ---- Office -------------------------------------------------------------------------
+
+def _office(data: bytes, max_bytes: int, too_big) -> Cleaned:
+    _whole_zip(data)
+    infos = None
+    for kind, part in OFFICE_PART.items():
+        try:
+            infos = archives.check_office(data, part=part, not_kind=NOT_DOCUMENT,
+                                          max_bytes=max_bytes, too_big=too_big)
+        except Refused as refused:
+            if refused.message is not NOT_DOCUMENT:
+                raise
+            continue
+        if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+            raise Refused(MACROS, 400)
+        return Cleaned(kind, data)
+    raise Refused(NOT_DOCUMENT, 415)
+
+
+def _whole_zip(data: bytes) -> None:
+    """A zip whose end record is not the file's end carries something else after it."""
+    at = data.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(data):
+        raise Refused(NOT_DOCUMENT, 415)
+    (comment,) = struct.unpack("<H", data[at + 20:at + 22])
+    if at + 22 + comment != len(data):
+        raise Refused(POLYGLOT, 400)

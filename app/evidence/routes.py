@@ -1,0 +1,192 @@
+"""Evidence routes, the same five for each kind of record (app/evidence/owners.py): its files
+page, attach, a file, its thumbnail, remove. Each kind has its own endpoints so each
+declares the record's own policy action, and a file is served only through the kind it
+belongs to. In place with htmx (the block swaps), or post, redirect, get without it."""
+from __future__ import annotations
+
+import tempfile
+from urllib.parse import quote
+
+from flask import (Response, abort, flash, g, redirect, render_template, request,
+                   send_file)
+from flask_babel import gettext as _
+from flask_login import current_user
+from jinja2_fragments.flask import render_block
+from sqlalchemy import select
+
+from app.errors import Refused
+from app.evidence import bp, service, store
+from app.evidence.forms import AttachForm, RemoveForm
+from app.evidence.models import EvidenceBlob, EvidenceFile
+from app.evidence.owners import OWNERS
+from app.extensions import db, htmx
+from app.policy import asker, requires
+from app.web import error_response
+
+BLOCK = "evidence-block"
+# a downloaded file runs nothing and is never read as another type (docs/design.md §7)
+FILE_CSP = "sandbox; default-src 'none'"
+YEAR = 365 * 24 * 3600
+SPOOL = 4 * 1024 * 1024  # a download larger than this waits on disk, not in memory
+
+
+def block_context(owner, record, files=None, form=None, errors=()):
+    """What templates/evidence/_block.html needs, for a record's page or an htmx answer."""
+    ask = asker(current_user)
+    may = ask(owner.attach, record.unit_id) and owner.editable(record)
+    return {"owner": owner, "record": record,
+            "files": service.live(owner.key, [record.id]) if files is None else files,
+            "form": (form or AttachForm(formdata=None)) if may else None,
+            "remove": RemoveForm(formdata=None) if may else None,
+            "errors": list(errors), "limits": service.limits()}
+
+
+@bp.app_template_global()
+def evidence_block(owner_key: str, record):
+    """The list-and-attach block of a record's page: one statement (the files' rows)."""
+    return block_context(OWNERS[owner_key], record)
+
+
+def _answer(owner, record, status=200, form=None, errors=()):
+    ctx = block_context(owner, record, form=form, errors=errors)
+    if htmx.target == BLOCK:
+        return render_block("evidence/page.html", "block", ev=ctx), status
+    return render_template("evidence/page.html", ev=ctx), status
+
+
+def _file_loader(owner):
+    def load(**kwargs):
+        """The file, with the unit its record belongs to now: one statement. A file of
+        another kind of record is not found here."""
+        row = db.session.execute(
+            select(EvidenceFile, owner.model.unit_id)
+            .join(owner.model, owner.model.id == EvidenceFile.owner_id)
+            .where(EvidenceFile.id == kwargs[owner.file_arg],
+                   EvidenceFile.owner_kind == owner.key)).first()
+        if row is None:
+            return None
+        f, unit_id = row
+        f.current_unit_id = unit_id
+        return f
+    return load
+
+
+def _file_unit(f):
+    return f.current_unit_id
+
+
+def _register(owner):
+    key, id_arg, file_arg = owner.key, owner.id_arg, owner.file_arg
+
+    def load(**kwargs):
+        return owner.load(kwargs[id_arg])
+
+    @requires(owner.read, load=load)
+    def files(record, **_args):
+        g.vary_htmx = True
+        return _answer(owner, record)
+
+    @requires(owner.attach, load=load)
+    def attach(record, **_args):
+        g.vary_htmx = True
+        form = AttachForm()
+        if not form.validate():  # CSRF: web.py answers a bad token before we get here
+            return _answer(owner, record, 400, form, form.errors.get("file", []))
+        upload = request.files.get("file")
+        data = upload.stream.read(service.limits()["file"] + 1) if upload else b""
+        try:
+            f, again = service.attach(owner, record, data, upload and upload.filename,
+                                      form.token.data, current_user)
+            db.session.commit()
+        except Refused as refused:
+            db.session.rollback()
+            return _answer(owner, record, refused.status, AttachForm(formdata=None),
+                           refused.messages)
+        if htmx.target == BLOCK:
+            return _answer(owner, record)
+        if not again:
+            flash(_("Đã đính kèm “%(name)s” (%(kind)s).", name=f.name, kind=f.label), "success")
+        return redirect(owner.page(record) + "#evidence-files", 303)
+
+    @requires(owner.read, load=_file_loader(owner), unit=_file_unit)
+    def download(f, **_args):
+        return _send(f)
+
+    @requires(owner.read, load=_file_loader(owner), unit=_file_unit)
+    def thumb(f, **_args):
+        body = db.session.scalar(select(EvidenceBlob.thumb).where(EvidenceBlob.id == f.blob_id))
+        if not body:
+            abort(404)
+        response = Response(body, mimetype="image/webp")
+        # the URL carries the content's hash: what it names never changes
+        response.headers["Cache-Control"] = f"private, max-age={YEAR}, immutable"
+        response.headers["Content-Security-Policy"] = FILE_CSP
+        return response
+
+    @requires(owner.attach, load=_file_loader(owner), unit=_file_unit)
+    def remove(f, **_args):
+        g.vary_htmx = True
+        record = owner.load(f.owner_id)
+        if not RemoveForm().validate():
+            abort(400)
+        service.remove(f, owner, record, current_user)
+        db.session.commit()
+        if htmx.target == BLOCK:
+            return _answer(owner, record)
+        flash(_("Đã gỡ “%(name)s”; tệp vẫn được lưu trong lịch sử.", name=f.name), "success")
+        return redirect(owner.page(record) + "#evidence-files", 303)
+
+    base = f"{owner.prefix}/<int:{id_arg}>/files"
+    one = f"/evidence/{key}/<int:{file_arg}>"
+    bp.add_url_rule(base, f"{key}_files", files, methods=["GET"])
+    bp.add_url_rule(base, f"{key}_attach", attach, methods=["POST"])
+    bp.add_url_rule(one, f"{key}_file", download, methods=["GET"])
+    bp.add_url_rule(f"{one}/thumb.webp", f"{key}_thumb", thumb, methods=["GET"])
+    bp.add_url_rule(f"{one}/remove", f"{key}_remove", remove, methods=["POST"])
+
+
+for _owner in OWNERS.values():
+    _register(_owner)
+
+
+def _send(f: EvidenceFile) -> Response:
+    """The content as an attachment (an image inline), never sniffed, never run. Copied from
+    its chunks into a spooled file during the request (memory stays bounded, and nothing is
+    left reading the database after the request ends), then sent from there."""
+    blob = db.session.get(EvidenceBlob, f.blob_id)
+    out = tempfile.SpooledTemporaryFile(max_size=SPOOL)
+    for piece in store.chunks(blob.id, blob.store, blob.sha256):
+        out.write(piece)
+    out.seek(0)
+    response = send_file(out, mimetype=f.mimetype, etag=f.sha256, max_age=3600,
+                         conditional=True)
+    stem = f.name.rsplit(".", 1)[0] if "." in f.name else f.name
+    typed = f"{stem}.{f.disk_name.rsplit('.', 1)[-1]}"
+    how = "inline" if f.is_image else "attachment"
+    response.headers["Content-Disposition"] = (
+        f"{how}; filename=\"{f.disk_name}\"; filename*=UTF-8''{quote(typed)}")
+    response.headers["Content-Security-Policy"] = FILE_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@bp.record_once
+def _limits(state):
+    """A file bigger than the app's usual request limit is let in to the attach routes only,
+    and one bigger than the evidence limit is refused before its body is read, with the
+    reason in Vietnamese. First in line: CSRF's check would read (and refuse) the body."""
+    app = state.app
+    from PIL import Image
+    Image.MAX_IMAGE_PIXELS = app.config["EVIDENCE_MAX_PIXELS"]
+
+    def limit():
+        if not (request.endpoint or "").endswith("_attach") or request.blueprint != "evidence":
+            return None
+        allowed = service.limits()["file"] + 256 * 1024  # the form's other fields
+        request.max_content_length = allowed
+        if (request.content_length or 0) > allowed:
+            return error_response(413, str(service.too_big_message()))
+        return None
+
+    app.before_request_funcs.setdefault(None, []).insert(0, limit)

@@ -1,0 +1,123 @@
+"""Attaching and removing evidence: limits, content checks, storage and the audit event, in
+the caller's transaction. A file's content never changes; removing one marks its row."""
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from app import idempotency
+from app.audit import service as audit
+from app.errors import Refused
+from app.evidence import content, store
+from app.evidence.models import KINDS, EvidenceFile
+from app.extensions import db
+from app.models_base import utcnow
+from app.vietnamese import _l, fold, nfc
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+CLOSED = _l("Hồ sơ này đã khóa (đã gửi hoặc đã quyết định): không thêm, bớt minh chứng được.")
+
+
+def limits() -> dict:
+    cfg = current_app.config
+    mb = 1024 * 1024
+    return {"file": cfg["EVIDENCE_MAX_FILE_MB"] * mb, "record": cfg["EVIDENCE_MAX_RECORD_MB"] * mb,
+            "files": cfg["EVIDENCE_MAX_RECORD_FILES"], "file_mb": cfg["EVIDENCE_MAX_FILE_MB"],
+            "record_mb": cfg["EVIDENCE_MAX_RECORD_MB"]}
+
+
+def too_big_message():
+    return _l("Tệp quá lớn (tối đa %(n)s MB một tệp). Ảnh chụp bằng điện thoại: hãy bật "
+              "JavaScript để ảnh được thu nhỏ trước khi gửi, hoặc gửi ảnh nhỏ hơn.",
+              n=limits()["file_mb"])
+
+
+def typed_name(raw: Optional[str]) -> str:
+    """The name as the person's device gave it, without a path or invisible characters."""
+    name = nfc(raw or "")
+    name = re.split(r"[\\/]", name)[-1]
+    name = CONTROL.sub("", name).strip()
+    return name[:200] or "minh-chung"
+
+
+def disk_name(typed: str, kind: str) -> str:
+    """Safe on any disk and in any header: ASCII letters, digits and dashes, and the
+    extension of what the content is (a PDF named photo.jpg downloads as photo.pdf)."""
+    stem = typed.rsplit(".", 1)[0] if "." in typed else typed
+    safe = re.sub(r"[^a-z0-9]+", "-", fold(stem)).strip("-")[:80] or "minh-chung"
+    return f"{safe}.{KINDS[kind][2]}"
+
+
+def live(owner_key: str, owner_ids):
+    """The files attached to these records, not removed, oldest first: one statement; the
+    content and thumbnails are not read."""
+    ids = list(owner_ids)
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        select(EvidenceFile).where(EvidenceFile.owner_kind == owner_key,
+                                   EvidenceFile.owner_id.in_(ids),
+                                   EvidenceFile.removed_at.is_(None))
+        .order_by(EvidenceFile.owner_id, EvidenceFile.id)))
+
+
+def _held(owner_key: str, owner_id: int) -> tuple[int, int]:
+    return db.session.execute(
+        select(func.count(EvidenceFile.id), func.coalesce(func.sum(EvidenceFile.size), 0))
+        .where(EvidenceFile.owner_kind == owner_key, EvidenceFile.owner_id == owner_id,
+               EvidenceFile.removed_at.is_(None))).one()
+
+
+def attach(owner, record, data: bytes, name: Optional[str], token: Optional[str], user):
+    """Check, clean, store and record one file; returns (file, sent_again)."""
+    if not owner.editable(record):
+        raise Refused(CLOSED, 409)
+    lim = limits()
+    if len(data) > lim["file"]:
+        raise Refused(too_big_message(), 413)
+    cleaned = content.clean(data, max_side=current_app.config["EVIDENCE_IMAGE_SIDE"],
+                            max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"],
+                            max_bytes=lim["file"], too_big=too_big_message())
+    count, held = _held(owner.key, record.id)
+    if count >= lim["files"]:
+        raise Refused(_l("Hồ sơ đã có %(n)s tệp, mức tối đa; hãy gỡ bớt tệp không cần.",
+                         n=lim["files"]), 413)
+    if held + len(cleaned.data) > lim["record"]:
+        raise Refused(_l("Tổng dung lượng minh chứng của hồ sơ vượt %(n)s MB; hãy gỡ bớt "
+                         "tệp không cần.", n=lim["record_mb"]), 413)
+    token = idempotency.clean(token)
+    typed = typed_name(name)
+
+    def create():
+        blob = store.put(cleaned.data, cleaned.thumb)
+        f = EvidenceFile(owner_kind=owner.key, owner_id=record.id, unit_id=record.unit_id,
+                         blob_id=blob.id, name=typed, disk_name=disk_name(typed, cleaned.kind),
+                         kind=cleaned.kind, size=len(cleaned.data), sha256=blob.sha256,
+                         width=cleaned.width, height=cleaned.height,
+                         created_by_id=user.id, submission_token=token)
+        db.session.add(f)
+        db.session.flush()
+        audit.record("evidence.attach", "evidence_file", f.id, unit_id=f.unit_id, user=user,
+                     after=_described(f))
+        return f
+
+    return idempotency.first_send(EvidenceFile, token, create)
+
+
+def remove(f: EvidenceFile, owner, record, user) -> None:
+    """Taken off the record, kept in history: the row stays, marked, and the log says who."""
+    if not owner.editable(record):
+        raise Refused(CLOSED, 409)
+    if f.removed_at is not None:
+        return  # removed already: a second tap, or its answer lost on the way
+    f.removed_at, f.removed_by_id = utcnow(), user.id
+    audit.record("evidence.remove", "evidence_file", f.id, unit_id=f.unit_id, user=user,
+                 before=_described(f))
+
+
+def _described(f: EvidenceFile) -> dict:
+    return {"owner": f"{f.owner_kind}:{f.owner_id}", "name": f.name, "kind": f.kind,
+            "size": f.size, "sha256": f.sha256}
