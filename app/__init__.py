@@ -86,7 +86,7 @@ def register_extensions(app):
 
 
 BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin", "dashboard",
-              "emulation", "notifications")
+              "emulation", "notifications", "offline")
 
 
 def register_blueprints(app):
