@@ -269,8 +269,10 @@
   async function warm() {
     var w = await meta("warm");
     if (w && w.who === me && Date.now() - w.t < 6 * 36e5) return;
-    var st = await state();
+    var st = await state(), s = await caches.open("static");
     if (!st || !st.keep) return;
+    // this page's stylesheet and scripts: from the HTTP cache, no request on the network
+    for (var a of doc.querySelectorAll("link[rel=stylesheet],script[src]")) if (!(await s.match(a.href || a.src))) await s.add(a.href || a.src);
     for (var url of st.keep) {
       var r = await fetch(url, {credentials: "same-origin"});
       if (r.ok && r.headers.get("X-Keep") === me) await keepPage(me, url, r);
