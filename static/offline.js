@@ -128,9 +128,9 @@
     S.addEventListener("sync", function (e) {
       if (e.tag === "outbox") e.waitUntil(flush().then(function (left) { if (left) throw 0; }));
     });
-    var shown = function () {
-      S.clients.matchAll().then(function (cs) { cs.forEach(function (c) { c.postMessage("sent"); }); });
-    }, say = shown;
+    // what the worker sent is said to the open pages, which show it in place
+    var tell = function (m) { S.clients.matchAll().then(function (cs) { cs.forEach(function (c) { c.postMessage(m); }); }); };
+    var shown = function (e, html) { tell({e: e, html: html}); }, say = function (s) { tell({signin: s}); };
     S.addEventListener("fetch", function (e) {
       var q = e.request, u = new URL(q.url), h = q.headers;
       if (q.method !== "GET" || u.origin !== location.origin) return;
@@ -288,7 +288,9 @@
     if (nav.serviceWorker && !swReady) {
       nav.serviceWorker.register(doc.querySelector("script[src*='/sw.js']").src, {scope: "/", updateViaCache: "all"});
       swReady = nav.serviceWorker.ready;
-      nav.serviceWorker.addEventListener("message", list);
+      nav.serviceWorker.addEventListener("message", function (m) {
+        if (m.data.e) shown(m.data.e, m.data.html); else say(m.data.signin);
+      });
     }
     // another person's pages go as soon as this one is signed in
     for (var k of await caches.keys()) if (k.indexOf("p-") === 0 && k !== "p-" + me) await caches.delete(k);
@@ -323,6 +325,8 @@
     f.submit();
   }, true);
   addEventListener("online", function () { bar(false); flush(); });
+  // a phone's "online" event is not to be trusted: look again now and then (reads only IndexedDB)
+  setInterval(function () { if (me && navigator.onLine) flush(); }, 15000);
   addEventListener("offline", function () { bar(true); });
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", start); else start();
 })(self);
