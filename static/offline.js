@@ -272,7 +272,10 @@
     var st = await state(), s = await caches.open("static");
     if (!st || !st.keep) return;
     // this page's stylesheet and scripts: from the HTTP cache, no request on the network
-    for (var a of doc.querySelectorAll("link[rel=stylesheet],script[src]")) if (!(await s.match(a.href || a.src))) await s.add(a.href || a.src);
+    for (var a of doc.querySelectorAll("link[rel=stylesheet],script[src]")) {
+      var u = a.href || a.src;
+      if (!(await s.match(u))) await s.put(u, await fetch(u, {cache: "force-cache"}));
+    }
     for (var url of st.keep) {
       var r = await fetch(url, {credentials: "same-origin"});
       if (r.ok && r.headers.get("X-Keep") === me) await keepPage(me, url, r);
