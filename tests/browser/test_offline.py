@@ -133,9 +133,6 @@ def test_own_pages_open_offline_marked_with_their_time(phone, village, live_serv
     # another unit's page was never kept: the page of kept pages instead
     page.goto(f"{base}/units/ban-mau-02")
     expect(page.get_by_role("heading", level=1)).to_have_text("Trang đã lưu trên máy")
-    page.screenshot(path=str(phone.folder.parent / "offline-kept.png"))
-    page.goto(f"{base}/units/ban-mau-01")
-    page.screenshot(path="/tmp/offline-unit-page.png", full_page=False)
 
 
 def test_offline_changes_reach_the_server_once_after_a_restart(phone, village, live_server):
