@@ -121,6 +121,12 @@
     return m ? m[1].replace(/<[^>]+>/g, "").trim() : "";
   }
 
+  // hh:mm dd/mm in Vietnam's time (UTC+7 all year, no summer time)
+  function clock(t) {
+    var d = new Date(t + 7 * 36e5), p = function (n) { return ("0" + n).slice(-2); };
+    return p(d.getUTCHours()) + ":" + p(d.getUTCMinutes()) + " " + p(d.getUTCDate()) + "/" + p(d.getUTCMonth() + 1);
+  }
+
   if (!doc) {
     // ---- the service worker ----
     S.addEventListener("install", function () { S.skipWaiting(); });
@@ -157,9 +163,7 @@
         c = await kept();
         r = c && (await c.match(url, {ignoreVary: true}) || await c.match("/offline", {ignoreVary: true}));
         if (!r) return Response.error();
-        var t = +r.headers.get("X-Kept"), d = new Date(t + 7 * 36e5), h = new Headers(r.headers);
-        var p = function (n) { return ("0" + n).slice(-2); };
-        var when = p(d.getUTCHours()) + ":" + p(d.getUTCMinutes()) + " " + p(d.getUTCDate()) + "/" + p(d.getUTCMonth() + 1);
+        var t = +r.headers.get("X-Kept"), when = clock(t), h = new Headers(r.headers);
         var s = (await r.text()).replace('<p id="offline" hidden>', '<p id="offline" data-kept="' + t + '">')
           .replace('<time id="kept-at"></time>', '<time id="kept-at">' + when + "</time>");
         return new Response(s, {status: 200, headers: h});
@@ -199,10 +203,6 @@
     o.hidden = !n;
     o.querySelector("summary").textContent = o.dataset.n.replace("{n}", n);
     return mine;
-  }
-  function clock(t) {
-    var d = new Date(t + 7 * 36e5), p = function (n) { return ("0" + n).slice(-2); };
-    return p(d.getUTCHours()) + ":" + p(d.getUTCMinutes()) + " " + p(d.getUTCDate()) + "/" + p(d.getUTCMonth() + 1);
   }
   function bar(off) {
     var b = doc.getElementById("offline");

@@ -109,17 +109,23 @@ READ = """async (store, key) => {
     q.onsuccess = () => { d.close(); ok(q.result); }; }; }); }"""
 
 
+def offline_on_own_page(phone, base):
+    """ban01 signed in, the pages kept, then the signal gone and the unit page reloaded."""
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    phone.context.set_offline(True)
+    page.reload()
+    return page
+
+
 def outbox(page):
     return page.evaluate(f"({READ})('box')") or []
 
 
 def test_own_pages_open_offline_marked_with_their_time(phone, village, live_server):
     base = live_server.url
-    page = phone.open()
-    sign_in(page, base, "ban01")
-    ready(page)
-    phone.context.set_offline(True)
-    page.reload()
+    page = offline_on_own_page(phone, base)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bản mẫu 01")
     expect(page.locator("#offline")).to_be_visible()
     expect(page.locator("#offline")).to_have_text(BAR)
@@ -181,11 +187,7 @@ def test_offline_changes_reach_the_server_once_after_a_restart(phone, village, l
 
 def test_a_conflicting_change_is_shown_and_kept(phone, village, live_server, login):
     base = live_server.url
-    page = phone.open()
-    sign_in(page, base, "ban01")
-    ready(page)
-    phone.context.set_offline(True)
-    page.reload()
+    page = offline_on_own_page(phone, base)
     row = page.locator("#ms-list > li.ms", has_text=TITLES[0])
     row.get_by_role("button", name="Hoàn thành").click()
     expect(page.locator("#outbox summary")).to_have_text("1 thay đổi chờ gửi")
