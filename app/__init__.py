@@ -86,7 +86,8 @@ def register_extensions(app):
 
 
 BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin", "dashboard",
-              "emulation", "notifications", "evidence")
+              "emulation", "notifications", "evidence",
+              "offline")
 
 
 def register_blueprints(app):

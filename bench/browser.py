@@ -150,6 +150,32 @@ def journey(browser, base, link):
     return out
 
 
+WARM = """async () => {
+  if (!(await indexedDB.databases()).some(d => d.name === 'thidua')) return false;
+  return await new Promise(ok => { const r = indexedDB.open('thidua'); r.onsuccess = () => {
+    const d = r.result; if (!d.objectStoreNames.contains('meta')) { d.close(); return ok(false); }
+    const q = d.transaction('meta').objectStore('meta').get('warm');
+    q.onsuccess = () => { d.close(); ok(!!q.result); }; }; }); }"""
+
+
+def offline_journey(browser, base, link):
+    """Issue 20: the village head's unit page opened with no network at all, from the pages
+    the service worker kept (after signing in once over the link)."""
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, locale="vi-VN")
+    page = context.new_page()
+    meter = Meter(page, link)
+    sign_in(page, meter, base, "ban01")
+    for _ in range(240):  # the script keeps the person's pages a few seconds after load
+        if page.evaluate(WARM):
+            break
+        page.wait_for_timeout(250)
+    context.set_offline(True)
+    out = {"unit page, no network": visit(page, meter, f"{base}/units/ban-mau-01"),
+           "plan, no network": visit(page, meter, f"{base}/plan")}
+    context.close()
+    return out
+
+
 def median_runs(runs):
     steps = runs[0].keys()
     result = {}
@@ -180,7 +206,9 @@ def main():
     with stack(args.db) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         for link in LINKS:
-            results[link] = median_runs([journey(browser, base, link) for _ in range(args.runs)])
+            results[link] = median_runs([{**journey(browser, base, link),
+                                          **offline_journey(browser, base, link)}
+                                         for _ in range(args.runs)])
         browser.close()
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "browser.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

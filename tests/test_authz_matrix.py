@@ -30,8 +30,10 @@ PEOPLE = {
 OTHER = {"ban-mau-01": "ban-mau-02", "phong-kinh-te": "phong-vhxh", "phong-vhxh": "phong-kinh-te",
          "ubnd-xa": "ban-mau-02", "mttq": "ban-mau-02", "van-phong": "ban-mau-02",
          "hoi-nong-dan": "ban-mau-02", None: "ban-mau-02"}
-# Routes whose answer does not depend on the policy (they end or open a session).
-NOT_CHECKED = {"auth.login", "auth.logout", "main.set_language", "main.healthz"}
+# Routes whose answer does not depend on the policy (they end or open a session, or are
+# files and the outbox's state, for anyone signed in or not).
+NOT_CHECKED = {"auth.login", "auth.logout", "main.set_language", "main.healthz",
+               "offline.worker", "offline.manifest", "offline.state"}
 
 
 def _ensure_people(app):

@@ -26,7 +26,9 @@ REPEAT_VISIT_BYTES = 14_000
 # 20 KB is under half a second at 50.000 B/s, leaving the rest of 2,5 s to round trips.
 FIRST_PAINT_BYTES = 20_000
 FIRST_VISIT_BYTES = 40_000      # the page and every asset it loads, compressed
-FIRST_VISIT_REQUESTS = 3        # the page, its stylesheet, htmx
+# the page, its stylesheet, htmx and the offline script (issue 20 made the rule docs/design.md §5
+# sets for a first visit, ≤ 4 requests, the dashboard's too; both scripts deferred)
+FIRST_VISIT_REQUESTS = 4
 BR = {"Accept-Encoding": "br, gzip"}
 
 
@@ -134,7 +136,7 @@ def test_a_repeat_visit_is_at_most_14_kb_and_the_first_paints_from_20_kb(full_x1
     assert 1 + len(assets) <= FIRST_VISIT_REQUESTS, assets
     assert blocking <= FIRST_PAINT_BYTES, f"/dashboard first paint needs {blocking} bytes"
     assert first <= FIRST_VISIT_BYTES, f"/dashboard first visit: {first} bytes"
-    # no image, font or script beyond htmx; the trends are inline
+    # no image, font or script beyond htmx and the offline one; the trends are inline
     assert not re.search(r"<img|<iframe|@font-face", html)
 
 

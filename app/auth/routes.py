@@ -91,7 +91,11 @@ def logout():
         sessions.end_session(current_user.session_id)
         db.session.commit()
     flash(_("Bạn đã đăng xuất."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # a shared phone keeps nothing of this person: the worker's pages, the outbox, the
+    # HTTP cache (docs/design.md §8); cookies stay (the language, the known browser)
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -5,7 +5,9 @@ from flask import url_for
 
 from tests.browser.conftest import sign_in
 
-SKIP = {"main.set_language", "auth.logout", "main.healthz", "plans.export_csv"}
+# not pages: the service worker, the manifest and the outbox's state are files and JSON
+SKIP = {"main.set_language", "auth.logout", "main.healthz", "plans.export_csv",
+        "offline.worker", "offline.manifest", "offline.state"}
 
 
 def page_urls(app, own_slug):

@@ -1,0 +1,237 @@
+"""Offline first (issue 20) in real Chromium with a persistent profile, so closing the browser
+and opening it again is real: the person's own pages open with no network, marked with the
+time of their figures; changes made offline wait in the outbox and reach the server once;
+a conflicting change is shown, nothing lost; logout and a second person see nothing kept."""
+import re
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.milestones.models import Milestone
+from app.reports.models import Report
+from app.units.models import Unit
+from tests import factories
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.test_reports import generate
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+TITLES = ("Dọn vệ sinh nhà văn hóa", "Sửa đường vào bản", "Họp dân về rừng")
+BAR = re.compile(r"Đang ngoại tuyến — số liệu lúc \d\d:\d\d \d\d/\d\d")
+
+
+class Phone:
+    """One Chromium profile on disk, opened and closed like a phone's browser."""
+
+    def __init__(self, pw, folder):
+        self.pw, self.folder, self.context = pw, folder, None
+
+    def open(self):
+        self.context = self.pw.chromium.launch_persistent_context(
+            str(self.folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
+            viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", is_mobile=True,
+            has_touch=True)
+        page = self.context.pages[0] if self.context.pages else self.context.new_page()
+        return page
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def phone(tmp_path):
+    with sync_playwright() as pw:
+        p = Phone(pw, tmp_path / "profile")
+        yield p
+        if p.context:
+            try:
+                p.close()
+            except Exception:  # noqa: BLE001 - already closed by the test
+                pass
+
+
+@pytest.fixture
+def village(app):
+    """Three milestones of ban01's village, and the year's reporting periods."""
+    generate(app)
+    with app.app_context():
+        unit = db.session.scalar(select(Unit).where(Unit.slug == "ban-mau-01"))
+        for title in TITLES:
+            factories.milestone(unit, title=title)
+        db.session.commit()
+    return app
+
+
+def sign_in(page, base, username):
+    page.goto(f"{base}/login")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill("binhlu2026")
+    page.get_by_role("button", name="Đăng nhập").click()
+    expect(page).not_to_have_url(re.compile(r"/login"))
+    page.wait_for_load_state("load")
+
+
+def ready(page):
+    """The worker controls the page and has kept the person's pages (the warm-up)."""
+    # polled from here: wait_for_function evaluates a string, which the page's CSP refuses
+    for _ in range(80):
+        if (page.evaluate("!!(navigator.serviceWorker && navigator.serviceWorker.controller)")
+                and page.evaluate(f"({READ})('meta', 'warm')")):
+            return
+        page.wait_for_timeout(250)
+    raise AssertionError("the person's pages were never kept")
+
+
+def kept(page):
+    return page.evaluate("""async () => { const ks = await caches.keys();
+        const c = await caches.open(ks.find(k => k.startsWith('p-')));
+        return (await c.keys()).map(r => new URL(r.url).pathname); }""")
+
+
+def kept_report(page):
+    return next(u for u in kept(page) if "/reports/" in u)
+
+
+def audit_count(app, action):
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(AuditEvent)
+                                 .where(AuditEvent.action == action))
+
+
+# reads the app's IndexedDB without ever creating it (an open() would make an empty one)
+READ = """async (store, key) => {
+  if (!(await indexedDB.databases()).some(d => d.name === 'thidua')) return null;
+  return await new Promise(ok => { const r = indexedDB.open('thidua'); r.onsuccess = () => {
+    const d = r.result; if (!d.objectStoreNames.contains(store)) { d.close(); return ok(null); }
+    const s = d.transaction(store).objectStore(store), q = key ? s.get(key) : s.getAll();
+    q.onsuccess = () => { d.close(); ok(q.result); }; }; }); }"""
+
+
+def offline_on_own_page(phone, base):
+    """ban01 signed in, the pages kept, then the signal gone and the unit page reloaded."""
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    phone.context.set_offline(True)
+    page.reload()
+    return page
+
+
+def outbox(page):
+    return page.evaluate(f"({READ})('box')") or []
+
+
+def test_own_pages_open_offline_marked_with_their_time(phone, village, live_server):
+    base = live_server.url
+    page = offline_on_own_page(phone, base)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Bản mẫu 01")
+    expect(page.locator("#offline")).to_be_visible()
+    expect(page.locator("#offline")).to_have_text(BAR)
+    # pages kept without having been opened: the plan, the to-do list, an open report
+    for url, heading in (("/plan", None), ("/notifications", None)):
+        page.goto(base + url)
+        expect(page.locator("#offline")).to_have_text(BAR)
+    page.goto(base + kept_report(page))
+    expect(page.locator("#report-form")).to_be_visible()
+    expect(page.locator("#offline")).to_have_text(BAR)
+    # another unit's page was never kept: the page of kept pages instead
+    page.goto(f"{base}/units/ban-mau-02")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trang đã lưu trên máy")
+
+
+def test_offline_changes_reach_the_server_once_after_a_restart(phone, village, live_server):
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    taps_before = audit_count(village, "milestone.status")
+    drafts_before = audit_count(village, "report.draft")
+    phone.context.set_offline(True)
+    page.reload()
+    for title in TITLES:
+        row = page.locator("#ms-list > li.ms", has_text=title)
+        row.get_by_role("button", name="Đang thực hiện").click()
+        expect(row).to_have_class(re.compile("queued"))
+    expect(page.locator("#outbox summary")).to_have_text("3 thay đổi chờ gửi")
+    report_url = kept_report(page)
+    pid = int(report_url.rsplit("/", 1)[1])
+    page.goto(base + report_url)
+    page.get_by_label("Kết quả đạt được").fill("Bản làm được 2 km đường bê tông.")
+    expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
+    expect(page.locator("#outbox summary")).to_have_text("4 thay đổi chờ gửi")
+    assert len(outbox(page)) == 4
+    phone.close()
+
+    # the next morning, with signal: the browser opens again and sends what waited
+    page = phone.open()
+    page.goto(f"{base}/units/ban-mau-01")
+    expect(page.locator("#outbox")).to_be_hidden(timeout=20_000)
+    with village.app_context():
+        statuses = set(db.session.scalars(select(Milestone.status)
+                                          .where(Milestone.title.in_(TITLES))))
+        report = db.session.scalar(select(Report).where(Report.period_id == pid))
+        assert statuses == {"in_progress"}
+        assert report.results == "Bản làm được 2 km đường bê tông."
+    assert audit_count(village, "milestone.status") == taps_before + 3
+    assert audit_count(village, "report.draft") == drafts_before + 1
+    # a second tab and a reload send nothing again
+    other = phone.context.new_page()
+    other.goto(f"{base}/units/ban-mau-01")
+    page.reload()
+    other.wait_for_load_state("networkidle")
+    assert audit_count(village, "milestone.status") == taps_before + 3
+    assert outbox(page) == []
+
+
+def test_a_conflicting_change_is_shown_and_kept(phone, village, live_server, login):
+    base = live_server.url
+    page = offline_on_own_page(phone, base)
+    row = page.locator("#ms-list > li.ms", has_text=TITLES[0])
+    row.get_by_role("button", name="Hoàn thành").click()
+    expect(page.locator("#outbox summary")).to_have_text("1 thay đổi chờ gửi")
+    # meanwhile someone at the commune office marks it otherwise
+    office = login("vhxh")
+    with village.app_context():
+        m = db.session.scalar(select(Milestone).where(Milestone.title == TITLES[0]))
+        mid, version = m.id, m.version
+    answer = office.post(f"/milestones/{mid}/status",
+                         data={"version": version, "status": "paused"})
+    assert answer.status_code in (302, 303), answer.status_code
+    phone.context.set_offline(False)
+    page.evaluate("dispatchEvent(new Event('online'))")
+    # the row says what happened and what this person chose; the outbox keeps it to settle
+    expect(row.locator(".alert.error")).to_contain_text("Bạn đã chọn “Hoàn thành”")
+    expect(page.locator("#outbox li.bad")).to_contain_text("Cần xem lại")
+    with village.app_context():
+        assert db.session.get(Milestone, mid).status == "paused"  # never overwritten
+    # tapping again on purpose settles it
+    row.get_by_role("button", name="Hoàn thành").click()
+    expect(page.locator("#outbox")).to_be_hidden()
+    with village.app_context():
+        assert db.session.get(Milestone, mid).status == "done"
+
+
+def test_logout_keeps_nothing_and_a_second_person_sees_nothing(phone, village, live_server):
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    page.get_by_role("button", name="Đăng xuất").click()
+    expect(page).to_have_url(re.compile(r"/login"))
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("caches.keys()") == []
+    assert "thidua" not in [d["name"] for d in page.evaluate("indexedDB.databases()")]
+
+    # ban02 signs in on the same phone and goes offline: ban01's page is not there
+    sign_in(page, base, "ban02")
+    ready(page)
+    names = page.evaluate("caches.keys()")
+    assert [n for n in names if n.startswith("p-")] and len([n for n in names if n.startswith("p-")]) == 1
+    pages = kept(page)
+    assert "/units/ban-mau-02" in pages and not any("ban-mau-01" in u for u in pages)
+    phone.context.set_offline(True)
+    page.goto(f"{base}/units/ban-mau-01")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Trang đã lưu trên máy")
+    expect(page.get_by_text("Bản mẫu 01")).to_have_count(0)
