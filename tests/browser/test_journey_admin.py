@@ -37,7 +37,7 @@ def test_admin_creates_a_village_head_who_must_change_the_temporary_password(pag
     page.get_by_label("Mật khẩu mới", exact=True).fill("ngắn")
     page.get_by_label("Nhập lại mật khẩu mới").fill("ngắn")
     page.get_by_role("button", name="Lưu mật khẩu mới").click()
-    expect(page.get_by_text("Mật khẩu phải có ít nhất 10 ký tự.")).to_be_visible()
+    expect(page.locator(".err", has_text="Mật khẩu phải có ít nhất 10 ký tự.")).to_be_visible()
     page.get_by_label("Mật khẩu hiện tại").fill(temporary)
     page.get_by_label("Mật khẩu mới", exact=True).fill("Suối Nậm Na 2026")
     page.get_by_label("Nhập lại mật khẩu mới").fill("Suối Nậm Na 2026")
@@ -61,7 +61,7 @@ def test_the_office_changes_the_forest_cover_target_with_its_reason(page, live_s
     target.fill("60,5")
     page.get_by_role("button", name="Lưu").click()
     # no reason: refused in place, what was typed is still there
-    expect(page.get_by_text("vui lòng ghi lý do")).to_be_visible()
+    expect(page.locator(".err", has_text="vui lòng ghi lý do")).to_be_visible()
     expect(page.get_by_label("Mục tiêu", exact=True)).to_have_value("60,5")
     reason = "Nghị quyết số 12/NQ-HĐND ngày 20/3/2026 của HĐND xã"
     page.get_by_label("Lý do thay đổi mục tiêu").fill(reason)

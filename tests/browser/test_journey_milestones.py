@@ -150,7 +150,7 @@ def test_without_javascript_a_village_head_adds_and_edits_a_milestone(
         page.get_by_label("Hạn hoàn thành").fill("31/02/2026")
         page.get_by_role("button", name="Thêm mốc").click()
         # a wrong date comes back with the reason and what was typed
-        expect(page.get_by_text("tháng 2 năm 2026 chỉ có 28 ngày")).to_be_visible()
+        expect(page.locator(".err", has_text="tháng 2 năm 2026 chỉ có 28 ngày")).to_be_visible()
         expect(page.get_by_label("Tên mốc, nhiệm vụ")).to_have_value("Họp dân bàn kế hoạch thi đua")
         page.get_by_label("Hạn hoàn thành").fill("28/02/2026")
         page.get_by_role("button", name="Thêm mốc").click()

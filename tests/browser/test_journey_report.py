@@ -99,6 +99,11 @@ def test_village_report_from_draft_to_commune_document(browser, browser_context_
     cctx, chair = person(browser, browser_context_args, base, "chutich")
     chair.goto(f"{base}/reports/completeness?year=2026&kind=month")
     row = chair.locator("tr", has=chair.get_by_role("rowheader", name="Bản mẫu 01"))
+    # a phone shows each unit's counts; its periods are one tap away
+    expect(row.locator("td.cnt")).to_contain_text(re.compile(r"Đúng hạn \d+ · muộn \d+"))
+    expect(row.locator("td.c").first).to_be_hidden()
+    row.get_by_role("link", name="Từng kỳ").click()
+    row = chair.locator("tr", has=chair.get_by_role("rowheader", name="Bản mẫu 01"))
     first = row.locator("td").first
     expect(first).to_contain_text(re.compile("Nộp muộn|Đúng hạn"))
     expect(first.locator(".ok")).to_have_count(1)   # accepted

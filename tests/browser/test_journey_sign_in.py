@@ -19,7 +19,7 @@ def test_village_head_signs_in_sees_own_page_and_signs_out(page, live_server):
 
 def test_wrong_password_shows_a_vietnamese_message(page, live_server):
     sign_in(page, live_server.url, "ban01", password="sai-mat-khau")
-    expect(page.get_by_text("Tên đăng nhập hoặc mật khẩu không đúng.")).to_be_visible()
+    expect(page.locator(".err", has_text="Tên đăng nhập hoặc mật khẩu không đúng.")).to_be_visible()
     expect(page.get_by_label("Tên đăng nhập")).to_have_value("ban01")
 
 

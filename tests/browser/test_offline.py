@@ -5,7 +5,7 @@ a conflicting change is shown, nothing lost; logout and a second person see noth
 import re
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
@@ -25,11 +25,11 @@ BAR = re.compile(r"Đang ngoại tuyến — số liệu lúc \d\d:\d\d \d\d/\d\
 class Phone:
     """One Chromium profile on disk, opened and closed like a phone's browser."""
 
-    def __init__(self, pw, folder):
-        self.pw, self.folder, self.context = pw, folder, None
+    def __init__(self, browser_type, folder):
+        self.browser_type, self.folder, self.context = browser_type, folder, None
 
     def open(self):
-        self.context = self.pw.chromium.launch_persistent_context(
+        self.context = self.browser_type.launch_persistent_context(
             str(self.folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True,
             viewport=PHONE, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", is_mobile=True,
             has_touch=True)
@@ -41,15 +41,15 @@ class Phone:
 
 
 @pytest.fixture
-def phone(tmp_path):
-    with sync_playwright() as pw:
-        p = Phone(pw, tmp_path / "profile")
-        yield p
-        if p.context:
-            try:
-                p.close()
-            except Exception:  # noqa: BLE001 - already closed by the test
-                pass
+def phone(tmp_path, browser_type):
+    # pytest-playwright's own Playwright: a second sync_playwright() in the same worker fails
+    p = Phone(browser_type, tmp_path / "profile")
+    yield p
+    if p.context:
+        try:
+            p.close()
+        except Exception:  # noqa: BLE001 - already closed by the test
+            pass
 
 
 @pytest.fixture
