@@ -94,7 +94,8 @@ def _row(html, unit_name):
 
 
 def test_the_matrix_shows_each_units_state_in_text_and_shape(app, login, two_months):
-    html = login("chutich").get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
+    html = login("chutich").get("/reports/completeness?year=2026&kind=month&all=1").get_data(
+        as_text=True)
     assert _row(html, "Bản mẫu 01")[:2] == ["on_time", "late"]
     assert _row(html, "Bản mẫu 02")[:2] == ["returned", "missing"]
     assert _row(html, "Bản mẫu 03")[:2] == ["pending", "missing"]
@@ -118,7 +119,8 @@ def test_rates_per_period_and_per_unit_as_dhis2(app, login, two_months):
         assert m.unit_rate(ban01.id, vn_today()).reporting_rate == Decimal("100.0")
         assert m.unit_rate(ban01.id, vn_today()).timeliness == Decimal("50.0")
         assert m.unit_rate(ban02.id, vn_today()).reporting_rate == Decimal("0.0")
-    html = login("vhxh").get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
+    html = login("vhxh").get("/reports/completeness?year=2026&kind=month&all=1").get_data(
+        as_text=True)
     assert f"1/{expected}" in html
 
 
@@ -178,3 +180,17 @@ def test_a_phone_reads_each_units_counts_and_opens_one_units_periods(app, login,
 def test_a_bad_completeness_query_is_said_not_guessed(app, login, query, status, message):
     response = login("chutich").get(f"/reports/completeness?year=2026&{query}")
     assert response.status_code == status and message in response.get_data(as_text=True)
+
+
+def test_the_table_shows_the_periods_around_the_one_chased_and_the_year_on_asking(app, login,
+                                                                                   two_months):
+    m1, m2 = two_months
+    chair = login("chutich")
+    url = "/reports/completeness?year=2026&kind=month"
+    html = chair.get(f"{url}&period={m2}").get_data(as_text=True)   # chasing month 2
+    heads = re.findall(r'<th scope="col" class="c"><abbr title="([^"]+)"', html)
+    assert heads == ["Tháng 01/2026", "Tháng 02/2026", "Tháng 03/2026", "Tháng 04/2026"]
+    assert "Xem cả năm (12 kỳ)" in html
+    whole = chair.get(f"{url}&all=1").get_data(as_text=True)
+    assert len(re.findall(r'<th scope="col" class="c">', whole)) == 12
+    assert chair.get(f"{url}&all=yes").status_code == 400

@@ -172,9 +172,10 @@ class Matrix:
 
     _columns: Optional[dict] = field(default=None, init=False, repr=False, compare=False)
 
-    def row_by_period(self, unit_id):
-        """[(period, cell or None)] of one unit: the table asks once per row, not per cell."""
-        return [(p, self.cells.get((unit_id, p.id))) for p in self.periods]
+    def row_by_period(self, unit_id, periods=None):
+        """[(period, cell or None)] of one unit (of `periods`, every one when None): the table
+        asks once per row, not per cell."""
+        return [(p, self.cells.get((unit_id, p.id))) for p in (periods or self.periods)]
 
     def row(self, unit_id):
         return [c for _p, c in self.row_by_period(unit_id)]

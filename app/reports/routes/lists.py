@@ -42,6 +42,20 @@ def _current_period(periods, today):
     return closed[-1] if closed else (periods[0] if periods else None)
 
 
+def _columns(periods, chase, everything):
+    """The periods the table shows: by default those around the one being chased (a commune
+    ×10 has thousands of cells a year, and a cheap phone lays out every one); the whole year
+    on asking, and for one unit."""
+    if everything or chase is None or len(periods) <= RECENT:
+        return periods
+    at = periods.index(chase)
+    start = max(0, min(at - RECENT + 2, len(periods) - RECENT))
+    return periods[start:start + RECENT]
+
+
+RECENT = 4  # the period being chased, the two before it and the next
+
+
 @bp.get("/reports/completeness")
 @requires("plan.view")
 def completeness():
@@ -59,8 +73,12 @@ def completeness():
         raise Refused(_("Không có đơn vị này trong bảng theo dõi."), 404)
     chosen = query_int("period")
     chase = next((p for p in periods if p.id == chosen), None) or _current_period(periods, today)
+    whole_year = request.args.get("all")
+    if whole_year not in (None, "1"):
+        raise Refused(_("Tham số “all” chỉ nhận giá trị 1 (xem cả năm)."), 400)
     return render_template("reports/completeness.html", year=year, kind=kind, kinds=PERIOD_KINDS,
-                           periods=periods, m=m, units=units, one=one, today=today, chase=chase,
+                           periods=periods, columns=_columns(periods, chase, one or whole_year),
+                           m=m, units=units, one=one, today=today, chase=chase,
                            to_chase=m.to_chase(chase.id) if chase else [],
                            state_labels=STATE_LABELS)
 
