@@ -37,7 +37,7 @@ def test_the_chairs_first_screen_shows_counts_what_is_off_track_and_who_is_late(
     page = context.new_page()
     sign_in(page, live_server.url, "chutich")
     expect(page).to_have_url(re.compile(r"/dashboard"))
-    for selector in ("#glance .tally", "#h-attention", ".attention li", "#h-late", ".late a"):
+    for selector in ("#glance .tally", "#h-late", ".late a", "#h-attention", ".attention li"):
         assert within_first_screen(page, selector), f"{selector} is below the first screen"
     expect(page.locator(".attention li").first).to_contain_text("III.2-03")
     # the status is part of each target link's name, for a screen reader too
