@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models_base import utcnow
 from app.notifications import service as notices
 from app.plans.models import Plan
-from app.units.models import Unit
+from app.units.models import Unit, own_short_name
 from app.vietnamese import _l
 
 ACCOUNT_FIELDS = ("username", "full_name", "position", "unit_id", "roles_text", "active",
@@ -128,7 +128,7 @@ def create_unit(actor, slug, name, short_name, kind, parent_id) -> Unit:
     if db.session.scalar(select(func.count(Unit.id)).where(Unit.slug == slug)):
         raise _refused(str(_l("Mã “%(slug)s” đã có; hãy chọn mã khác.", slug=slug)), "slug")
     order = db.session.scalar(select(func.coalesce(func.max(Unit.sort_order), 0))) + 1
-    short_name = "" if short_name == name else short_name
+    short_name = own_short_name(name, short_name)
     unit = Unit(slug=slug, name=name, short_name=short_name, kind=kind, parent_id=parent_id,
                 sort_order=order)
     db.session.add(unit)
@@ -144,12 +144,9 @@ def create_unit(actor, slug, name, short_name, kind, parent_id) -> Unit:
 
 
 def following_short_name(unit: Unit, name: str, short_name: str) -> str:
-    """One name per unit (issue 18): a short name that only repeats the full name is kept
-    empty, so a rename shows everywhere the short name would have stood."""
+    """A short name left as it was follows a rename when it only repeated the old name."""
     copy = short_name == unit.short_name and unit.short_name in ("", unit.name)
-    if short_name == name or (copy and name != unit.name):
-        return ""
-    return short_name
+    return "" if copy and name != unit.name else own_short_name(name, short_name)
 
 
 def update_unit(actor, unit: Unit, name, short_name, kind, parent_id) -> bool:

@@ -14,7 +14,7 @@ from app.audit.service import record
 from app.extensions import db
 from app.plans.models import (SEMANTICS, UNIT_PLAN_SECTIONS, Area, Indicator, Plan,
                               PlanSection, combine_choices)
-from app.units.models import UNIT_KINDS, Unit
+from app.units.models import UNIT_KINDS, Unit, own_short_name
 from app.vietnamese import VNInputError, nfc, parse_number
 
 DEFAULT_PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "plan-2026-binh-lu.toml"
@@ -303,13 +303,6 @@ def _text(value) -> str:
     return nfc(str(value or "")).strip()
 
 
-def _short(unit: dict) -> str:
-    """A short name that only repeats the full name is kept empty: a rename then shows
-    everywhere (app/admin/service.following_short_name)."""
-    short = _text(unit.get("short_name"))
-    return "" if short == _text(unit["name"]) else short
-
-
 def load_plan(pf: PlanFile, user=None) -> Plan:
     """Create units, the commune plan, its areas, indicators and one implementation plan
     per unit. Units already present (same slug) are kept as they are."""
@@ -321,7 +314,9 @@ def load_plan(pf: PlanFile, user=None) -> Plan:
     units = {u.slug: u for u in db.session.scalars(select(Unit))}
     for order, u in enumerate(d["units"]):
         if u["slug"] not in units:
-            unit = Unit(slug=u["slug"], name=_text(u["name"]), short_name=_short(u),
+            name = _text(u["name"])
+            unit = Unit(slug=u["slug"], name=name,
+                        short_name=own_short_name(name, _text(u.get("short_name"))),
                         kind=u["kind"], sort_order=order)
             db.session.add(unit)
             units[u["slug"]] = unit

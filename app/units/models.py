@@ -22,6 +22,12 @@ UNIT_KINDS = {
 }
 
 
+def own_short_name(name: str, short_name: str) -> str:
+    """One name per unit (docs/design.md §7): a short name that only repeats the full name
+    is kept empty, so the full name shows everywhere and a rename reaches every page."""
+    return "" if short_name == name else short_name
+
+
 class Unit(db.Model):
     __tablename__ = "unit"
 

@@ -42,6 +42,9 @@ def _current_period(periods, today):
     return closed[-1] if closed else (periods[0] if periods else None)
 
 
+RECENT = 4  # the period being chased, the two before it and the next
+
+
 def _columns(periods, chase, everything):
     """The periods the table shows: by default those around the one being chased (a commune
     ×10 has thousands of cells a year, and a cheap phone lays out every one); the whole year
@@ -51,9 +54,6 @@ def _columns(periods, chase, everything):
     at = periods.index(chase)
     start = max(0, min(at - RECENT + 2, len(periods) - RECENT))
     return periods[start:start + RECENT]
-
-
-RECENT = 4  # the period being chased, the two before it and the next
 
 
 @bp.get("/reports/completeness")
