@@ -2,7 +2,7 @@
 demo's names. Each factory adds to the session and flushes (ids are known), inside the
 caller's app context; the caller commits. Names are unique per call."""
 import itertools
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -11,6 +11,7 @@ from app.extensions import db
 from app.milestones.models import Milestone
 from app.plans.models import Plan
 from app.units.models import Unit
+from app.vietnamese import today
 
 PASSWORD = "mật khẩu thử 2026"
 _n = itertools.count(1)
@@ -60,3 +61,15 @@ def milestone(of_unit, title=None, due_on=None, status="not_started", **fields) 
     db.session.add(made)
     db.session.flush()
     return made
+
+
+def date_the_open_milestones(late_title="Sơ kết 6 tháng phong trào thi đua") -> None:
+    """The app reads due dates against the real day, the demo's sample milestones are dated
+    from 1 January: a test that counts late ones first dates every open milestone from today,
+    those titled `late_title` due yesterday, the others in a month."""
+    day = today()
+    for m in db.session.scalars(select(Milestone)
+                                .where(Milestone.status.not_in(("done", "cancelled")))):
+        m.due_on = day - timedelta(days=1) if m.title == late_title else day + timedelta(days=30)
+        if m.start_on is not None and m.start_on > m.due_on:
+            m.start_on = m.due_on

@@ -2,7 +2,7 @@
 indicators, milestones, comments and reports; its history; the overview of every unit."""
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import brotli
 import pytest
@@ -15,6 +15,8 @@ from app.plans.models import Area, Plan, PlanSection
 from app.milestones.models import Milestone
 from app.reports.models import Report, ReportingPeriod
 from app.units.models import Unit
+from app.vietnamese import today
+from tests import factories
 from tests.test_budgets import wire_bytes
 from tests.test_milestones import first_milestone, form_of
 
@@ -39,6 +41,9 @@ def body_of(app, section_id):
 # ---------------------------------------------------------------- the page
 
 def test_the_unit_page_shows_plan_sections_indicators_milestones_and_comments(app, login):
+    with app.app_context():
+        factories.date_the_open_milestones()
+        db.session.commit()
     c = login("ban01")
     html = c.get("/units/ban-mau-01").get_data(as_text=True)
     for heading in ("Mục tiêu", "Nội dung thi đua", "Giải pháp", "Tiến độ thực hiện",
@@ -325,10 +330,11 @@ def test_the_overview_counts_milestones_by_status_late_units_first(app, login):
     c = login("vhxh")
     # make ban-mau-02 the only unit with two late milestones
     with app.app_context():
+        factories.date_the_open_milestones()
         unit = db.session.scalar(select(Unit).where(Unit.slug == "ban-mau-02"))
         m = db.session.scalars(select(Milestone).where(Milestone.unit_id == unit.id,
                                                        Milestone.status == "not_started")).first()
-        m.due_on = m.due_on.replace(month=1)
+        m.due_on = today() - timedelta(days=3)
         db.session.commit()
     html = c.get("/units/").get_data(as_text=True)
     rows = re.findall(r'<tr( class="late")?><td><a href="/units/([^"]+)">', html)
