@@ -13,7 +13,7 @@ from app.errors import Refused
 from app.extensions import db, htmx
 from app.i18n import N_
 
-CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")
 YEAR = 365 * 24 * 3600
 

@@ -3,6 +3,8 @@
 // this script the plain file input works and the server scales the photo the same way.
 (function(){
   var d = document;
+  if (window.evidenceReady) return;  // a page reached by a boosted link runs it again
+  window.evidenceReady = true;
   function shrink(file, side, max, done) {
     var img = new Image(), url = URL.createObjectURL(file);
     img.onload = function() {

@@ -92,7 +92,7 @@
     if (!st) return true;
     if (st.signin) { say(1); return false; } // the outbox stays until the person is back
     for (var x of list) {
-      var e = x.v, b = new URLSearchParams(e.body), r, html, m;
+      var e = x.v, b = body(e), r, html, m;
       if (e.who !== st.who || stop[e.url]) continue; // someone else's: never sent as this person
       if (b.has("csrf_token")) b.set("csrf_token", st.csrf);
       if (ver[e.url] && b.has("version")) b.set("version", ver[e.url]);
@@ -115,6 +115,13 @@
       shown(e, html);
     }
     return left;
+  }
+  // what was typed, or for a form with files (a photo) its parts as kept, the files included
+  function body(e) {
+    if (!e.parts) return new URLSearchParams(e.body);
+    var b = new FormData();
+    e.parts.forEach(function (p) { b.append(p[0], p[1]); });
+    return b;
   }
   function text(html) {
     var m = /class="(?:alert error|err)"[^>]*>([\s\S]*?)<\/(?:p|span)>/.exec(html);
@@ -213,16 +220,27 @@
   // what a change is, in the person's words: the form's name and the button pressed
   function label(el, c) {
     var f = el.closest("form") || el, s = c.triggeringEvent && c.triggeringEvent.submitter;
-    var b = s || f.querySelector("button");
-    return [f.getAttribute("aria-label") || doc.title.split(" · ")[0], b && b.textContent.trim()]
-      .filter(Boolean).join(" — ");
+    var b = s || f.querySelector("button"), p = f.querySelector && f.querySelector("input[type=file]");
+    return [f.getAttribute("aria-label") || doc.title.split(" · ")[0], b && b.textContent.trim(),
+      p && p.files[0] && p.files[0].name].filter(Boolean).join(" — ");
   }
-  async function keep(d) {
+  // a new submission token for a form sent to the outbox, so the next one is not taken for it
+  function fresh() {
+    var a = crypto.getRandomValues(new Uint8Array(18));
+    return btoa(String.fromCharCode.apply(null, a)).replace(/\+/g, "-").replace(/\//g, "_");
+  }
+  // unsent: stopped before it left (no signal), so its token was never seen and a page
+  // opened again from the phone's copy (the same token) cannot make it look like a repeat
+  async function keep(d, unsent) {
     var c = d.requestConfig, el = d.elt, f = el.closest && el.closest("form"), hd = {}, k;
-    if (!me || c.verb === "get" || (f && f.enctype === "multipart/form-data")) return false;
+    var mp = f && (f.enctype === "multipart/form-data" || f.getAttribute("hx-encoding") === "multipart/form-data");
+    if (!me || c.verb === "get") return false;
+    if (unsent && c.formData.has("token")) c.formData.set("token", fresh());
     for (k in c.headers) if (/^HX-/i.test(k)) hd[k] = c.headers[k];
     var sw = el.closest("[hx-swap]"), key = f && f.dataset.draft ? "d:" + c.path : "";
-    var e = {who: me, url: c.path, body: new URLSearchParams(c.formData).toString(), hd: hd,
+    // a file goes into IndexedDB as it is (a Blob): the photo as the phone scaled it
+    var e = {who: me, url: c.path, body: mp ? "" : new URLSearchParams(c.formData).toString(), hd: hd,
+      parts: mp ? Array.from(c.formData.entries()) : null,
       t: Date.now(), page: location.pathname, tgt: d.target && d.target.id, key: key,
       swap: ((sw && sw.getAttribute("hx-swap")) || "innerHTML").split(" ")[0], label: label(el, c), st: "wait"};
     await tx(BOX, "readwrite", function (s) {
@@ -236,6 +254,8 @@
       else s.add(e);
     });
     if (d.target) d.target.classList.add("queued");
+    var tk = f && !key && f.elements.token;
+    if (tk) { f.reset(); tk.value = fresh(); }
     var sb = c.triggeringEvent && c.triggeringEvent.submitter;
     if (sb && sb.hasAttribute("aria-pressed")) {
       sb.parentNode.querySelectorAll("[aria-pressed]").forEach(function (x) { x.setAttribute("aria-pressed", x === sb); });
@@ -276,10 +296,15 @@
       var u = a.href || a.src;
       if (!(await s.match(u))) await s.put(u, await fetch(u, {cache: "force-cache"}));
     }
+    var need = [], m, re = /<script src="(\/static\/[^"?]+\?v=[^"]+)"/g;
     for (var url of st.keep) {
       var r = await fetch(url, {credentials: "same-origin"});
-      if (r.ok && r.headers.get("X-Keep") === me) await keepPage(me, url, r);
+      if (!r.ok || r.headers.get("X-Keep") !== me) continue;
+      // a kept page's own script (the photo scaler) is kept too, though never opened here
+      for (var t = await r.clone().text(); (m = re.exec(t));) need.push(m[1]);
+      await keepPage(me, url, r);
     }
+    for (u of need) if (!(await s.match(u))) await s.put(u, await fetch(u, {cache: "force-cache"}));
     await meta("warm", {who: me, t: Date.now()});
   }
   async function start() {
@@ -303,7 +328,7 @@
 
   doc.addEventListener("htmx:beforeRequest", function (ev) {
     // no signal: kept at once rather than waiting for the request to fail
-    if (!navigator.onLine && ev.detail.requestConfig.verb !== "get" && me) { ev.preventDefault(); keep(ev.detail); }
+    if (!navigator.onLine && ev.detail.requestConfig.verb !== "get" && me) { ev.preventDefault(); keep(ev.detail, true); }
   });
   doc.addEventListener("htmx:sendError", function (ev) { keep(ev.detail); }); // maybe its answer was lost
   doc.addEventListener("htmx:afterRequest", function (ev) {

@@ -13,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 
 from app.extensions import db
+from app.milestones.models import Milestone
 from app.offline import bp
 from app.policy import public, requires
 from app.reports.models import Report, ReportingPeriod, period_unit
@@ -24,6 +25,7 @@ YEAR = 365 * 24 * 3600
 # pages anyone signed in may keep; a unit's own pages are added by _own_page
 KEPT_ENDPOINTS = {"plans.overview", "notifications.index", "offline.fallback"}
 OPEN_REPORTS_KEPT = 3
+OPEN_MILESTONES_KEPT = 6  # their evidence pages: a photo of the work, taken where there is no signal
 
 
 @bp.app_template_global()
@@ -86,8 +88,9 @@ def fallback():
 
 
 def kept_pages() -> list[tuple[str, str]]:
-    """The person's own pages, (address, name): the to-do list, the plan, their unit's page
-    and the report forms of its open periods (started, not sent or returned to it)."""
+    """The person's own pages, (address, name): the to-do list, the plan, their unit's page,
+    the report forms of its open periods (started, not sent or returned to it) and the
+    evidence pages of its open milestones, the soonest due first."""
     pages = [(url_for("offline.fallback"), _("Trang đã lưu trên máy")),
              (url_for("notifications.index"), _("Việc cần làm")),
              (url_for("plans.overview"), _("Kế hoạch"))]
@@ -104,6 +107,12 @@ def kept_pages() -> list[tuple[str, str]]:
         .order_by(ReportingPeriod.deadline.desc()).limit(OPEN_REPORTS_KEPT))
     pages += [(url_for("reports.report", slug=unit.slug, period_id=p.id),
                _("Báo cáo %(period)s", period=p.shown_label)) for p in periods]
+    milestones = db.session.execute(
+        select(Milestone.id, Milestone.title)
+        .where(Milestone.unit_id == unit.id, Milestone.status.not_in(("done", "cancelled")))
+        .order_by(Milestone.due_on, Milestone.id).limit(OPEN_MILESTONES_KEPT))
+    pages += [(url_for("evidence.milestone_files", milestone_id=m.id),
+               _("Minh chứng: %(title)s", title=m.title)) for m in milestones]
     return pages
 
 
@@ -126,7 +135,12 @@ def _own_page() -> bool:
         return False
     if request.endpoint in KEPT_ENDPOINTS:
         return True
+    args, unit_id = request.view_args or {}, current_user.unit_id
     if request.endpoint in ("units.show", "reports.report"):
         unit = current_user.unit
-        return unit is not None and (request.view_args or {}).get("slug") == unit.slug
+        return unit is not None and args.get("slug") == unit.slug
+    if request.endpoint == "evidence.milestone_files":
+        # the view loaded it: found in the session, no second statement
+        m = db.session.get(Milestone, args.get("milestone_id"))
+        return m is not None and unit_id is not None and m.unit_id == unit_id
     return False

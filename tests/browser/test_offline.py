@@ -9,12 +9,14 @@ from playwright.sync_api import expect
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
+from app.evidence.models import EvidenceFile
 from app.extensions import db
 from app.milestones.models import Milestone
 from app.reports.models import Report
 from app.units.models import Unit
 from tests import factories
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
+from tests.browser.test_journey_evidence import phone_photo, scaled_on_the_phone
 from tests.test_reports import generate
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -235,3 +237,51 @@ def test_logout_keeps_nothing_and_a_second_person_sees_nothing(phone, village, l
     page.goto(f"{base}/units/ban-mau-01")
     expect(page.get_by_role("heading", level=1)).to_have_text("Trang đã lưu trên máy")
     expect(page.get_by_text("Bản mẫu 01")).to_have_count(0)
+
+
+def test_a_photo_taken_with_no_signal_is_sent_later_once(phone, village, live_server):
+    """Issue 21: the evidence page of an open milestone is kept; a photo attached there with
+    no signal waits in the outbox, scaled as the phone scaled it, and reaches the server once.
+    A second photo after the kept page is opened again is not taken for the first."""
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    files_page = next(u for u in kept(page) if re.fullmatch(r"/milestones/\d+/files", u))
+    mid = int(files_page.split("/")[2])
+    before = audit_count(village, "evidence.attach")
+    phone.context.set_offline(True)
+    for name in ("Đường bê tông thôn.jpg", "Họp dân ở nhà văn hóa.jpg"):
+        page.goto(base + files_page)  # from the phone's copy: the same page, the same token
+        expect(page.locator("#offline")).to_have_text(BAR)
+        page.get_by_label("Thêm ảnh hoặc tệp").set_input_files(
+            {"name": name, "mimeType": "image/jpeg", "buffer": phone_photo()})
+        scaled_on_the_phone(page)
+        page.get_by_role("button", name="Đính kèm").click()
+        expect(page.locator("#messages")).to_contain_text("Chưa có sóng: tệp đã lưu trên máy")
+        expect(page.get_by_label("Thêm ảnh hoặc tệp")).to_have_value("")  # ready for the next
+    expect(page.locator("#outbox summary")).to_have_text("2 thay đổi chờ gửi")
+    expect(page.locator("#outbox li").first).to_contain_text("Đường bê tông thôn.jpg")
+    kept_sizes = page.evaluate(f"""async () => (await ({READ})('box')).map(e =>
+        e.parts.filter(p => p[1] instanceof Blob).map(p => p[1].size)[0])""")
+    assert len(kept_sizes) == 2 and all(0 < s < 400_000 for s in kept_sizes), kept_sizes
+    tokens = page.evaluate(f"""async () => (await ({READ})('box')).map(e =>
+        e.parts.find(p => p[0] === 'token')[1])""")
+    assert len(set(tokens)) == 2, tokens
+    assert audit_count(village, "evidence.attach") == before
+
+    phone.context.set_offline(False)
+    page.evaluate("dispatchEvent(new Event('online'))")
+    expect(page.locator("#outbox")).to_be_hidden(timeout=20_000)
+    page.reload()
+    expect(page.locator(".ev-list li")).to_have_count(2)
+    with village.app_context():
+        stored = list(db.session.scalars(select(EvidenceFile).where(
+            EvidenceFile.owner_kind == "milestone", EvidenceFile.owner_id == mid)
+            .order_by(EvidenceFile.id)))
+        assert [f.name for f in stored] == ["Đường bê tông thôn.jpg", "Họp dân ở nhà văn hóa.jpg"]
+        assert all(f.kind == "jpeg" and max(f.width, f.height) <= 1600 for f in stored)
+    assert audit_count(village, "evidence.attach") == before + 2
+    page.reload()  # nothing is sent again
+    page.wait_for_load_state("networkidle")
+    assert audit_count(village, "evidence.attach") == before + 2 and outbox(page) == []
