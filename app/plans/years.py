@@ -19,6 +19,7 @@ from app.extensions import db
 from app.plans.models import Area, Indicator, Plan, PlanSection
 from app.units.models import Unit
 from app.vietnamese import _l
+from app.vietnamese import today as vn_today
 
 
 class PlanLocked(Refused):
@@ -46,6 +47,15 @@ def plan_years() -> list[int]:
     if "plan_years" not in g:
         g.plan_years = list(db.session.scalars(_years()))
     return g.plan_years
+
+
+def working_year() -> int:
+    """The year the pages open on: this year (Vietnam's) once it has a plan, else the newest
+    year before it that has one — in January, before the new year is started, the office
+    still chases December's reports and compiles the old year."""
+    this_year = vn_today().year
+    before = [y for y in plan_years() if y <= this_year]
+    return this_year if not before or before[0] == this_year else before[0]
 
 
 class YearExists(ValueError):

@@ -158,10 +158,6 @@ def periods_of(year: int, kind: Optional[str] = None) -> list[ReportingPeriod]:
     return list(db.session.scalars(_periods_stmt(bool(kind)), params))
 
 
-def default_year() -> int:
-    return vn_today().year
-
-
 # --- completeness --------------------------------------------------------------------
 
 @dataclass

@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from app.params import query_year
+from app.plans.years import working_year
 from app.policy import can
 from app.reports import checks
 from app.reports import figures as fig
@@ -19,14 +20,13 @@ from app.reports.forms import (MAX_SECTION, CommentForm, ReviewForm, UploadForm,
                                report_form_class)
 from app.reports.models import REPORT_SECTIONS, Report
 from app.reports.services import SECTION_KEYS
-from app.vietnamese import today as vn_today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def year_asked() -> int:
-    """?year=…, this year (Vietnam's) when absent."""
-    return query_year(vn_today().year)
+    """?year=…, the working year (app/plans/years.py) when absent."""
+    return query_year(working_year())
 
 
 def posted_version(raw) -> Optional[int]:

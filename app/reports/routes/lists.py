@@ -1,6 +1,6 @@
 """Reports in lists: a person's own and those waiting for review, who has reported what
 (the completeness table), and every accepted figure as a spreadsheet."""
-from flask import Response, abort, render_template, request
+from flask import Response, render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -89,7 +89,7 @@ def figures_xlsx():
     year = year_asked()
     plan = queries.commune_plan(year)
     if plan is None:
-        abort(404)
+        raise Refused(_("Chưa có kế hoạch năm %(year)s: chưa có số liệu để tải về.", year=year), 404)
     indicators = {i.id: i for i in db.session.scalars(
         select(Indicator).where(Indicator.plan_id == plan.id))}
     periods = queries.periods_of(year)
