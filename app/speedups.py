@@ -123,7 +123,8 @@ def completeness_cells(row, report_url=None) -> Markup:
             continue
         text = label(c.label)
         if report_url:  # may be Jinja's Undefined: the reader may not open them
-            text = f'<a href="{escape(report_url(period.id))}" hx-boost="false">{text}</a>'
+            # a plain link: the page of this table is not boosted (base.html)
+            text = f'<a href="{escape(report_url(period.id))}">{text}</a>'
         out.append(f'<td class="c cs cs-{c.state}" data-label="{named}">{text}'
                    f'{accepted if c.accepted else ""}</td>')
     return Markup("".join(out))  # nosec B704 - fixed states, our labels (Markup), escaped

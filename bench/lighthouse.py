@@ -2,6 +2,7 @@
 main pages, against the production stack with the demo data ×10.
 
     python -m bench.lighthouse [--db sqlite] [--roles ban01,vhxh] [--pages 3]
+    python -m bench.lighthouse --roles vhxh --only /reports/completeness --runs 3
 
 Lighthouse comes from npm, installed once into bench/lighthouse/ (the command does it when
 it is missing); it drives Debian's Chromium (CHROME_PATH, default /usr/lib/chromium/
@@ -70,10 +71,14 @@ def audit(url, cookie):
             check=True, env={**os.environ, "CHROME_PATH": CHROME}, timeout=300)
         report = json.loads(out.read_text())
     a = report["audits"]
+    # where the main thread's time went (script, layout, parsing…), the largest first
+    work = sorted(((i["groupLabel"], round(i["duration"])) for i in
+                   a["mainthread-work-breakdown"]["details"]["items"]), key=lambda x: -x[1])
     return {"performance": round(report["categories"]["performance"]["score"] * 100),
             "tbt_ms": round(a["total-blocking-time"]["numericValue"]),
             "lcp_ms": round(a["largest-contentful-paint"]["numericValue"]),
-            "cls": round(a["cumulative-layout-shift"]["numericValue"], 3)}
+            "cls": round(a["cumulative-layout-shift"]["numericValue"], 3),
+            "main_thread_ms": dict(work[:4])}
 
 
 def main():
@@ -81,18 +86,21 @@ def main():
     parser.add_argument("--db", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--roles", default=",".join(PAGES))
     parser.add_argument("--pages", type=int, default=3, help="pages per role")
+    parser.add_argument("--only", help="one page's path instead of the role's pages")
+    parser.add_argument("--runs", type=int, default=1, help="runs of each page")
     args = parser.parse_args()
     ensure_lighthouse()
     results = []
     with stack(args.db) as base:
         for role in args.roles.split(","):
-            for path in PAGES[role][:args.pages]:
+            for path in ([args.only] if args.only else PAGES[role][:args.pages]) * args.runs:
                 cookie, landing = signed_in(base, role)  # a session per page: none is stale
                 url = landing if path == "" else base + path
                 row = {"role": role, "page": urlsplit(url).path, **audit(url, cookie)}
                 results.append(row)
                 print(f"{role:8} {row['page']:32} perf {row['performance']:3}  "
-                      f"TBT {row['tbt_ms']:4} ms  LCP {row['lcp_ms']:5} ms  CLS {row['cls']}",
+                      f"TBT {row['tbt_ms']:4} ms  LCP {row['lcp_ms']:5} ms  CLS {row['cls']}  "
+                      + " · ".join(f"{k} {v} ms" for k, v in row["main_thread_ms"].items()),
                       flush=True)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "lighthouse.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))

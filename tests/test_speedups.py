@@ -25,7 +25,7 @@ COMPLETENESS_CELLS = (
     '{% if c is none %}<td class="c muted" data-label="{{ period.shown_short_label }}" '
     'title="{{ _("Không phải báo cáo") }}">–</td>'
     '{% else %}<td class="c cs cs-{{ c.state }}" data-label="{{ period.shown_short_label }}">'
-    '{% if report_url %}<a href="{{ report_url(period.id) }}" hx-boost="false">{{ _(c.label) }}</a>'
+    '{% if report_url %}<a href="{{ report_url(period.id) }}">{{ _(c.label) }}</a>'
     '{% else %}{{ _(c.label) }}{% endif %}'
     '{% if c.accepted %}<span class="ok" title="{{ _("Đã duyệt") }}"> ✓</span>{% endif %}'
     '</td>{% endif %}'
@@ -96,6 +96,6 @@ def test_the_reference_loops_are_what_the_pages_show(app, login):
     c = login("vhxh")
     assert app.test_cli_runner().invoke(args=["calendar", "2026"]).exit_code == 0
     table = c.get("/reports/completeness?year=2026&kind=month").get_data(as_text=True)
-    assert '<td class="c cs cs-' in table and 'hx-boost="false">' in table
+    assert '<td class="c cs cs-' in table and '"><a href="/units/' in table
     unit = login("ban01").get("/units/ban-mau-01").get_data(as_text=True)
     assert '<button name="status" value="' in unit and ' aria-pressed="true">' in unit
