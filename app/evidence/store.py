@@ -5,12 +5,15 @@ files"). One blob per SHA-256: the same photo attached twice is stored once."""
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 
 from flask import current_app
 from sqlalchemy import insert, select
 
+from app.errors import Refused
 from app.evidence.models import EvidenceBlob, EvidenceChunk
 from app.extensions import db
+from app.vietnamese import _l as _
 
 CHUNK = 256 * 1024
 
@@ -32,7 +35,8 @@ def put(data: bytes, thumb: bytes | None = None) -> EvidenceBlob:
     db.session.add(blob)
     db.session.flush()
     if kind == "s3":
-        _s3().put_object(Bucket=_bucket(), Key=digest, Body=data)
+        with _bucket_answers():
+            _s3().put_object(Bucket=_bucket(), Key=digest, Body=data)
     else:
         for seq, piece in enumerate(pieces):
             # one chunk a statement, no ORM object kept: the session never holds the file
@@ -42,11 +46,16 @@ def put(data: bytes, thumb: bytes | None = None) -> EvidenceBlob:
 
 
 def chunks(blob_id: int, store: str, digest: str):
-    """The content, a chunk at a time (one statement each)."""
+    """The content, a chunk at a time (one statement each). From a bucket the object is
+    asked for now, so a store that does not answer is refused before a byte is sent."""
     if store == "s3":
-        body = _s3().get_object(Bucket=_bucket(), Key=digest)["Body"]
-        yield from iter(lambda: body.read(CHUNK), b"")
-        return
+        with _bucket_answers():
+            body = _s3().get_object(Bucket=_bucket(), Key=digest)["Body"]
+        return iter(lambda: body.read(CHUNK), b"")
+    return _db_chunks(blob_id)
+
+
+def _db_chunks(blob_id: int):
     seq = 0
     while True:
         piece = db.session.scalar(select(EvidenceChunk.data).where(
@@ -73,7 +82,20 @@ def verify_all() -> list[str]:
     return bad
 
 
-# ---- S3-compatible (not exercised by the tests: no real server runs here) ------------
+# ---- S3-compatible (tests/test_evidence_s3.py, against s3rver) -------------------------
+
+@contextmanager
+def _bucket_answers():
+    """A bucket that does not answer (network, credentials, a missing object) is a 503 in
+    words, the transaction rolled back: the file is not half stored."""
+    from botocore.exceptions import BotoCoreError, ClientError
+    try:
+        yield
+    except (BotoCoreError, ClientError) as exc:
+        current_app.logger.warning("evidence store: %s", exc)
+        raise Refused(_("Kho lưu tệp minh chứng đang không trả lời; tệp chưa được lưu hay đọc. "
+                        "Vui lòng thử lại sau ít phút."), 503) from exc
+
 
 def _bucket() -> str:
     return current_app.config["EVIDENCE_S3_BUCKET"]
