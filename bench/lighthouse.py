@@ -3,6 +3,7 @@ main pages, against the production stack with the demo data ×10.
 
     python -m bench.lighthouse [--db sqlite] [--roles ban01,vhxh] [--pages 3]
     python -m bench.lighthouse --roles vhxh --only /reports/completeness --runs 3
+    python -m bench.lighthouse --runs 3     # each page three times: the median and the range
 
 Lighthouse comes from npm, installed once into bench/lighthouse/ (the command does it when
 it is missing); it drives Debian's Chromium (CHROME_PATH, default /usr/lib/chromium/
@@ -15,6 +16,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import tempfile
 from pathlib import Path
@@ -102,8 +104,26 @@ def main():
                       f"TBT {row['tbt_ms']:4} ms  LCP {row['lcp_ms']:5} ms  CLS {row['cls']}  "
                       + " · ".join(f"{k} {v} ms" for k, v in row["main_thread_ms"].items()),
                       flush=True)
+    if args.runs > 1:
+        summary(results)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "lighthouse.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+
+
+def summary(results):
+    """Per page, the median of the runs and their range: Lighthouse's own advice, for runs
+    of one page differ by tens of milliseconds on a shared machine."""
+    print("\nmedian of the runs (range)")
+    pages = {}
+    for row in results:
+        pages.setdefault((row["role"], row["page"]), []).append(row)
+    for (role, page), rows in pages.items():
+        def med(key):
+            return statistics.median(r[key] for r in rows)
+
+        tbt = sorted(r["tbt_ms"] for r in rows)
+        print(f"{role:8} {page:32} perf {med('performance'):5}  TBT {med('tbt_ms'):5} ms "
+              f"({tbt[0]}–{tbt[-1]})  LCP {med('lcp_ms'):6} ms  CLS {max(r['cls'] for r in rows)}")
 
 
 if __name__ == "__main__":
