@@ -72,10 +72,11 @@ def apply(today: date, units) -> int:
     if not periods:
         return 0
     ids = [p.id for p in periods]
-    listed = set(db.session.execute(select(period_unit.c.period_id, period_unit.c.unit_id)
-                                    .where(period_unit.c.period_id.in_(ids))).tuples())
-    wrote = set(db.session.execute(select(Report.period_id, Report.unit_id)
-                                   .where(Report.period_id.in_(ids))).tuples())
+    listed = {tuple(r) for r in db.session.execute(
+        select(period_unit.c.period_id, period_unit.c.unit_id)
+        .where(period_unit.c.period_id.in_(ids)))}
+    wrote = {tuple(r) for r in db.session.execute(
+        select(Report.period_id, Report.unit_id).where(Report.period_id.in_(ids)))}
     # a period something points to (the commune's compiled report, a reminder sent) is kept,
     # unlisted, rather than deleted
     pinned = set(db.session.scalars(select(CommuneReport.period_id).where(

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import HiddenField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -99,8 +100,8 @@ class CalendarForm(FlaskForm):
 
 def calendar_form_class(unit_kinds, period_kinds):
     """The office's calendar: per kind of unit, the kinds of period it reports."""
-    attrs = {f"k_{kind}": MultiCheckboxField(_l(label), choices=[(k, _l(l)) for k, l in period_kinds],
-                                             validate_choice=False)
+    kinds = [SelectChoice(k, _l(label)) for k, label in period_kinds]
+    attrs = {f"k_{kind}": MultiCheckboxField(_l(label), choices=kinds, validate_choice=False)
              for kind, label in unit_kinds}
     return type("CalendarKindsForm", (CalendarForm,), attrs)
 

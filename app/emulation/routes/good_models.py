@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from app import idempotency
 from app.emulation import bp, queries
@@ -22,8 +23,8 @@ from app.policy import can, requires, unit_scope
 def _model_form(form, plan, keep=None):
     set_unit_choices(form.unit_id, _("— Chọn đơn vị —"), keep)
     areas = queries.areas_of_plan(plan.id) if plan else []
-    form.area_id.choices = [("", _("— Chưa xếp —"))] + [(a.id, f"{a.code} {a.title}")
-                                                         for a in areas]
+    form.area_id.choices = [SelectChoice("", _("— Chưa xếp —"))] + [
+        SelectChoice(a.id, f"{a.code} {a.title}") for a in areas]
     return form
 
 

@@ -11,6 +11,7 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from app.comments import service as comments
 from app import idempotency
@@ -75,8 +76,9 @@ def proposals_xlsx():
 def _proposal_form(form, keep=None):
     set_unit_choices(form.unit_id, _("— Chọn đơn vị —"), keep)
     titles = queries.titles(active_only=True)
-    form.title_id.choices = [("", _("— Chọn —"))] + [
-        (t.id, f"{t.name} ({_(t.nominee_label).lower()}; {t.authority or _(t.level_label)})")
+    form.title_id.choices = [SelectChoice("", _("— Chọn —"))] + [
+        SelectChoice(t.id, f"{t.name} ({_(t.nominee_label).lower()}; "
+                           f"{t.authority or _(t.level_label)})")
         for t in titles]
     return form
 
@@ -172,7 +174,7 @@ def _proposal_page(found, status=200, message=None, comment_form=None, decide_fo
     evidence_form = None
     if manage and p.status not in ("decided", "forwarded", "rejected"):
         evidence_form = EvidenceForm(formdata=None, evidence=sorted(chosen))
-        evidence_form.evidence.choices = [(k, label) for k, label, _url in offered]
+        evidence_form.evidence.choices = [SelectChoice(k, label) for k, label, _url in offered]
     return render_template(
         "emulation/proposal.html", p=p, members=members, offered=offered, chosen=chosen,
         evidence_form=evidence_form, counted=service.tally(p.votes),
@@ -220,7 +222,7 @@ def set_evidence(found, proposal_id):
     def act(p, _members, _pass):
         offered, _chosen = _evidence(p)
         form = EvidenceForm()
-        form.evidence.choices = [(k, label) for k, label, _url in offered]
+        form.evidence.choices = [SelectChoice(k, label) for k, label, _url in offered]
         if not form.validate():
             raise Refused(_("Minh chứng không thuộc đơn vị được đề nghị."), 422)
         service.set_evidence(p, (_pair(v) for v in form.evidence.data or []),

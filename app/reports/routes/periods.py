@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
+from wtforms.fields.choices import SelectChoice
 
 from app import idempotency
 from app.errors import Refused
@@ -130,7 +131,7 @@ def _period_values(form, kinds):
 
 
 def _unit_choices(form, units):
-    form.units.choices = [(u.id, u.short_name or u.name) for u in units]
+    form.units.choices = [SelectChoice(u.id, u.short_name or u.name) for u in units]
 
 
 @bp.route("/reports/periods/new", methods=["GET", "POST"])
