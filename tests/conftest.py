@@ -10,6 +10,7 @@ import itertools
 import os
 import re
 import shutil
+import socket
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -162,6 +163,13 @@ def csrf_from(html: str) -> str:
     m = CSRF_RE.search(html) or re.search(r'"X-CSRFToken": "([^"]+)"', html)
     assert m, "no CSRF token in page"
     return m.group(1)
+
+
+def free_port() -> int:
+    """A port on 127.0.0.1 nobody listens on now (for a real server a test starts)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 class Client:

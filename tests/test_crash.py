@@ -4,7 +4,6 @@ import os
 import random
 import re
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,14 +15,10 @@ import pytest
 import requests
 from sqlalchemy import create_engine, select
 
+from tests.conftest import free_port
+
 ROUNDS = 20
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _start(url, port):
@@ -65,7 +60,7 @@ def _writer(port, tag, confirmed, stop):
 def _crash_rounds(url, check):
     rng = random.Random(2026)
     for round_no in range(ROUNDS):
-        port = _free_port()
+        port = free_port()
         proc = _start(url, port)
         confirmed, stop = [], threading.Event()
         threads = [threading.Thread(target=_writer, args=(port, f"r{round_no}w{i}", confirmed, stop))

@@ -18,16 +18,11 @@ from sqlalchemy import func, select
 
 from app.evidence.models import EvidenceBlob, EvidenceChunk
 from app.extensions import db
+from tests.conftest import free_port
 from tests.test_evidence import PDF, files_of, own_milestone, photo, send
 
 S3RVER = Path(__file__).parent / "s3rver" / "node_modules" / ".bin" / "s3rver"
 BUCKET = "thidua-minh-chung"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -37,7 +32,7 @@ def s3_server(tmp_path_factory):
         if os.environ.get("REQUIRE_S3") == "1":
             pytest.fail(f"s3rver is required but missing: {S3RVER} (make s3rver needs npm)")
         pytest.skip("s3rver is missing (make s3rver installs it where npm is)")
-    port, folder = _free_port(), tmp_path_factory.mktemp("s3rver")
+    port, folder = free_port(), tmp_path_factory.mktemp("s3rver")
     server = subprocess.Popen([str(S3RVER), "--silent", "-d", str(folder), "-a", "127.0.0.1",
                                "-p", str(port), "--configure-bucket", BUCKET],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -128,8 +123,7 @@ def test_a_bucket_that_does_not_answer_is_a_503_in_words_and_nothing_half_stored
     c = login("ban01", on=app)
     assert send(c, f"/milestones/{mid}/files", PDF, "Biên bản.pdf").status_code == 303
     [kept] = files_of(app, mid)
-    app.config["EVIDENCE_S3_ENDPOINT"] = f"http://127.0.0.1:{_free_port()}"  # nobody there
-    app.config["EVIDENCE_S3_BUCKET"] = BUCKET
+    app.config["EVIDENCE_S3_ENDPOINT"] = f"http://127.0.0.1:{free_port()}"  # nobody there
     answer = send(c, f"/milestones/{mid}/files", photo(800, 600), "Ảnh.jpg")
     assert answer.status_code == 503
     assert "Kho lưu tệp minh chứng đang không trả lời" in answer.get_data(as_text=True)

@@ -5,7 +5,6 @@ import email
 import hashlib
 import hmac
 import json
-import socket
 import threading
 from datetime import timedelta
 from email import policy
@@ -20,12 +19,7 @@ from app.extensions import db
 from app.models_base import utcnow
 from app.notifications import outbox, preferences, service
 from app.notifications.models import OutboxMessage
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.conftest import free_port
 
 
 class Inbox:

@@ -54,8 +54,7 @@ def working_year() -> int:
     year before it that has one — in January, before the new year is started, the office
     still chases December's reports and compiles the old year."""
     this_year = vn_today().year
-    before = [y for y in plan_years() if y <= this_year]
-    return this_year if not before or before[0] == this_year else before[0]
+    return next((y for y in plan_years() if y <= this_year), this_year)  # newest first
 
 
 class YearExists(ValueError):
