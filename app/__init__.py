@@ -50,7 +50,7 @@ def refuse_demo_accounts(app):
     from sqlalchemy import inspect, select
 
     from app.auth.models import User
-    from app.extensions import db
+    from app.core.extensions import db
 
     with app.app_context():
         if not inspect(db.engine).has_table(User.__tablename__):
@@ -62,10 +62,10 @@ def refuse_demo_accounts(app):
 
 
 def register_extensions(app):
-    from app import database
-    from app.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
-    from app.i18n import select_locale
-    from app.speedups import install_fast_gettext, install_fast_html_params
+    from app.core import database
+    from app.core.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
+    from app.core.i18n import select_locale
+    from app.core.speedups import install_fast_gettext, install_fast_html_params
 
     if str(app.config.get("SQLALCHEMY_DATABASE_URI", "")).startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
@@ -93,8 +93,8 @@ BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin"
 def register_blueprints(app):
     import importlib
 
-    from app import params
-    from app.policy import guard_unchecked_views
+    from app.core import params
+    from app.core.policy import guard_unchecked_views
 
     params.install(app)  # before any rule is added: every <int:…> is bounded
     for name in BLUEPRINTS:
@@ -104,7 +104,7 @@ def register_blueprints(app):
 
 
 def register_web(app):
-    from app import web
+    from app.core import web
 
     web.init_app(app)
 

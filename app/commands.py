@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.audit import service as audit
 from app.audit.service import record, verify_chain
-from app.extensions import db
+from app.core.extensions import db
 
 
 def init_app(app):
@@ -64,7 +64,7 @@ def seed(scale):
 @click.option("--full-name", required=True)
 def create_admin(username, full_name):
     """Create the first real administrator (asks for the password)."""
-    from app.accounts_rules import password_problem
+    from app.auth.passwords import password_problem
     from app.auth.models import User, username_key
 
     if db.session.scalar(select(User.id).where(User.username_key == username_key(username))):
@@ -195,7 +195,7 @@ def _note_head(path: Path) -> str:
 @with_appcontext
 def backup_cmd(path):
     """Online backup of the database to PATH; the audit log's head goes to AUDIT_ANCHORS."""
-    from app.backup import BackupError, backup
+    from app.core.backup import BackupError, backup
 
     db.session.remove()
     try:
@@ -204,7 +204,7 @@ def backup_cmd(path):
         raise click.ClickException(str(exc))
     click.echo(f"Đã sao lưu vào {path}.")
     if current_app.config.get("EVIDENCE_STORE") == "s3":
-        from app.backup import S3_NOTE
+        from app.core.backup import S3_NOTE
         click.echo(S3_NOTE)
     anchor_file = _anchor_file()
     if anchor_file:
@@ -219,7 +219,7 @@ def backup_cmd(path):
 @with_appcontext
 def restore_cmd(path, yes):
     """Replace the database with the backup at PATH, then verify the audit chain."""
-    from app.backup import BackupError, restore
+    from app.core.backup import BackupError, restore
 
     if not yes:
         click.confirm("Khôi phục sẽ thay toàn bộ dữ liệu hiện tại. Tiếp tục?", abort=True)
@@ -233,7 +233,7 @@ def restore_cmd(path, yes):
     if not ok:
         raise click.ClickException(f"Đã khôi phục, nhưng nhật ký bị sửa: dòng {bad_id} ({reason}).")
     click.echo("Đã khôi phục; nhật ký toàn vẹn.")
-    from app.backup import check_evidence
+    from app.core.backup import check_evidence
     files, bad = check_evidence()
     if bad:
         raise click.ClickException(f"Đã khôi phục, nhưng {len(bad)} tệp minh chứng không khớp "

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.audit.service import record
 from app.auth.models import User, username_key
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Plan
 from app.milestones.models import Milestone
 from app.units.models import Unit
@@ -74,7 +74,7 @@ def demo_today(year: int) -> date:
     month) when today is in another."""
     from flask import current_app
 
-    from app.vietnamese import today
+    from app.core.vietnamese import today
 
     asked = current_app.config.get("DEMO_TODAY")
     day = (asked if isinstance(asked, date) else date.fromisoformat(asked)) if asked else today()

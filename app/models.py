@@ -2,7 +2,7 @@
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginAttempt, User, UserSession  # noqa: F401
 from app.comments.models import Comment  # noqa: F401
-from app.idempotency import Submission  # noqa: F401
+from app.core.idempotency import Submission  # noqa: F401
 from app.plans.models import (Area, Indicator, IndicatorValue, Plan,  # noqa: F401
                               PlanSection, indicator_contributor)
 from app.milestones.models import Milestone  # noqa: F401

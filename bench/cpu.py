@@ -120,7 +120,7 @@ def _by_package(stats):
 def _sql_times(app, table, repeat):
     from sqlalchemy import event
 
-    from app.extensions import db
+    from app.core.extensions import db
     with app.app_context():
         engine = db.engine
     spent = {}

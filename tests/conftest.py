@@ -57,7 +57,7 @@ def build_database(url, scale=1, demo_today=DEMO_TODAY):
         result = runner.invoke(args=args)
         assert result.exit_code == 0, (args, result.output, result.exception)
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
         db.session.remove()
         db.engine.dispose()
 
@@ -85,7 +85,7 @@ def _sqlite_app(template, tmp_path, **overrides):
     app = create_app(make_config(f"sqlite:///{path}", **overrides))
     yield app
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
         db.session.remove()
         db.engine.dispose()
 
@@ -140,7 +140,7 @@ def pg_app(pg_template):
     app = create_app(make_config(_pg_url(name)))
     yield app
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
         db.session.remove()
         db.engine.dispose()
     with engine.connect() as conn:
@@ -229,7 +229,7 @@ def count_queries(app):
 
     @contextmanager
     def _count(target_app=None):
-        from app.extensions import db
+        from app.core.extensions import db
         target_app = target_app or app
         with target_app.app_context():
             engine = db.engine

@@ -7,11 +7,11 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from app.auth.models import User, username_key
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.plans.models import Plan
 from app.units.models import Unit
-from app.vietnamese import today
+from app.core.vietnamese import today
 
 PASSWORD = "mật khẩu thử 2026"
 _n = itertools.count(1)

@@ -8,8 +8,8 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.extensions import db
-from app.policy import can
+from app.core.extensions import db
+from app.core.policy import can
 from tests.conftest import Client
 from tests.test_authz import _resolve
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import User, UserSession
-from app.extensions import db
+from app.core.extensions import db
 from app.units.models import Unit
 from tests.conftest import Client, csrf_from
 
@@ -180,7 +180,7 @@ def test_editing_an_account_changes_roles_and_unit_and_detects_conflicts(app, lo
     assert "Phó phòng" in page and "Trưởng phòng" in page
     # the rights follow at once: kinhte now edits phong-vhxh's page, not phong-kinh-te's
     kinhte = login("kinhte")
-    from app.policy import can
+    from app.core.policy import can
     vhxh_id, kinh_te_id = unit_id(app, "phong-vhxh"), unit_id(app, "phong-kinh-te")
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == "kinhte"))

@@ -2,7 +2,7 @@
 does not hold, nobody locks themselves out, usernames and temporary passwords."""
 import pytest
 
-from app.accounts_rules import password_problem
+from app.auth.passwords import password_problem
 from app.admin.rules import (account_problems, archive_problem, grantable_roles,
                              parent_problem, temporary_password, username_problem)
 from app.auth.models import ROLES, User
@@ -88,6 +88,6 @@ def test_what_blocks_archiving_a_unit():
     assert archive_problem(unit, 0, False) is None
     assert "trực thuộc" in archive_problem(unit, 2, False)
     assert "chủ trì kế hoạch" in archive_problem(unit, 0, True)
-    from app.models_base import utcnow
+    from app.core.columns import utcnow
     unit.archived_at = utcnow()
     assert "đã được lưu trữ" in archive_problem(unit, 0, False)

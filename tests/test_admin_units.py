@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Plan
 from app.units.models import Unit
 from tests.test_admin_accounts import unit_id, user_of

@@ -4,7 +4,7 @@ from sqlalchemy import select, text
 
 from app.audit.models import AuditEvent
 from app.audit.service import record, verify_chain
-from app.extensions import db
+from app.core.extensions import db
 
 
 def _verify(app):

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from app.extensions import db
-from app.policy import RULES, can
+from app.core.extensions import db
+from app.core.policy import RULES, can
 
 MATRIX = tomllib.loads((Path(__file__).parent / "authz" / "routes.toml").read_text())["routes"]
 DEMO_USERS = ("admin", "chutich", "vhxh", "mttq", "kinhte", "ban01", "ban02")
@@ -46,7 +46,7 @@ def test_a_view_without_a_policy_is_refused(app, login):
 def test_a_scoped_view_that_never_asks_is_refused_and_changes_nothing(app, login):
     # a list page says it narrows itself to the person's unit; one that forgets to ask
     # the policy (unit_scope / authorize) is refused after it ran, its writes rolled back
-    from app.policy import requires, unit_scope
+    from app.core.policy import requires, unit_scope
     from app.units.models import Unit
     from tests import factories
 
@@ -81,7 +81,7 @@ def test_a_scoped_view_that_never_asks_is_refused_and_changes_nothing(app, login
 
 def test_a_loaded_record_is_asked_about_its_own_unit(app, login):
     # @requires(load=…): the record is loaded once, its unit decides, the view receives it
-    from app.policy import requires
+    from app.core.policy import requires
     from app.units.queries import unit_by_slug
     from tests import factories
 

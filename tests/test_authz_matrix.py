@@ -11,7 +11,7 @@ from flask import url_for
 from sqlalchemy import select
 
 from app.auth.models import User, username_key
-from app.extensions import db
+from app.core.extensions import db
 from app.units.models import Unit
 from tests.test_authz import _resolve
 

@@ -2,7 +2,7 @@
 from sqlalchemy import delete, func, select
 
 from app.audit.models import AuditEvent
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator
 from app.milestones.models import Milestone
 from app.units.models import Unit

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from app.params import WHAT
+from app.core.params import WHAT
 from tests.pages import People, get_pages, int_names, rules, url, value
 
 HUGE = (2**63, -1, 10**20)

@@ -4,7 +4,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from app.reports import calendar as cal
-from app.vietnamese import local_date
+from app.core.vietnamese import local_date
 
 D = date
 
@@ -106,7 +106,7 @@ def _calendar_form(page: str, **kinds) -> dict:
 def test_villages_report_what_the_office_set_and_see_one_deadline_each(app, login):
     from sqlalchemy import select
 
-    from app.extensions import db
+    from app.core.extensions import db
     from app.reports.models import PeriodDeadline, ReportingPeriod, period_unit
     from app.units.models import Unit
 
@@ -162,7 +162,7 @@ def test_saving_the_calendar_updates_the_periods_not_yet_ended(app, login):
 
     from sqlalchemy import func, select
 
-    from app.extensions import db
+    from app.core.extensions import db
     from app.reports import calendar_setting, services
     from app.reports.models import ReportingPeriod, period_unit
 

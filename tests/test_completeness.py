@@ -7,9 +7,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import delete, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.reports import completeness as c
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 from app.reports.models import PeriodDeadline, ReportingPeriod
 from tests.test_reports import generate, period_id, return_, submit
 

@@ -7,7 +7,7 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.loader import PlanFileError, read_plan_file
 from app.plans.models import Indicator
 from app.plans.progress import NO_DATA, Figure, Target, evaluate, series

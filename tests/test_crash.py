@@ -92,7 +92,7 @@ def _chain_ok(url):
     app = create_app(make_config(url))
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     with app.app_context():
-        from app.extensions import db
+        from app.core.extensions import db
         db.engine.dispose()
     return result.exit_code == 0
 

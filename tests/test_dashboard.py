@@ -12,10 +12,10 @@ from sqlalchemy import insert, select
 
 from app.auth.models import User
 from app.comments.models import Comment
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Area, Indicator, IndicatorValue, Plan
 from app.milestones.models import Milestone
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
 

@@ -9,7 +9,7 @@ from app.comments.models import Comment
 from app.dashboard.queries import current_period_status, unanswered_comments
 from app.reports.completeness import MISSING
 from app.emulation.models import Proposal, Review
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.plans.models import IndicatorValue
 from app.plans.queries import commune_plan, indicators_of, progress_of

@@ -13,12 +13,12 @@ from sqlalchemy import func, insert, select
 from app.audit.models import AuditEvent
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalVote,
                                   Review, ScoreSheet)
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator, IndicatorValue
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 from app.reports.models import Report, ReportingPeriod, period_unit
 from app.units.models import Unit
-from app.vietnamese import parse_number
+from app.core.vietnamese import parse_number
 
 YEAR = 2026
 # Bản mẫu 01's own rates (all in %): six meet the commune's target and health insurance is

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from app.emulation.models import Proposal, Review
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import Client
 from tests.test_budgets import wire_bytes
 from tests.test_emulation import YEAR, accept_year_report, year_period

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from app.auth.models import User, username_key
 from app.emulation.models import Proposal, ProposalVote
-from app.extensions import db
+from app.core.extensions import db
 from app.units.models import Unit
 from tests.test_emulation import propose, proposal_version, to_council
 

@@ -1,5 +1,5 @@
 """English, the second language: a reader who picks it (the `lang` cookie that /lang/en
-sets, app/i18n.py) sees the main pages in English, and messages.po translates every
+sets, app/core/i18n.py) sees the main pages in English, and messages.po translates every
 message with the same %(name)s placeholders.
 
 The data stays Vietnamese (unit names, the plan's text, indicators): before looking for
@@ -15,7 +15,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from sqlalchemy import String, Text, inspect, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.reports import services
 from app.reports.models import ReportingPeriod
 

@@ -14,10 +14,10 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.audit.models import AuditEvent
-from app.errors import Refused
+from app.core.errors import Refused
 from app.evidence import content
 from app.evidence.models import EvidenceChunk, EvidenceFile
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.units.models import Unit
 

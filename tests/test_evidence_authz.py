@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.emulation.models import AwardTitle, GoodModel, Proposal
 from app.evidence import service
 from app.evidence.owners import OWNERS
-from app.extensions import db
+from app.core.extensions import db
 from app.reports.models import Report, ReportingPeriod
 from app.units.models import Unit
 from tests import factories

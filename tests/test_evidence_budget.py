@@ -10,7 +10,7 @@ from app.auth.models import User
 from app.emulation.models import Proposal
 from app.evidence import service
 from app.evidence.owners import OWNERS
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.reports.models import Report, period_unit
 from tests.conftest import Client

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.evidence.models import EvidenceBlob, EvidenceChunk
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import free_port
 from tests.test_evidence import PDF, files_of, own_milestone, photo, send
 

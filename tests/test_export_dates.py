@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import update
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import IndicatorValue
 from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
                                 indicator_id, period_id, submit)

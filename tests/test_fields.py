@@ -1,4 +1,4 @@
-"""WTForms fields for Vietnamese input: app/fields.py (plain wtforms.Form, no Flask)."""
+"""WTForms fields for Vietnamese input: app/core/fields.py (plain wtforms.Form, no Flask)."""
 
 import datetime as dt
 from decimal import Decimal
@@ -8,7 +8,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import Form, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from app.fields import (
+from app.core.fields import (
     NFCStringField,
     NFCTextAreaField,
     VNDateField,
@@ -16,7 +16,7 @@ from app.fields import (
     no_control_chars,
     strip_nfc,
 )
-from app.vietnamese import VNInputError, parse_number
+from app.core.vietnamese import VNInputError, parse_number
 
 
 class IndicatorForm(Form):
@@ -160,7 +160,7 @@ def test_typed_markup_is_escaped_when_shown_back():
 from hypothesis import given, settings, strategies as st  # noqa: E402
 from markupsafe import Markup  # noqa: E402
 
-from app.speedups import fast_html_params, wtforms_html_params  # noqa: E402
+from app.core.speedups import fast_html_params, wtforms_html_params  # noqa: E402
 
 _keys = st.sampled_from(["id", "name", "class_", "for_", "data_row_id", "aria_describedby",
                          "aria_invalid", "maxlength", "rows", "value", "type", "checked",

@@ -8,7 +8,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.reports.models import ReportValue
 from tests.conftest import Client
 from tests.test_reports import (fill, generate, indicator_id, period_id, report_url,

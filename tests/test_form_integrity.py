@@ -18,7 +18,7 @@ import unicodedata
 import pytest
 from sqlalchemy import String, Text, func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import _sqlite_app
 from tests.forms import discover, filled, forms_in
 

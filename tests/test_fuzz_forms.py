@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.params import WHAT
+from app.core.params import WHAT
 from tests.forms import discover
 from tests.pages import People, get_pages
 

@@ -3,8 +3,8 @@ import threading
 
 import pytest
 
-from app.extensions import db
-from app.idempotency import claim, new_token
+from app.core.extensions import db
+from app.core.idempotency import claim, new_token
 
 
 def test_a_token_is_claimed_once(any_app):
@@ -39,7 +39,7 @@ def test_racing_claims_of_one_token_let_exactly_one_through(any_app):
 
 @pytest.mark.parametrize("garbled", ["\x00", "a\x00b", "x" * 65, "<script>", "tôi", " ", "a b"])
 def test_a_garbled_token_is_treated_as_absent_and_never_stored(any_app, garbled):
-    from app.idempotency import clean
+    from app.core.idempotency import clean
     assert clean(garbled) is None
     with any_app.test_request_context(method="POST"):
         assert claim(garbled) is True  # the form still works, undeduplicated

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, text
 
 from app import create_app
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import _pg_admin_engine, _pg_url, make_config
 
 

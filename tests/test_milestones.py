@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Area, Indicator, Plan, PlanSection
 from app.milestones.models import Milestone
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 from app.units.models import Unit
 from tests.test_budgets import wire_bytes
 

@@ -11,10 +11,10 @@ from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
 from app.audit.service import verify_chain
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones import service
 from app.milestones.models import Milestone
-from app.locking import StaleEdit
+from app.core.locking import StaleEdit
 from tests.conftest import Client
 from tests.test_milestones import first_milestone, form_of, get_milestone
 

@@ -6,8 +6,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.plans import years as plan_years
 from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan, PlanSection
 from app.plans.years import PlanLocked, YearExists, ensure_open, start_next_year

@@ -5,7 +5,7 @@ import re
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications.models import Notification
 from tests import factories
 from tests.test_budgets import wire_bytes
@@ -174,7 +174,7 @@ def test_english_page(app, login):
 def test_the_todo_lists_overdue_reports_milestones_and_votes(app, login):
     from datetime import timedelta
 
-    from app.vietnamese import today
+    from app.core.vietnamese import today
     with app.app_context():
         unit = factories.unit(name="Bản Thử")
         editor = factories.user(unit, roles=("editor",))

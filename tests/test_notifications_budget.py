@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event, select
 
 from app.auth.models import User
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import Client
 from tests.test_budgets import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
 

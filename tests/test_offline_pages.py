@@ -6,11 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.offline.routes import OPEN_MILESTONES_KEPT
 from app.units.models import Unit
-from app.vietnamese import today
+from app.core.vietnamese import today
 from tests import factories
 
 FILES = re.compile(r"/milestones/(\d+)/files")

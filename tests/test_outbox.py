@@ -15,8 +15,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from app.auth.models import User
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.notifications import outbox, preferences, service
 from app.notifications.models import OutboxMessage
 from tests.conftest import free_port
@@ -93,7 +93,7 @@ def test_none_means_none_and_an_ordinary_notice_waits_for_the_digest(app, smtp):
     assert _send(app)["sent"] == 0 and inbox.messages == []
     # the next morning's digest holds it, once however often the command runs
     from app.notifications import digest
-    from app.vietnamese import today
+    from app.core.vietnamese import today
     with app.app_context():
         assert digest.queue_digests(today() + timedelta(days=1)) == 1
         assert digest.queue_digests(today() + timedelta(days=1)) == 0

@@ -6,11 +6,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.loader import DEFAULT_PLAN_FILE, load_plan, read_plan_file
 from app.plans.models import Area, Indicator, Plan
 from app.units.models import Unit
-from app.vietnamese import format_number, parse_number
+from app.core.vietnamese import format_number, parse_number
 
 DATA = tomllib.loads(DEFAULT_PLAN_FILE.read_text(encoding="utf-8"))
 

@@ -8,9 +8,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan
-from app.vietnamese import format_number
+from app.core.vietnamese import format_number
 
 FOREST = "III.2-04"  # forest cover, at least 58,39 %
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app import create_app
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.loader import DEFAULT_PLAN_FILE, PlanFileError, locate_lines, read_plan_file
 from tests.conftest import _pg_admin_engine, _pg_url, make_config
 

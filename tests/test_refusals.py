@@ -1,11 +1,11 @@
-"""One way to refuse (app.errors.Refused) and one way to read a number from a URL
-(app.params): what the person sees, for a page, an htmx update and a boosted link."""
+"""One way to refuse (app.core.errors.Refused) and one way to read a number from a URL
+(app.core.params): what the person sees, for a page, an htmx update and a boosted link."""
 import pytest
 from sqlalchemy import select, text
 
-from app.errors import Refused
-from app.extensions import db
-from app.policy import requires
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.policy import requires
 from app.units.models import Unit
 
 

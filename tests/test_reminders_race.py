@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications import reminders
 from app.notifications.models import Notification, Reminder
 from app.reports import services

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.comments.models import Comment
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator, IndicatorValue
 from app.reports import services
 from app.reports.models import Report, ReportEvent, ReportingPeriod, ReportValue

@@ -5,7 +5,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.reports import services
 from app.reports.queries import report_context
 from tests.test_authz import _fingerprint, _resolve

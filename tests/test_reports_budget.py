@@ -6,7 +6,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.reports import services
 from app.reports.models import ReportingPeriod
 from app.reports.queries import report_context

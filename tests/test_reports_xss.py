@@ -5,7 +5,7 @@ import pytest
 from flask import url_for
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.reports.models import Report
 from tests.test_authz import _resolve
 from tests.test_reports import accept, generate, indicator_id, period_id, return_, submit

@@ -6,7 +6,7 @@ from sqlalchemy import select, update
 
 from app.auth import sessions
 from app.auth.models import User, UserSession
-from app.extensions import db
+from app.core.extensions import db
 from tests.conftest import Client
 
 

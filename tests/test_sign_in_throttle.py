@@ -13,8 +13,8 @@ from sqlalchemy import delete, func, select, update
 from app.audit.models import AuditEvent
 from app.auth import throttle
 from app.auth.models import LoginAttempt, User, UserSession
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from tests.conftest import Client, csrf_from
 
 WRONG = "sai-mat-khau-roi"

@@ -1,4 +1,4 @@
-"""app/speedups.py builds two pieces of HTML by hand because a template loop cost too much on
+"""app/core/speedups.py builds two pieces of HTML by hand because a template loop cost too much on
 pages read all day. Each must give exactly what the plain Jinja loop gives — rendered here
 with the app's own environment, in both languages, for every status and every cell state,
 with and without a report link — so the hand-made HTML can never drift from it."""
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pytest
 from markupsafe import Markup
 
-from app import speedups
+from app.core import speedups
 from app.milestones.models import MILESTONE_STATUSES
 from app.reports.completeness import STATE_LABELS, Cell
 
@@ -71,7 +71,7 @@ def every_cell():
 def report_links(app):
     """No link; Jinja's Undefined (what the table passes when the reader may not open the
     reports); the app's url_pattern; a link with characters that must be escaped."""
-    from app.templating import url_pattern
+    from app.core.templating import url_pattern
     return [None, app.jinja_env.undefined(name="report_url"),
             url_pattern("reports.report", "period_id", slug="ban-mau-01"),
             lambda period_id: f"/r?x=1&y=<{period_id}>\""]

@@ -1,5 +1,5 @@
 """Templates' _(): Jinja's newstyle gettext semantics, translated labels kept per catalogue."""
-from app import i18n
+from app.core import i18n
 
 
 def render(app, source, lang=None, **context):

@@ -10,12 +10,12 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.comments.models import Comment
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Area, Plan, PlanSection
 from app.milestones.models import Milestone
 from app.reports.models import Report, ReportingPeriod
 from app.units.models import Unit
-from app.vietnamese import today
+from app.core.vietnamese import today
 from tests import factories
 from tests.test_budgets import wire_bytes
 from tests.test_milestones import first_milestone, form_of

@@ -2,7 +2,7 @@
 import pytest
 from flask import url_for
 
-from app.templating import UrlPattern
+from app.core.templating import UrlPattern
 
 
 @pytest.mark.parametrize("endpoint, key, values", [

@@ -1,4 +1,4 @@
-"""Vietnamese numbers, dates and text (docs/design.md §3): app/vietnamese.py."""
+"""Vietnamese numbers, dates and text (docs/design.md §3): app/core/vietnamese.py."""
 
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
@@ -7,7 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from app.vietnamese import (
+from app.core.vietnamese import (
     VNInputError,
     fold,
     format_date,

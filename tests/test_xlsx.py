@@ -9,8 +9,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
-from app.errors import Refused
-from app.extensions import db
+from app.core.errors import Refused
+from app.core.extensions import db
 from app.reports import xlsx
 from app.reports.models import Report
 from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.extensions import db
+from app.core.extensions import db
 from app.reports.models import Report
 from tests.test_reports import fill, generate, period_id, report_url, text_of
 from tests.test_xlsx import upload

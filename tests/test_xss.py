@@ -9,7 +9,7 @@ from flask import url_for
 from sqlalchemy import String, Text, cast, literal, update
 
 from app.audit.service import record
-from app.extensions import db
+from app.core.extensions import db
 from tests.test_authz import _resolve
 
 PAYLOAD = ('"><script>alert(1)</script><img src=x onerror=alert(1)>'

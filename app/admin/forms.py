@@ -4,7 +4,7 @@ from wtforms import HiddenField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Regexp
 
-from app.idempotency import SubmissionField
+from app.core.idempotency import SubmissionField
 from app.notifications.forms import email_field
 from app.auth.models import ROLES
 from app.plans.forms import ChoiceField, ChoicesField, VersionField, text

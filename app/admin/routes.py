@@ -9,19 +9,19 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Refused
-from app import idempotency
+from app.core.errors import Refused
+from app.core import idempotency
 from app.admin import bp, service
 from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
 from app.admin.units import choices, unit_order, units_for_choice
 from app.auth.models import ROLES, User
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications import preferences
 from app.notifications import service as notices
 from app.plans.forms import stale_fields
-from app.policy import requires
+from app.core.policy import requires
 from app.units.models import Unit
-from app.vietnamese import fold, sort_key
+from app.core.vietnamese import fold, sort_key
 
 INVALID, CONFLICT = 422, 409
 

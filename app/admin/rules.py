@@ -10,10 +10,10 @@ import re
 import secrets
 from typing import Optional
 
-from app.accounts_rules import password_problem
+from app.auth.passwords import password_problem
 from app.auth.models import ROLES, username_key
-from app.policy import can
-from app.vietnamese import _l
+from app.core.policy import can
+from app.core.vietnamese import _l
 
 USERNAME = re.compile(r"^[\w.\-]+$")  # letters (accented too), digits, dot, dash, underscore
 USERNAME_MIN, USERNAME_MAX = 3, 60

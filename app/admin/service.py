@@ -4,18 +4,18 @@ from typing import Optional
 
 from sqlalchemy import func, select, update
 
-from app.errors import Refused
+from app.core.errors import Refused
 from app.admin.rules import (account_problems, archive_problem, parent_problem,
                              temporary_password, username_problem)
 from app.audit.service import record, snapshot
 from app.auth import sessions
 from app.auth.models import User, username_key
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.notifications import service as notices
 from app.plans.models import Plan
 from app.units.models import Unit, own_short_name
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 ACCOUNT_FIELDS = ("username", "full_name", "position", "unit_id", "roles_text", "active",
                   "must_change_password")

@@ -3,9 +3,9 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
-from app.extensions import db
+from app.core.extensions import db
 from app.units.models import UNIT_KINDS, Unit
-from app.vietnamese import sort_key
+from app.core.vietnamese import sort_key
 
 _KIND_RANK = {kind: i for i, kind in enumerate(UNIT_KINDS)}
 

@@ -4,8 +4,8 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.columns import UTCDateTime, utcnow
 
 
 class AuditEvent(db.Model):

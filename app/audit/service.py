@@ -10,8 +10,8 @@ from flask_login import current_user
 from sqlalchemy import event, func, inspect, select
 
 from app.audit.models import AuditEvent
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 
 
 def _jsonable(value):

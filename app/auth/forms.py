@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.fields import no_control_chars, strip_nfc
+from app.core.fields import no_control_chars, strip_nfc
 
 
 class LoginForm(FlaskForm):

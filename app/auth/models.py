@@ -6,10 +6,10 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import UTCDateTime, utcnow
-from app.vietnamese import fold
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import UTCDateTime, utcnow
+from app.core.vietnamese import fold
 
 # Roles a person can hold; a person may hold several (vhxh: secretariat and editor).
 ROLES = {

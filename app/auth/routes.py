@@ -6,14 +6,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.accounts_rules import password_problem
+from app.auth.passwords import password_problem
 from app.audit.service import record
 from app.auth import bp, known_browser, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
-from app.extensions import db
+from app.core.extensions import db
 from app.main.routes import landing_url
-from app.policy import public, requires
+from app.core.policy import public, requires
 
 UNKNOWN_USER_HASH = generate_password_hash("not a password anyone has")
 

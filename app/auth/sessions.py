@@ -13,9 +13,9 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User, UserSession
-from app.database import SAFE_METHODS
-from app.extensions import db, login_manager
-from app.models_base import utcnow
+from app.core.database import SAFE_METHODS
+from app.core.extensions import db, login_manager
+from app.core.columns import utcnow
 
 TOUCH_EVERY = timedelta(minutes=5)
 

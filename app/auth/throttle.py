@@ -33,9 +33,9 @@ from sqlalchemy import and_, case, delete, distinct, func, select
 
 from app.auth.known_browser import Browser
 from app.auth.models import LoginAttempt, User, UserSession
-from app.extensions import db
-from app.models_base import utcnow
-from app.vietnamese import VN_TZ, format_date
+from app.core.extensions import db
+from app.core.columns import utcnow
+from app.core.vietnamese import VN_TZ, format_date
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,7 @@
 from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
-from app.extensions import htmx
+from app.core.extensions import htmx
 
 
 def login_required_response():

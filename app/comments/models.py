@@ -4,8 +4,8 @@ from typing import Optional
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.columns import UTCDateTime, utcnow
 
 # What a comment can be about; unit_id is always set so scoping is one column.
 COMMENT_SUBJECTS = ("unit", "milestone", "report", "indicator", "proposal")

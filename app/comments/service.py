@@ -4,12 +4,12 @@ text, writes the audit record in the caller's transaction and makes a form sent 
 comment. The caller commits."""
 from typing import Optional
 
-from app import idempotency
+from app.core import idempotency
 from app.audit.service import record, snapshot
 from app.comments.models import Comment
-from app.errors import Refused
-from app.extensions import db
-from app.vietnamese import _l
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.vietnamese import _l
 
 # what the audit record keeps of a comment (the unit's history shows it)
 FIELDS = ("subject_type", "subject_id", "kind", "reply_to_id", "body")

@@ -9,7 +9,7 @@ from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import (AT_RISK, DELTAS, LEVELS, NEEDS_CHECK, NO_DATA, OFF_TRACK,
                                 STATUSES, Figure, Progress, evaluate, in_doubt, series)
 from app.plans.queries import target_of
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 
 # Why an indicator has no status although something is known.

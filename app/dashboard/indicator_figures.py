@@ -7,7 +7,7 @@ from typing import Optional
 
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator, IndicatorValue, Plan
 from app.plans.progress import FLOWS, Figure, Progress, counted_figures, evaluate, series
 from app.plans.queries import target_of

@@ -15,14 +15,14 @@ from sqlalchemy.orm import aliased
 
 from app.auth.models import User
 from app.comments.models import Comment
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.service import overdue_clause
 from app.plans.models import Area, Plan
 from app.milestones.models import Milestone
 from app.reports.completeness import MISSING, RETURNED, Cell, Rate, cell, rate
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
-from app.params import query_year
+from app.core.params import query_year
 
 # Aliases made once: building one per call copies every column and costs each request.
 _REPLY, _LATER = aliased(Comment, name="reply"), aliased(Comment, name="later")

@@ -10,17 +10,17 @@ from flask import abort, g, render_template, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
-from app.errors import Refused
+from app.core.errors import Refused
 from app.dashboard import bp, queries
 from app.dashboard.board import build, read_status
-from app.extensions import db, htmx
+from app.core.extensions import db, htmx
 from app.plans import queries as plan_queries
 from app.plans.models import Area
 from app.plans.progress import STATUS_LABELS, STATUSES
-from app.policy import requires
-from app.vietnamese import today as vn_today
+from app.core.policy import requires
+from app.core.vietnamese import today as vn_today
 from app.reports.completeness import STATE_LABELS
-from app.params import query_int
+from app.core.params import query_int
 
 # How many items of each people-and-deadlines list the dashboard shows before "see all".
 SHORT_LIST = 6

@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 from markupsafe import Markup, escape
 
 from app.plans.progress import DELTAS, FLOWS, year_bounds
-from app.vietnamese import _l, format_date, format_number
+from app.core.vietnamese import _l, format_date, format_number
 
 W, H, PAD = 96, 24, 2  # the dashboard's size; the indicator page draws a larger one
 MAX_TITLE_POINTS = 6

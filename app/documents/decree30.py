@@ -5,7 +5,7 @@ left and the national title and motto on the right, the place-and-date line in i
 under the motto; the document type and subject centred in bold; the body; the signature
 block ("TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH") beside the "Nơi nhận:" list. Reports, review
 reports and decisions all build on `build()`; numbers in tables come formatted by the
-caller (app.vietnamese.format_number), so a figure reads 9.950,3 as typed.
+caller (app.core.vietnamese.format_number), so a figure reads 9.950,3 as typed.
 """
 from __future__ import annotations
 

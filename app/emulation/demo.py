@@ -9,7 +9,7 @@ from app.auth.models import User
 from app.emulation import queries
 from app.emulation.services import good_models, proposals, reviews
 from app.emulation.models import AwardTitle, Proposal, Review
-from app.extensions import db
+from app.core.extensions import db
 from app.reports.models import ReportingPeriod
 from app.units.models import Unit
 

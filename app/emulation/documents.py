@@ -11,7 +11,7 @@ from app.emulation.models import PROPOSAL_STATUSES
 from app.reports.commune import organ_lines, place_of
 from app.reports.xlsx import BOLD, DATE_FORMAT, _text, _to_bytes, _widths  # one neutraliser
 from app.units.models import UNIT_KINDS
-from app.vietnamese import format_date, format_number
+from app.core.vietnamese import format_date, format_number
 
 INDICATOR_COLUMNS = ("TT", "Chỉ tiêu", "Đơn vị tính", "Kế hoạch năm", "Thực hiện",
                      "Tỷ lệ so với kế hoạch", "Đánh giá")

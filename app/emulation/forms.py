@@ -9,8 +9,8 @@ from wtforms.validators import DataRequired, InputRequired, Optional
 from app.emulation.models import (AWARD_LEVELS, METHODS, NOMINEE_KINDS, REVIEW_KINDS,
                                   TITLE_KINDS, TITLE_NOMINEES, VOTES)
 from app.emulation.settings import LABELS
-from app.fields import VNDateField, VNDecimalField
-from app.idempotency import SubmissionField
+from app.core.fields import VNDateField, VNDecimalField
+from app.core.idempotency import SubmissionField
 from app.plans.forms import ChoiceField, ChoicesField, VersionField, long_text, text
 from app.units.models import UNIT_KINDS
 

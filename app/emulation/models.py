@@ -8,9 +8,9 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, Numeric, String, Tex
                         UniqueConstraint)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import UTCDateTime, utcnow
 
 # Points on the 100-point scale of Decree 335/2025: two decimals are what a council writes.
 Points = Numeric(7, 2)

@@ -18,18 +18,18 @@ from app.comments.models import Comment
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalEvidence,
                                   ProposalVote, Review, ScoreSheet, Setting)
 from app.emulation.settings import pass_percent_of
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Area, Indicator, Plan, indicator_contributor
 from app.milestones.models import Milestone
 from app.plans.queries import commune_plan  # noqa: F401  the emulation's callers ask it here
 from app.plans.years import plan_years
 from app.reports import calendar
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 from app.reports.completeness import Cell, cell
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
 from app.units.queries import unit_by_slug
-from app.params import query_year
+from app.core.params import query_year
 
 
 def requested_year() -> int:

@@ -22,11 +22,11 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping, Optional, Sequence
 
-from app.i18n import N_
+from app.core.i18n import N_
 from app.plans.progress import (AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, Figure,
                                 Target, evaluate)
 from app.reports.completeness import LATE, MISSING, RETURNED, Cell, rate_to_date
-from app.vietnamese import format_number
+from app.core.vietnamese import format_number
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.audit.service import record
 from app.emulation.models import AwardTitle, Criterion
-from app.extensions import db
+from app.core.extensions import db
 
 _STAFF = (
     ("Thực hiện các chỉ tiêu thi đua được giao", "indicators", 40,

@@ -16,10 +16,10 @@ from sqlalchemy import select
 from app.audit.service import record
 from app.emulation.models import Setting
 from app.emulation.scoring import Thresholds
-from app.errors import Refused
-from app.extensions import db
-from app.locking import StaleEdit
-from app.vietnamese import VNInputError, _l, format_number, parse_number
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.locking import StaleEdit
+from app.core.vietnamese import VNInputError, _l, format_number, parse_number
 
 DEFAULTS = {
     "level_excellent": "90",

@@ -1,7 +1,7 @@
 """What an upload is, from its bytes alone, and the bytes kept (docs/design.md §6).
 
 The name and the browser's Content-Type are never believed: the first bytes say JPEG, PNG,
-WebP, PDF or a zip; a zip must be a .docx or .xlsx passing app/archives.py's checks. Images
+WebP, PDF or a zip; a zip must be a .docx or .xlsx passing app/core/archives.py's checks. Images
 are decoded and written again by Pillow (EXIF and GPS gone, anything appended gone, scaled
 to the longest side allowed); a PDF loses what follows its last %%EOF; a zip with anything
 around it (a polyglot) is refused. What cannot be read is refused with a 4xx, never a 500.
@@ -17,9 +17,9 @@ from typing import Optional
 
 from PIL import Image, ImageOps
 
-from app import archives
-from app.errors import Refused
-from app.vietnamese import _l
+from app.core import archives
+from app.core.errors import Refused
+from app.core.vietnamese import _l
 
 ACCEPTED = _l("Chỉ nhận ảnh (JPEG, PNG, WebP), PDF, Word (.docx) và Excel (.xlsx).")
 NOT_DOCUMENT = _l("Tệp không phải văn bản Word (.docx) hay bảng tính Excel (.xlsx).")

@@ -10,7 +10,7 @@ from sqlalchemy import select, union_all
 from app.emulation.models import GoodModel, Proposal
 from app.evidence import store
 from app.evidence.models import EvidenceBlob, EvidenceFile
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.plans.models import Plan
 from app.reports.models import Report, ReportingPeriod

@@ -1,8 +1,8 @@
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 
-from app.idempotency import SubmissionField
-from app.vietnamese import _l
+from app.core.idempotency import SubmissionField
+from app.core.vietnamese import _l
 
 
 class AttachForm(FlaskForm):

@@ -8,8 +8,8 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.columns import UTCDateTime, utcnow
 
 # what a file is, from its content: label, MIME type, extension on disk
 KINDS = {

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.emulation.models import GoodModel, Proposal
-from app.extensions import db
-from app.i18n import N_
+from app.core.extensions import db
+from app.core.i18n import N_
 from app.milestones.models import Milestone
 from app.reports.models import Report
 

@@ -14,14 +14,14 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from app.errors import Refused
+from app.core.errors import Refused
 from app.evidence import bp, service, store
 from app.evidence.forms import AttachForm, RemoveForm
 from app.evidence.models import EvidenceBlob, EvidenceFile
 from app.evidence.owners import OWNERS
-from app.extensions import db, htmx
-from app.policy import asker, requires
-from app.web import error_response
+from app.core.extensions import db, htmx
+from app.core.policy import asker, requires
+from app.core.web import error_response
 
 BLOCK = "evidence-block"
 # a downloaded file runs nothing and is never read as another type (docs/design.md §7)

@@ -8,14 +8,14 @@ from typing import Optional
 from flask import current_app
 from sqlalchemy import func, select
 
-from app import idempotency
+from app.core import idempotency
 from app.audit import service as audit
-from app.errors import Refused
+from app.core.errors import Refused
 from app.evidence import content, store
 from app.evidence.models import KINDS, EvidenceFile
-from app.extensions import db
-from app.models_base import utcnow
-from app.vietnamese import _l, fold, nfc
+from app.core.extensions import db
+from app.core.columns import utcnow
+from app.core.vietnamese import _l, fold, nfc
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 CLOSED = _l("Hồ sơ này đã khóa (đã gửi hoặc đã quyết định): không thêm, bớt minh chứng được.")

@@ -10,10 +10,10 @@ from contextlib import contextmanager
 from flask import current_app
 from sqlalchemy import insert, select
 
-from app.errors import Refused
+from app.core.errors import Refused
 from app.evidence.models import EvidenceBlob, EvidenceChunk
-from app.extensions import db
-from app.vietnamese import _l as _
+from app.core.extensions import db
+from app.core.vietnamese import _l as _
 
 CHUNK = 256 * 1024
 

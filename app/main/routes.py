@@ -2,10 +2,10 @@ from flask import current_app, redirect, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
-from app.extensions import db
-from app.i18n import LANG_COOKIE
+from app.core.extensions import db
+from app.core.i18n import LANG_COOKIE
 from app.main import bp
-from app.policy import can, public, requires
+from app.core.policy import can, public, requires
 
 
 def landing_url(user) -> str:

@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
-from app.idempotency import SubmissionField
-from app.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
+from app.core.idempotency import SubmissionField
+from app.core.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
 from app.milestones.models import MILESTONE_STATUSES
 
 

@@ -5,9 +5,9 @@ from typing import Optional
 from sqlalchemy import Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import UTCDateTime, utcnow
 from app.plans.models import Area, Indicator
 
 

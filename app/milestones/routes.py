@@ -7,18 +7,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
-from app.extensions import db, htmx
+from app.core.extensions import db, htmx
 from app.milestones import bp, service
-from app import idempotency
+from app.core import idempotency
 from app.milestones.forms import (DeleteForm, MilestoneForm, NewMilestoneForm, StatusForm,
                                  form_id, unique_ids)
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
-from app.errors import Refused
-from app.policy import requires
-from app.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
-from app.vietnamese import _l, format_datetime
-from app.web import error_response
+from app.core.errors import Refused
+from app.core.policy import requires
+from app.core.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.core.vietnamese import _l, format_datetime
+from app.core.web import error_response
 
 GONE = _l("Mốc này đã bị xóa.")
 

@@ -14,16 +14,16 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import aliased, joinedload
 
 from app.audit.service import record, snapshot
-from app.errors import Refused
-from app.extensions import db
-from app.i18n import N_
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.i18n import N_
 from app.plans.models import Area, Indicator, Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.plans.years import ensure_open
-from app.locking import ensure_current, stale_guard
+from app.core.locking import ensure_current, stale_guard
 from app.units.models import Unit
-from app.vietnamese import today  # noqa: F401  a milestone is late by Vietnam's date
-from app.vietnamese import _l, format_date
+from app.core.vietnamese import today  # noqa: F401  a milestone is late by Vietnam's date
+from app.core.vietnamese import _l, format_date
 
 # Aliases made once: building one per call copies every column and costs each request.
 _CHOSEN_AREA = aliased(Area, name="chosen_area")

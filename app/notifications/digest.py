@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.auth.models import User
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications import outbox
 from app.notifications.models import URGENT, Notification, NotificationSetting
-from app.vietnamese import VN_TZ
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import VN_TZ
+from app.core.vietnamese import today as vn_today
 
 
 def queue_digests(today: Optional[date] = None) -> int:

@@ -14,8 +14,8 @@ from sqlalchemy import exists, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.comments.models import Comment
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.notifications import service
 from app.notifications.models import Notification
 

@@ -7,7 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 from app.notifications.models import EMAIL_MODES
-from app.fields import NFCStringField
+from app.core.fields import NFCStringField
 from app.plans.forms import ChoiceField, VersionField
 
 # an address as a person types it: one @, a dot in the domain, no spaces

@@ -12,7 +12,7 @@ from flask import current_app
 from markupsafe import escape
 
 from app.notifications.models import KINDS
-from app.vietnamese import format_datetime
+from app.core.vietnamese import format_datetime
 
 PREFIX = "[Thi đua]"
 # long header lines: Python's folding of a Vietnamese subject into several encoded words

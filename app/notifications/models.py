@@ -6,9 +6,9 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import UTCDateTime, utcnow
 
 # what happened, shown in the reader's language (the rest of a row is data)
 KINDS = {

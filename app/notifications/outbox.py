@@ -18,8 +18,8 @@ from typing import Callable, Optional
 from flask import current_app
 from sqlalchemy import or_, select, update
 
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.notifications.models import OutboxMessage
 
 log = logging.getLogger(__name__)

@@ -7,10 +7,10 @@ from typing import Optional
 from sqlalchemy import select
 
 from app.audit.service import record
-from app.extensions import db
-from app.locking import StaleEdit
+from app.core.extensions import db
+from app.core.locking import StaleEdit
 from app.notifications.models import EMAIL_MODES, NotificationSetting
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 DEFAULT_MODE = "daily"
 

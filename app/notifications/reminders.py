@@ -21,13 +21,13 @@ from flask import current_app
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications import service
 from app.notifications.models import Reminder
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
-from app.vietnamese import format_date
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import format_date
+from app.core.vietnamese import today as vn_today
 
 OVERDUE_WEEKS = 8
 

@@ -6,13 +6,13 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
-from app.errors import Refused
-from app.extensions import db, htmx
+from app.core.errors import Refused
+from app.core.extensions import db, htmx
 from app.notifications import bp, preferences, reminders, service
 from app.notifications.forms import ReadForm, RemindForm, SettingsForm
 from app.notifications.models import Notification
-from app.params import query_int
-from app.policy import requires
+from app.core.params import query_int
+from app.core.policy import requires
 from app.reports.models import ReportingPeriod
 
 PAGE = 30

@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from app.auth.models import User
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.notifications import outbox
 from app.notifications.models import URGENT, Notification, NotificationSetting
 

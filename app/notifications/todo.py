@@ -20,13 +20,13 @@ from sqlalchemy.orm import aliased
 from app.auth.models import User
 from app.comments.models import Comment
 from app.emulation.models import Proposal, ProposalVote
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.notifications.models import Notification
 from app.plans.models import Plan
 from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
 from app.units.models import Unit
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 
 SOON_DAYS = 7   # a milestone or a report due within this many days is shown
 LIMIT = 40      # rows read at most; pages show fewer, the total is exact
@@ -193,7 +193,7 @@ def _item(row, user, today) -> Optional[Item]:
                                           n=left), day=row.day, days_left=left)
     if kind == "comment":
         subject = SimpleNamespace(subject_type=row.s1, subject_id=row.n2)
-        from app.templating import comment_url
+        from app.core.templating import comment_url
         return Item("comment", comment_url(subject, user.unit, row.n3),
                     _("Ý kiến của %(who)s chờ đơn vị trả lời", who=row.s2), note=row.s3)
     if kind == "milestone":

@@ -12,13 +12,13 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from sqlalchemy import or_, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.offline import bp
-from app.policy import public, requires
+from app.core.policy import public, requires
 from app.reports.models import Report, ReportingPeriod, period_unit
-from app.templating import static_version
-from app.vietnamese import today as vn_today
+from app.core.templating import static_version
+from app.core.vietnamese import today as vn_today
 
 SCRIPT = "offline.js"
 YEAR = 365 * 24 * 3600

@@ -14,9 +14,9 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app import idempotency
+from app.core import idempotency
 from app.admin.units import choices, units_for_choice
-from app.extensions import db
+from app.core.extensions import db
 from app.plans import bp, queries
 from app.plans.editing import (AREA_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS,
                                save_area, save_indicator, save_plan_text)
@@ -24,10 +24,10 @@ from app.plans.forms import (AreaForm, IndicatorForm, NewYearForm, labels_of, pl
                              stale_fields)
 from app.plans.models import Area, Indicator, Plan
 from app.plans.years import YearExists, ensure_open, start_next_year
-from app.policy import requires
-from app.web import error_response
-from app.errors import Refused
-from app.params import query_int
+from app.core.policy import requires
+from app.core.web import error_response
+from app.core.errors import Refused
+from app.core.params import query_int
 
 # 409: someone saved first — both versions side by side. A save whose version is old but
 # whose every field equals what is stored is no conflict (most often the person's own save

@@ -10,10 +10,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from app.audit.service import record, snapshot
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan
 from app.plans.years import ensure_open
-from app.errors import Refused
+from app.core.errors import Refused
 from app.units.models import Unit
 
 PLAN_FIELDS = ("number", "date_text", "title", "basis", "theme", "signer_title",

@@ -7,11 +7,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.idempotency import SubmissionField
-from app.fields import NFCStringField, NFCTextAreaField, VNDecimalField
+from app.core.idempotency import SubmissionField
+from app.core.fields import NFCStringField, NFCTextAreaField, VNDecimalField
 from app.plans.models import COMBINE, SEMANTICS, combine_choices
-from app.locking import read_version
-from app.vietnamese import format_number
+from app.core.locking import read_version
+from app.core.vietnamese import format_number
 
 _CHOICE_MESSAGE = _l("Lựa chọn không hợp lệ; hãy chọn trong danh sách.")
 

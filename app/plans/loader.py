@@ -11,11 +11,11 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.audit.service import record
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import (SEMANTICS, UNIT_PLAN_SECTIONS, Area, Indicator, Plan,
                               PlanSection, combine_choices)
 from app.units.models import UNIT_KINDS, Unit, own_short_name
-from app.vietnamese import VNInputError, nfc, parse_number
+from app.core.vietnamese import VNInputError, nfc, parse_number
 
 DEFAULT_PLAN_FILE = Path(__file__).resolve().parent.parent / "data" / "plan-2026-binh-lu.toml"
 FORMAT = "thidua-plan/1"

@@ -6,9 +6,9 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text,
                         UniqueConstraint, select)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import Amount, UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import Amount, UTCDateTime, utcnow
 
 # How a target is read (docs/design.md §2). Labels are what the reader sees.
 SEMANTICS = {

@@ -27,7 +27,7 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, NamedTuple, Optional
 
-from app.i18n import N_
+from app.core.i18n import N_
 
 ON_TRACK, AT_RISK, OFF_TRACK, NO_DATA = "on_track", "at_risk", "off_track", "no_data"
 # a figure the checks flagged (app/reports/checks.py) is not yet confirmed by the office:

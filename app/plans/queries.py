@@ -11,13 +11,13 @@ from sqlalchemy import (Date, Integer, String, bindparam, cast, literal, null, o
                         union_all)
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import (Area, Indicator, IndicatorValue, Plan, indicator_contributor,
                               indicator_reporter)
 from app.plans.progress import Figure, Target, evaluate, in_doubt
 from app.plans.years import plan_years
 from app.reports.models import Report, ReportingPeriod, ReportValue
-from app.params import query_year
+from app.core.params import query_year
 
 
 years = plan_years  # the years with a commune plan, newest first, read once per request

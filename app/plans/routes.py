@@ -5,15 +5,15 @@ from flask import Response, render_template
 from sqlalchemy import select
 
 from app.dashboard.indicator_figures import indicator_figures
-from app.exports import neutralise
-from app.extensions import db
-from app.params import query_int
+from app.core.exports import neutralise
+from app.core.extensions import db
+from app.core.params import query_int
 from app.plans import bp, queries
 from app.plans.counting import counting_sentence
 from app.plans.editing import target_history
 from app.plans.models import Indicator, Plan, PlanSection
 from app.plans.progress import share_of_total
-from app.policy import requires
+from app.core.policy import requires
 
 CSV_COLUMNS = ("code", "area", "name", "unit", "semantics", "target", "baseline", "latest",
                "achievement_pct")

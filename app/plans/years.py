@@ -14,12 +14,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.audit.service import record
-from app.errors import Refused
-from app.extensions import db
+from app.core.errors import Refused
+from app.core.extensions import db
 from app.plans.models import Area, Indicator, Plan, PlanSection
 from app.units.models import Unit
-from app.vietnamese import _l
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import _l
+from app.core.vietnamese import today as vn_today
 
 
 class PlanLocked(Refused):

@@ -12,13 +12,13 @@ from sqlalchemy import delete, insert, select
 
 from app.audit.service import record
 from app.emulation.models import Setting
-from app.extensions import db
-from app.locking import StaleEdit
+from app.core.extensions import db
+from app.core.locking import StaleEdit
 from app.notifications.models import Reminder
 from app.reports.calendar import REPORT_KINDS, default_deadlines, reports_of
 from app.reports.models import (CommuneReport, PeriodDeadline, Report, ReportingPeriod,
                                 period_unit)
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 KEY = "report_calendar"
 STALE = _l("Lịch báo cáo vừa được người khác thay đổi. Cài đặt đang lưu hiện ở dưới; hãy xem "

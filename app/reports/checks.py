@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterable, Optional
 
-from app.i18n import N_
+from app.core.i18n import N_
 from app.plans.models import PERCENT_UNITS
 from app.plans.progress import FLOWS, FLOW_KINDS, Figure, counted_figures, unit_to_date
-from app.templating import vn_number
+from app.core.templating import vn_number
 
 OVER_TARGET_PCT = 30
 YTD_CLOSE = Decimal("0.9")      # within 10 % of the sum so far "looks like" it

@@ -5,18 +5,18 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from app.audit.service import record
-from app.errors import Refused
+from app.core.errors import Refused
 from app.documents import decree30
-from app.extensions import db
-from app.locking import StaleEdit
-from app.models_base import utcnow
+from app.core.extensions import db
+from app.core.locking import StaleEdit
+from app.core.columns import utcnow
 from app.plans.progress import DELTAS, FLOWS, STATUS_LABELS, evaluate, in_doubt
 from app.plans.queries import target_of
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
 from app.reports.services import current_user_id
 from app.units.models import Unit
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 DEFAULT_RECIPIENTS = ("Ban Thi đua – Khen thưởng, Sở Nội vụ tỉnh",

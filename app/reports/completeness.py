@@ -14,8 +14,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Iterable, Optional
 
-from app.i18n import N_
-from app.vietnamese import local_date
+from app.core.i18n import N_
+from app.core.vietnamese import local_date
 
 ON_TIME, LATE, RETURNED, MISSING, PENDING = "on_time", "late", "returned", "missing", "pending"
 # Text and a shape for every state, so colour is never the only sign (styled in app.css).

@@ -19,7 +19,7 @@ from sqlalchemy.orm import selectinload
 from app.audit.service import record
 from app.auth.models import User
 from app.comments.models import Comment
-from app.extensions import db
+from app.core.extensions import db
 from app.notifications import service as notices
 from app.plans.models import Indicator, IndicatorValue
 from app.plans.progress import FLOWS, Figure, year_share
@@ -30,7 +30,7 @@ from app.reports.calendar import deadline_for, year_calendar
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
                                 ReportValue, period_unit)
 from app.units.models import Unit
-from app.vietnamese import VN_TZ
+from app.core.vietnamese import VN_TZ
 
 # How each target's figures run (the rest keep pace): a demo shows every status.
 AT_RISK = ("III.2-01", "III.2-06", "III.3-08")

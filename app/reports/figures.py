@@ -17,8 +17,8 @@ from typing import Iterable, Mapping, Optional
 from app.plans.models import PERCENT_UNITS
 from app.plans.progress import OFF_TRACK, Figure, evaluate
 from app.plans.queries import target_of
-from app.vietnamese import MAX_ABS_NUMBER, VNInputError, _l, fold, nfc, parse_number
-from app.templating import vn_number
+from app.core.vietnamese import MAX_ABS_NUMBER, VNInputError, _l, fold, nfc, parse_number
+from app.core.templating import vn_number
 
 MAX_DECIMALS = 4  # the Amount column keeps four places; more would be rounded silently
 YES_WORDS = {"1": Decimal(1), "dat": Decimal(1), "co": Decimal(1),

@@ -6,8 +6,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
-from app.idempotency import SubmissionField
+from app.core.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
+from app.core.idempotency import SubmissionField
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS
 

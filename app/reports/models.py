@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import Amount, UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import Amount, UTCDateTime, utcnow
 
 PERIOD_KINDS = {
     "month": N_("Tháng"),

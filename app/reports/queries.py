@@ -15,7 +15,7 @@ from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.comments.models import Comment
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import IndicatorValue
 from app.plans.progress import Figure
 from app.plans.queries import by_indicator, figure_rows
@@ -23,7 +23,7 @@ from app.plans.queries import (commune_plan,  # noqa: F401  reporting's callers 
                                indicators_of_unit, indicators_to_report)
 from app.reports import completeness
 from app.reports.calendar import deadline_for
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
                                 ReportValue, period_unit)
 from app.units.models import Unit

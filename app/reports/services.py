@@ -15,10 +15,10 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from app.audit.service import record
 from app.comments.models import Comment
-from app.errors import Refused
-from app.extensions import db
-from app.locking import StaleEdit
-from app.models_base import utcnow
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.locking import StaleEdit
+from app.core.columns import utcnow
 from app.notifications import service as notices
 from app.plans.models import IndicatorValue
 from app.reports import checks
@@ -27,7 +27,7 @@ from app.reports.calendar import NOT_REPORTING_KINDS, year_calendar
 from app.reports.models import (REPORT_SECTIONS, PeriodDeadline, Report, ReportEvent,
                                 ReportingPeriod, ReportValue, period_unit)
 from app.units.models import Unit
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 SECTION_KEYS = tuple(key for key, _label in REPORT_SECTIONS)
 

@@ -20,12 +20,12 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from app import archives
-from app.errors import Refused
-from app.exports import neutralise
+from app.core import archives
+from app.core.errors import Refused
+from app.core.exports import neutralise
 from app.plans.progress import FLOWS, Figure, unit_to_date
 from app.reports import figures as fig
-from app.vietnamese import VNInputError, _l, local_date, nfc
+from app.core.vietnamese import VNInputError, _l, local_date, nfc
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500
@@ -203,7 +203,7 @@ def _draft_value(ind, text: str):
 
 def check_archive(data: bytes) -> None:
     """Refuse what is too big, not a zip, or a zip bomb, before any parser sees it
-    (app/archives.py: the checks every zip upload passes)."""
+    (app/core/archives.py: the checks every zip upload passes)."""
     archives.check_office(
         data, part="xl/workbook.xml", not_kind=NOT_XLSX, max_bytes=MAX_UPLOAD_BYTES,
         too_big=_l("Tệp quá lớn (tối đa 1 MB)."), unreadable=UNREADABLE,

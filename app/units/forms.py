@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
-from app.fields import NFCTextAreaField
-from app.idempotency import SubmissionField
+from app.core.fields import NFCTextAreaField
+from app.core.idempotency import SubmissionField
 from app.milestones.forms import form_id
 
 

@@ -9,12 +9,12 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEvent
 from app.auth.models import User
-from app.extensions import db
-from app.i18n import N_
+from app.core.extensions import db
+from app.core.i18n import N_
 from app.milestones.service import LABELS as MILESTONE_LABELS
 from app.plans.models import Area, Indicator
 from app.milestones.models import MILESTONE_STATUSES
-from app.vietnamese import format_date
+from app.core.vietnamese import format_date
 
 PER_PAGE = 20
 

@@ -4,9 +4,9 @@ from typing import Optional
 from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
-from app.i18n import N_
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.core.columns import UTCDateTime, utcnow
 
 # Kinds in the order a commune reads them; villages report first, the office compiles last.
 UNIT_KINDS = {

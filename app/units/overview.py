@@ -9,13 +9,13 @@ from typing import Optional
 from flask import request
 from sqlalchemy import and_, bindparam, case, func, select
 
-from app.errors import Refused
-from app.extensions import db
+from app.core.errors import Refused
+from app.core.extensions import db
 from app.milestones.service import overdue_clause
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.units.models import UNIT_KINDS, Unit
-from app.params import ID_MAX, query_int
+from app.core.params import ID_MAX, query_int
 
 OVERDUE = "overdue"  # a status filter that is computed, not stored
 LATE_SHOWN = 30

@@ -4,7 +4,7 @@ from typing import Optional
 
 from sqlalchemy import bindparam, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.units.models import Unit
 
 

@@ -10,23 +10,23 @@ from jinja2_fragments.flask import render_block, render_blocks
 from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import joinedload, load_only
 
-from app import idempotency
-from app.extensions import db, htmx
+from app.core import idempotency
+from app.core.extensions import db, htmx
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
 from app.plans.models import Area, Indicator
 from app.milestones.models import MILESTONE_STATUSES, Milestone
-from app.policy import can, requires
+from app.core.policy import can, requires
 from app.reports.models import Report
 from app.units import bp, history, overview as overview_rules, service
 from app.units.forms import CommentForm, SectionForm
-from app.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.core.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.units.models import UNIT_KINDS, Unit
 from app.units import queries as unit_queries
-from app.errors import Refused
-from app.web import error_response
-from app.params import query_int, query_year
+from app.core.errors import Refused
+from app.core.web import error_response
+from app.core.params import query_int, query_year
 
 # ---- the unit page ------------------------------------------------------------------------
 

@@ -9,15 +9,15 @@ from sqlalchemy.orm import aliased
 from app.audit.service import record, snapshot
 from app.comments import service as comments
 from app.comments.models import Comment
-from app.errors import Refused
-from app.extensions import db
+from app.core.errors import Refused
+from app.core.extensions import db
 from app.plans.models import Plan, PlanSection
 from app.milestones.models import Milestone
 from app.plans.years import ensure_open
-from app.policy import can
-from app.locking import ensure_current, stale_guard
+from app.core.policy import can
+from app.core.locking import ensure_current, stale_guard
 from app.units.models import Unit
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 # Aliases made once: building one per call copies every column and costs each request.
 _COMMUNE, _UNIT_PLAN = aliased(Plan, name="commune"), aliased(Plan, name="unit_plan")

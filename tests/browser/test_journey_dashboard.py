@@ -7,7 +7,7 @@ from datetime import date
 from playwright.sync_api import expect
 from sqlalchemy import insert, select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator
 from app.reports.models import ReportingPeriod, period_unit
 from app.units.models import Unit

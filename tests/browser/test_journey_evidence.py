@@ -9,7 +9,7 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.evidence.models import EvidenceFile
-from app.extensions import db
+from app.core.extensions import db
 from tests.browser.conftest import sign_in
 from tests.test_evidence import PDF, docx_bytes, own_milestone
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from playwright.sync_api import expect
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator
 from tests.browser.conftest import sign_in
 from tests.conftest import Client

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.units.models import Unit
 from tests.browser.conftest import sign_in

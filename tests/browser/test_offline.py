@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.evidence.models import EvidenceFile
-from app.extensions import db
+from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.reports.models import Report
 from app.units.models import Unit

@@ -39,8 +39,8 @@ def _pages(app, username):
     from sqlalchemy import select
 
     from app.auth.models import User
-    from app.extensions import db
-    from app.policy import can
+    from app.core.extensions import db
+    from app.core.policy import can
     with app.app_context():
         user = db.session.scalar(select(User).where(User.username == username))
         slug = user.unit.slug if user.unit else "ubnd-xa"

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response
 
 from app.admin.units import choices as unit_choices, units_for_choice
-from app.errors import Refused
-from app.extensions import db
-from app.locking import stale_guard
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.locking import stale_guard
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

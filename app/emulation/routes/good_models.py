@@ -9,15 +9,15 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app import idempotency
+from app.core import idempotency
 from app.emulation import bp, queries
 from app.emulation.forms import ModelForm, StepForm
 from app.emulation.routes._common import save_form, set_unit_choices
 from app.emulation.services import good_models as service
-from app.errors import Refused
-from app.extensions import db
-from app.params import query_int
-from app.policy import can, requires, unit_scope
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.params import query_int
+from app.core.policy import can, requires, unit_scope
 
 
 def _model_form(form, plan, keep=None):

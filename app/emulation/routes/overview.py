@@ -8,7 +8,7 @@ from flask_login import current_user
 from app.emulation import bp, queries, settings
 from app.emulation.forms import NewReviewForm
 from app.emulation.models import PROPOSAL_STATUSES
-from app.policy import requires, unit_scope
+from app.core.policy import requires, unit_scope
 
 
 @bp.get("/emulation/")

@@ -14,22 +14,22 @@ from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from app.comments import service as comments
-from app import idempotency
+from app.core import idempotency
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import (CommentForm, DecideForm, EvidenceForm, ProposalForm, StepForm,
                                  VoteForm)
 from app.emulation.models import EVIDENCE_KINDS, PROPOSAL_STATUSES, VOTES
 from app.emulation.routes._common import DOCX, XLSX, attachment, save_form, set_unit_choices
 from app.emulation.services import proposals as service
-from app.errors import Refused
+from app.core.errors import Refused
 from app.evidence import service as evidence
 from app.evidence.dossier import zip_file
-from app.extensions import db, htmx
-from app.locking import commit_keeping_loaded
-from app.params import query_int
-from app.policy import can, requires, unit_scope
-from app.templating import level_label
-from app.vietnamese import _l
+from app.core.extensions import db, htmx
+from app.core.locking import commit_keeping_loaded
+from app.core.params import query_int
+from app.core.policy import can, requires, unit_scope
+from app.core.templating import level_label
+from app.core.vietnamese import _l
 
 CHANGED = _l("Đề nghị vừa được người khác thay đổi; trang đã tải lại trạng thái mới nhất.")
 
@@ -261,7 +261,7 @@ def vote(proposal_id):
         commit_keeping_loaded()  # the votes block renders from what is loaded: no reload
     except Refused as e:
         if inline:
-            raise  # answered in the page's message area (app/web.py)
+            raise  # answered in the page's message area (app/core/web.py)
         db.session.rollback()
         return _proposal_page(_load(proposal_id), status=e.status, message=e.message)
     except (IntegrityError, StaleDataError):

@@ -16,15 +16,15 @@ from app.emulation.forms import NewReviewForm, ReviewForm, StepForm, sheet_form_
 from app.emulation.models import DERIVED
 from app.emulation.routes._common import DOCX, attachment, commune_wide, save_form
 from app.emulation.services import reviews as service
-from app.errors import Refused
+from app.core.errors import Refused
 from app.evidence.dossier import of_year_by_unit
-from app.extensions import db
-from app.policy import can, requires, unit_scope
+from app.core.extensions import db
+from app.core.policy import can, requires, unit_scope
 from app.reports.commune import indicator_rows
 from app.reports.completeness import rate_to_date
 from app.reports.queries import accepted_figures
 from app.units.models import UNIT_KINDS
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 
 
 @bp.post("/emulation/reviews/new")

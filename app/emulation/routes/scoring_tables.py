@@ -6,15 +6,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import idempotency
+from app.core import idempotency
 from app.emulation import bp, queries, seed
 from app.emulation.forms import CriterionForm, NewCriterionForm, NewTitleForm, StepForm, TitleForm
 from app.emulation.models import METHODS
 from app.emulation.routes._common import commune_wide, save_form
 from app.emulation.services import scoring_tables as service
-from app.errors import Refused
-from app.extensions import db
-from app.policy import can, requires, unit_scope
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.policy import can, requires, unit_scope
 from app.units.models import UNIT_KINDS
 
 

@@ -8,10 +8,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.emulation import bp, settings
 from app.emulation.forms import SettingsForm
-from app.errors import Refused
-from app.extensions import db
-from app.policy import requires
-from app.vietnamese import VNInputError, parse_number
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.policy import requires
+from app.core.vietnamese import VNInputError, parse_number
 
 
 def _versions_text(versions) -> str:

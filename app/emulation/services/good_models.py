@@ -10,9 +10,9 @@ from app.audit.service import record, snapshot
 from app.emulation import queries
 from app.emulation.models import GoodModel, ProposalEvidence
 from app.emulation.services.rows import check_version, save_row, user_id
-from app.extensions import db
+from app.core.extensions import db
 from app.reports.commune import phrase
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 MODEL_FIELDS = ("unit_id", "area_id", "title", "description")
 TITLE_WORDS = 14

@@ -13,11 +13,11 @@ from app.audit.service import record, snapshot
 from app.emulation.models import (NOMINEE_KINDS, VOTES, AwardTitle, Proposal, ProposalEvidence,
                                   ProposalVote)
 from app.emulation.services.rows import check_version, holds, user_id
-from app.errors import Refused
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.notifications import service as notices
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 PROPOSAL_FIELDS = ("nominee_kind", "unit_id", "person_name", "person_position", "title_id",
                    "achievements")

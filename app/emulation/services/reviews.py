@@ -16,12 +16,12 @@ from app.audit.service import record, snapshot
 from app.emulation import queries, scoring
 from app.emulation.models import DERIVED, REVIEW_KINDS, Criterion, Review, ScoreLine, ScoreSheet
 from app.emulation.services.rows import check_version, holds, user_id
-from app.errors import Refused
-from app.extensions import db
-from app.models_base import utcnow
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.columns import utcnow
 from app.reports.queries import accepted_figures
-from app.vietnamese import _l
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import _l
+from app.core.vietnamese import today as vn_today
 
 REVIEW_FIELDS = ("title", "number", "issued_on", "assessment", "shortcomings", "directions",
                  "signer_name", "recipients")

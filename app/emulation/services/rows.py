@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Mapping
 
 from app.audit.service import record, snapshot
-from app.extensions import db
-from app.locking import StaleEdit
-from app.vietnamese import _l
+from app.core.extensions import db
+from app.core.locking import StaleEdit
+from app.core.vietnamese import _l
 
 
 def check_version(obj, version, what) -> None:

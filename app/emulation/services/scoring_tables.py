@@ -9,10 +9,10 @@ from sqlalchemy import func, select
 
 from app.emulation.models import METHODS, AwardTitle, Criterion
 from app.emulation.services.rows import save_row
-from app.errors import Refused
-from app.extensions import db
+from app.core.errors import Refused
+from app.core.extensions import db
 from app.units.models import UNIT_KINDS
-from app.vietnamese import _l
+from app.core.vietnamese import _l
 
 CRITERION_FIELDS = ("unit_kind", "title", "description", "max_points", "method", "sort_order",
                     "active")

@@ -10,9 +10,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
-from app.params import query_year
+from app.core.params import query_year
 from app.plans.years import working_year
-from app.policy import can
+from app.core.policy import can
 from app.reports import checks
 from app.reports import figures as fig
 from app.reports import queries

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.extensions import db
+from app.core.extensions import db
 from app.plans.models import Indicator
-from app.policy import requires
+from app.core.policy import requires
 from app.reports import bp, checks
 from app.reports import figures as fig
 from app.reports.models import Report, ReportingPeriod, ReportValue

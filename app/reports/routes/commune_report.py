@@ -10,9 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.service import record, snapshot
-from app.extensions import db
+from app.core.extensions import db
 from app.plans import queries as plan_queries
-from app.policy import can, requires
+from app.core.policy import can, requires
 from app.reports import bp, commune, queries, services
 from app.reports.forms import CommuneReportForm, EmptyForm
 from app.reports.models import REPORT_SECTIONS, CommuneReport, period_unit

@@ -5,17 +5,17 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.errors import Refused
-from app.extensions import db
-from app.params import query_int
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.params import query_int
 from app.plans.models import Indicator, IndicatorValue
-from app.policy import can, requires
+from app.core.policy import can, requires
 from app.reports import bp, queries, xlsx
 from app.reports.completeness import STATE_LABELS
 from app.reports.models import PERIOD_KINDS, Report, ReportingPeriod
 from app.reports.routes._common import XLSX, year_asked
 from app.units.models import Unit
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 
 
 @bp.get("/reports")

@@ -7,19 +7,19 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app import idempotency
-from app.errors import Refused
-from app.extensions import db
-from app.policy import requires
+from app.core import idempotency
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.policy import requires
 from app.reports import bp, queries, services
-from app.locking import StaleEdit, read_version, stale_guard
+from app.core.locking import StaleEdit, read_version, stale_guard
 from app.reports import calendar_setting
 from app.reports.calendar import DEFAULT_REPORTS, periods_a_year
 from app.reports.forms import EmptyForm, PeriodForm, calendar_form_class, period_form_class
 from app.reports.models import PERIOD_KINDS, PeriodDeadline, ReportingPeriod, period_unit
 from app.reports.routes._common import posted_version, year_asked
 from app.units.models import UNIT_KINDS
-from app.vietnamese import today as vn_today
+from app.core.vietnamese import today as vn_today
 
 @bp.get("/reports/periods")
 @requires("period.manage")

@@ -9,17 +9,17 @@ from jinja2_fragments.flask import render_block
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Refused
-from app.extensions import db
-from app.locking import StaleEdit
-from app.policy import requires
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.locking import StaleEdit
+from app.core.policy import requires
 from app.reports import bp, queries, services
 from app.reports import figures as fig
 from app.reports.forms import ReportForm, report_form_class
 from app.reports.routes._common import (figure_errors, fresh, merged_draft, page,
                                         posted_token, posted_version, report_url)
 from app.reports.services import SECTION_KEYS
-from app.vietnamese import VN_TZ, nfc
+from app.core.vietnamese import VN_TZ, nfc
 
 FIGURE_KEY = re.compile(r"([ve])_([0-9]{1,9})")
 MAX_DRAFT_FIGURE = 100

@@ -6,11 +6,11 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app import idempotency
+from app.core import idempotency
 from app.comments import service as comments
-from app.errors import Refused
-from app.extensions import db
-from app.policy import requires
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.policy import requires
 from app.reports import bp, queries, services
 from app.reports.forms import CommentForm, ReviewForm
 from app.reports.routes._common import context_of, page, posted_version, report_url

@@ -5,9 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Refused
-from app.extensions import db
-from app.policy import requires
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.policy import requires
 from app.reports import bp, queries, services, xlsx
 from app.reports import figures as fig
 from app.reports.routes._common import XLSX, fresh, merged_draft, page, report_url

@@ -4,7 +4,7 @@ from pathlib import Path
 from flask_babel import gettext as _
 
 MIN_LENGTH = 10
-_COMMON_FILE = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+_COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
 _common: set[str] | None = None
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from app.errors import Refused
-from app.vietnamese import _l
+from app.core.errors import Refused
+from app.core.vietnamese import _l
 
 MAX_EXPANDED_BYTES = 20 * 1024 * 1024
 MAX_ENTRIES = 200

@@ -1,6 +1,6 @@
 """What every response shares: error pages (and the one handler of Refused), security
 headers, cache rules for fingerprinted static files. Templates' filters and globals are
-app/templating.py's."""
+app/core/templating.py's."""
 import hashlib
 
 from flask import current_app, g, has_request_context, render_template, request, session
@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app import templating
-from app.errors import Refused
-from app.extensions import db, htmx
-from app.i18n import N_
+from app.core import templating
+from app.core.errors import Refused
+from app.core.extensions import db, htmx
+from app.core.i18n import N_
 
 CSP = ("default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; "
        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'")

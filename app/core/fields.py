@@ -12,7 +12,7 @@ from wtforms import Field, StringField, TextAreaField
 from wtforms.validators import ValidationError
 from wtforms.widgets import TextInput
 
-from app.vietnamese import (
+from app.core.vietnamese import (
     VNInputError,
     _l,
     format_date,

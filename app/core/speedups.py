@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 from jinja2 import pass_eval_context
 from wtforms.widgets import core as _widgets
 
-from app.i18n import N_, _catalogue, _translations, label
+from app.core.i18n import N_, _catalogue, _translations, label
 from app.milestones.models import MILESTONE_STATUSES
 
 

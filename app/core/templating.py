@@ -11,7 +11,9 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app import idempotency, policy, vietnamese
+from app.core import idempotency
+from app.core import policy
+from app.core import vietnamese
 from app.dashboard.trend import sparkline
 from app.emulation import scoring
 from app.emulation.models import NOMINEE_KINDS, REVIEW_KINDS
@@ -27,7 +29,7 @@ def init_app(app):
         if endpoint == "static" and "filename" in values and "v" not in values:
             values["v"] = static_version(values["filename"])
 
-    from app import speedups
+    from app.core import speedups
 
     app.jinja_env.filters.update(
         vn_number=vn_number,

@@ -79,7 +79,7 @@ def check_evidence() -> tuple[int, list[str]]:
 
     from app.evidence import store
     from app.evidence.models import EvidenceBlob
-    from app.extensions import db
+    from app.core.extensions import db
 
     return db.session.scalar(select(func.count(EvidenceBlob.id))), store.verify_all()
 

@@ -8,9 +8,9 @@ from contextlib import contextmanager
 
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Refused
-from app.extensions import db
-from app.vietnamese import _l
+from app.core.errors import Refused
+from app.core.extensions import db
+from app.core.vietnamese import _l
 
 # What a form without a readable version gets (a forged post, or a page from before this rule).
 NO_VERSION = _l("Biểu mẫu thiếu thông tin phiên bản; vui lòng tải lại trang rồi nhập lại.")

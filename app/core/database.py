@@ -11,7 +11,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
 def configure_engines(app):
-    from app.extensions import db
+    from app.core.extensions import db
 
     with app.app_context():
         engine = db.engine

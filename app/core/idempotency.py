@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
 
-from app.extensions import db
-from app.models_base import UTCDateTime, utcnow
+from app.core.extensions import db
+from app.core.columns import UTCDateTime, utcnow
 
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")

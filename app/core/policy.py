@@ -17,7 +17,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
-from app.extensions import db
+from app.core.extensions import db
 
 ANY, OWN = "any", "own"
 ALL_ROLES = ("admin", "chair", "secretariat", "supervisor", "editor", "council")

@@ -9,8 +9,8 @@ guess and never a 500.
 from flask import request
 from werkzeug.routing import IntegerConverter
 
-from app.errors import Refused
-from app.vietnamese import _l
+from app.core.errors import Refused
+from app.core.vietnamese import _l
 
 ID_MAX = 2**31 - 1
 YEAR_MIN, YEAR_MAX = 2000, 2100
