@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-LONGEST_TEMPLATE_LINE = 120
+LONGEST_TEMPLATE_LINE = 240  # a line of markup read in one look; shorter is not forced
 LONGEST_MODULE = 400  # lines; a longer one says why in its first lines ("longer because")
 
 
@@ -14,6 +14,14 @@ def test_template_lines_fit_a_reading():
             for n, line in enumerate(p.read_text().splitlines(), 1)
             if len(line) > LONGEST_TEMPLATE_LINE]
     assert not long, long
+
+
+def test_templates_break_lines_between_attributes_never_after_a_tag_name():
+    # "<input" at a line's end, its attributes below, is a tag cut to fit a width
+    cut = re.compile(r"<[a-zA-Z][a-zA-Z0-9-]*\s*$")
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "templates").rglob("*.html"))
+             for n, line in enumerate(p.read_text().splitlines(), 1) if cut.search(line)]
+    assert not found, found
 
 
 def test_no_python_module_is_over_400_lines_without_saying_why():
