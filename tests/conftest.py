@@ -19,7 +19,6 @@ import app.models as _all_models  # noqa: F401  every model registered before a 
 from app import create_app
 from config import TestConfig
 
-
 # What `make test-fast` leaves out: the journeys in Chromium, the fuzzing, the crash and
 # race tests, the documents laid out by LibreOffice. `make test` and CI run them all.
 SLOW_FILES = ("tests/browser/", "/test_fuzz_", "_fuzz.py", "/test_crash", "_race.py",
@@ -245,3 +244,107 @@ def count_queries(app):
         finally:
             event.remove(engine, "before_cursor_execute", before)
     return _count
+import re
+
+import pytest
+from flask import url_for
+from sqlalchemy import String, Text, cast, literal, update
+
+from app.audit.service import record
+from app.core.extensions import db
+from tests.authz.routes import _resolve
+
+# ---- hostile text put in every field (the XSS tests) ----
+
+PAYLOAD = ('"><script>alert(1)</script><img src=x onerror=alert(1)>'
+           '<b hx-get="/logout" hx-trigger="load" hx-on:click="alert(1)">javascript:alert(1)')
+
+
+DANGEROUS = ("<script>alert", "<img src=x onerror", "<b hx-get=", 'hx-on:click="alert',
+             'href="javascript:', "href='javascript:")
+
+
+# Columns the app validates against a fixed list or uses as keys; a payload there is not
+# something a person can type.
+NOT_FREE_TEXT = {"slug", "username", "username_key", "password_hash", "roles", "kind", "status",
+                 "semantics", "key", "token", "hash", "prev_hash", "ip", "user_agent",
+                 "subject_type", "unit_kind", "entity", "action", "before", "after", "id",
+                 "version_num", "lang", "role", "decision", "vote", "form", "nominee_kind",
+                 "method", "scoring", "review_kind", "level"}
+
+
+SKIP_TABLES = {"audit_event", "alembic_version", "user_session", "login_attempt", "submission"}
+
+
+def _poison(app):
+    with app.app_context():
+        for table in db.metadata.sorted_tables:
+            if table.name in SKIP_TABLES:
+                continue
+            # the row's key keeps unique columns unique
+            pk = list(table.primary_key.columns)[0]
+            marked = literal(PAYLOAD, String) + cast(pk, String)
+            values = {c.name: marked for c in table.columns
+                      if isinstance(c.type, (String, Text)) and c.name not in NOT_FREE_TEXT
+                      and not c.primary_key and not c.foreign_keys}
+            if values:
+                db.session.execute(update(table).values(**values))
+        record("xss.probe", "unit", 1, unit_id=1, before={"title": PAYLOAD},
+               after={"title": PAYLOAD, "body": PAYLOAD})
+        db.session.commit()
+
+
+def _urls(app, slug):
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static" or "GET" not in rule.methods:
+                continue
+            if rule.endpoint in ("main.set_language", "main.healthz"):
+                continue
+            try:
+                args = {name: _resolve(app, name, slug) for name in rule.arguments}
+            except AssertionError:
+                continue
+            if any(v is None for v in args.values()):
+                continue
+            yield url_for(rule.endpoint, **args)
+
+
+# ---- budgets: bytes on the wire, SQL per page (docs/design.md §5) ----
+
+PAGE_SQL_BUDGET = 10
+
+
+REPEAT_VISIT_BYTES = 14_000
+
+
+def wire_bytes(response) -> int:
+    """What crosses the network: the body as the app sent it (compressed) plus headers."""
+    body = response.get_data()
+    headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
+    return len(body) + headers + len("HTTP/1.1 200 OK\r\n\r\n")
+
+
+def assets_of(html: str) -> list[str]:
+    """Stylesheets, scripts and images the page makes the browser fetch."""
+    found = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
+    found += re.findall(r'<script[^>]+src="([^"]+)"', html)
+    found += [u for u in re.findall(r'<img[^>]+src="([^"]+)"', html) if not u.startswith("data:")]
+    return found
+
+
+# ---- a month's reports sent and accepted (the commune report's tests) ----
+
+@pytest.fixture
+def accepted_month(app, login):
+    from tests.factories import (VILLAGE_COMBINE, accept, ask_contributors, generate,
+                                 indicator_id, period_id, submit)
+    generate(app)
+    ask_contributors(app, VILLAGE_COMBINE)
+    pid = period_id(app)
+    grain = indicator_id(app, "III.2-03")
+    submit(login("ban01"), "ban-mau-01", pid, {grain: "9.950,3"},
+           results="Trồng mới 5 ha rừng.", good_models="Mô hình nuôi cá lồng.",
+           difficulties="Đường sạt lở.")
+    accept(login("vhxh"), "ban-mau-01", pid)
+    return pid

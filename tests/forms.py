@@ -9,7 +9,7 @@ import itertools
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from tests.test_xss import _urls
+from tests.conftest import _urls
 
 # Sending these would end the signed-in session itself, not test a form.
 SKIP_ACTIONS = ("/logout", "/account/password", "/language")

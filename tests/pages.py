@@ -11,7 +11,7 @@ from app.auth.models import User
 from app.core.extensions import db
 from app.core.policy import can
 from tests.conftest import Client
-from tests.test_authz import _resolve
+from tests.authz.routes import _resolve
 
 # together these reach every action of the policy (vhxh is secretariat, editor and council)
 PEOPLE = ("vhxh", "chutich", "admin")

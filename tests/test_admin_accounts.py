@@ -10,22 +10,10 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.auth.models import User, UserSession
 from app.core.extensions import db
-from app.units.models import Unit
 from tests.conftest import Client, csrf_from
+from tests.factories import unit_id, user_of
 
 TEMP = re.compile(r'<code id="temp-password">([^<]+)</code>')
-
-
-def unit_id(app, slug):
-    with app.app_context():
-        return db.session.scalar(select(Unit.id).where(Unit.slug == slug))
-
-
-def user_of(app, username):
-    with app.app_context():
-        user = db.session.scalar(select(User).where(User.username == username))
-        db.session.expunge_all()
-        return user
 
 
 def create(c, app, username="Bản03", unit="ban-mau-03", roles=("editor",), **extra):

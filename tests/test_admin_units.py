@@ -9,7 +9,7 @@ from app.auth.models import User
 from app.core.extensions import db
 from app.plans.models import Plan
 from app.units.models import Unit
-from tests.test_admin_accounts import unit_id, user_of
+from tests.factories import unit_id, user_of
 
 
 def unit_of(app, slug):

@@ -1,7 +1,5 @@
 """Every route is in the permission matrix, asks the policy, and no one writes to a unit
 that is not theirs."""
-import hashlib
-import re
 import tomllib
 from pathlib import Path
 
@@ -10,15 +8,10 @@ from sqlalchemy import select, text
 
 from app.core.extensions import db
 from app.core.policy import RULES, can
+from tests.authz.routes import EXTRA_RESOLVERS, _fingerprint, _get_url, _resolve, endpoints
 
 MATRIX = tomllib.loads((Path(__file__).parent / "authz" / "routes.toml").read_text())["routes"]
 DEMO_USERS = ("admin", "chutich", "vhxh", "mttq", "kinhte", "ban01", "ban02")
-# Tables that a refused request may legitimately touch (sign-in bookkeeping, the log).
-BOOKKEEPING = {"audit_event", "user_session", "login_attempt", "alembic_version"}
-
-
-def endpoints(app):
-    return sorted({r.endpoint for r in app.url_map.iter_rules() if r.endpoint != "static"})
 
 
 def test_every_route_is_in_the_matrix_and_declares_its_action(app):
@@ -105,21 +98,6 @@ def test_a_loaded_record_is_asked_about_its_own_unit(app, login):
     assert calls == [*slugs, "khong-co"]  # once per request
 
 
-def _get_url(app, endpoint, own_slug):
-    rule = next(r for r in app.url_map.iter_rules() if r.endpoint == endpoint)
-    if "GET" not in rule.methods:
-        return None
-    args = {}
-    for name in rule.arguments:
-        if name == "slug":
-            args[name] = own_slug
-        else:
-            return None  # routes that take other ids are covered by their domain's tests
-    with app.test_request_context():
-        from flask import url_for
-        return url_for(endpoint, **args)
-
-
 @pytest.mark.parametrize("username", DEMO_USERS)
 def test_get_pages_allow_exactly_what_the_policy_allows(app, login, username):
     c = login(username)
@@ -145,65 +123,6 @@ def test_get_pages_allow_exactly_what_the_policy_allows(app, login, username):
 
 # ---- cross-unit writes ----
 
-def _fingerprint(app) -> str:
-    """A hash of every row of every table the app owns, bookkeeping aside."""
-    h = hashlib.sha256()
-    with app.app_context():
-        for table in db.metadata.sorted_tables:
-            if table.name in BOOKKEEPING:
-                continue
-            rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-            h.update(f"{table.name}:{rows!r}".encode())
-        db.session.remove()
-    return h.hexdigest()
-
-
-def _resolve(app, name, unit_slug):
-    """A value for URL variable `name` that belongs to the unit `unit_slug`."""
-    with app.app_context():
-        from app.plans.models import Plan, PlanSection
-        from app.milestones.models import Milestone
-        from app.units.models import Unit
-        unit = db.session.scalar(select(Unit).where(Unit.slug == unit_slug))
-        if name == "slug":
-            return unit.slug
-        if name == "milestone_id":
-            return db.session.scalar(select(Milestone.id).where(Milestone.unit_id == unit.id).limit(1))
-        if name == "section_id":
-            return db.session.scalar(select(PlanSection.id).join(Plan).where(
-                Plan.unit_id == unit.id, Plan.parent_id.is_not(None)).limit(1))
-        resolver = EXTRA_RESOLVERS.get(name)
-        if resolver:
-            return resolver(unit)
-    raise AssertionError(f"test_authz: no resolver for URL variable {name!r}; add one")
-
-
-def _report_id(unit):
-    from app.reports.models import Report
-    return db.session.scalar(select(Report.id).where(Report.unit_id == unit.id).limit(1))
-
-
-def _indicator_id(unit):
-    from app.plans.models import Indicator
-    return db.session.scalar(select(Indicator.id).where(Indicator.lead_unit_id == unit.id).limit(1))
-
-
-def _area_id(unit):
-    from app.plans.models import Area
-    return db.session.scalar(select(Area.id).where(Area.lead_unit_id == unit.id).limit(1))
-
-
-def _user_id(unit):
-    from app.auth.models import User
-    return db.session.scalar(select(User.id).where(User.unit_id == unit.id).limit(1))
-
-
-def _period_id(unit):
-    # a period the unit must report: with the unit's slug it names the unit's report
-    from app.reports.models import period_unit
-    return db.session.scalar(select(period_unit.c.period_id)
-                             .where(period_unit.c.unit_id == unit.id).limit(1))
-
 
 def _emulation(model, unit=None):
     from app.emulation import models as em
@@ -214,9 +133,6 @@ def _emulation(model, unit=None):
     return db.session.scalar(stmt.order_by(table.id).limit(1))
 
 
-# Domains add a resolver here when they add a URL variable that names a unit's record.
-EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id, "indicator_id": _indicator_id, "area_id": _area_id,
-                   "user_id": _user_id, "unit_id": lambda unit: unit.id}
 # thi đua – khen thưởng (issue 6)
 EXTRA_RESOLVERS.update({"review_id": lambda unit: _emulation("Review"),
                         "criterion_id": lambda unit: _emulation("Criterion"),

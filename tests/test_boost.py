@@ -6,7 +6,7 @@ boosted body of the page before)."""
 import re
 
 from tests.pages import People, get_pages
-from tests.test_reports import generate
+from tests.factories import generate
 
 BODY = re.compile(r"<body\b[^>]*>")
 LINK = re.compile(r'<a\b[^>]*href="(/[^"?#]*)[^"]*"[^>]*>')

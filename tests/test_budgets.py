@@ -8,21 +8,13 @@ import re
 import brotli
 import pytest
 from flask import url_for
+from tests.conftest import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, assets_of, wire_bytes
 
-PAGE_SQL_BUDGET = 10
-REPEAT_VISIT_BYTES = 14_000
 LOGIN_FIRST_VISIT_BYTES = 30_000
 LOGIN_FIRST_VISIT_REQUESTS = 4
 SKIP = {"main.set_language", "auth.logout", "main.healthz"}
 USERS = {"chutich": "ubnd-xa", "vhxh": "phong-vhxh", "ban01": "ban-mau-01", "mttq": "mttq",
          "admin": "ubnd-xa"}
-
-
-def wire_bytes(response) -> int:
-    """What crosses the network: the body as the app sent it (compressed) plus headers."""
-    body = response.get_data()
-    headers = sum(len(k) + len(v) + 4 for k, v in response.headers.items())
-    return len(body) + headers + len("HTTP/1.1 200 OK\r\n\r\n")
 
 
 def page_urls(app, slug):
@@ -32,14 +24,6 @@ def page_urls(app, slug):
                     or set(rule.arguments) - {"slug"}):
                 continue
             yield rule.endpoint, url_for(rule.endpoint, **({"slug": slug} if rule.arguments else {}))
-
-
-def assets_of(html: str) -> list[str]:
-    """Stylesheets, scripts and images the page makes the browser fetch."""
-    found = re.findall(r'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html)
-    found += re.findall(r'<script[^>]+src="([^"]+)"', html)
-    found += [u for u in re.findall(r'<img[^>]+src="([^"]+)"', html) if not u.startswith("data:")]
-    return found
 
 
 def test_login_first_visit_fits_in_30_kb_and_4_requests(client):

@@ -11,7 +11,7 @@ from app.core.extensions import db
 from app.reports import completeness as c
 from app.core.vietnamese import today as vn_today
 from app.reports.models import PeriodDeadline, ReportingPeriod
-from tests.test_reports import generate, period_id, return_, submit
+from tests.factories import generate, period_id, return_, submit
 
 DEADLINE = date(2026, 2, 16)
 UTC = timezone.utc

@@ -11,7 +11,7 @@ from app.core.extensions import db
 from app.plans.loader import PlanFileError, read_plan_file
 from app.plans.models import Indicator
 from app.plans.progress import NO_DATA, Figure, Target, evaluate, series
-from tests.test_reports import generate, period_id, report_url, text_of
+from tests.factories import generate, period_id, report_url, text_of
 
 LEAD, BAN01, BAN02, OTHER = 1, 11, 12, 99
 YEAR = 2026

@@ -17,7 +17,7 @@ from app.core.vietnamese import today as vn_today
 from app.reports.models import Report, ReportingPeriod, period_unit
 from app.units.models import Unit
 from tests.conftest import Client
-from tests.test_budgets import assets_of, wire_bytes
+from tests.conftest import assets_of, wire_bytes
 
 PAGE_SQL = 10
 PARTIAL_SQL = 5

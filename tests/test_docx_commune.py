@@ -3,26 +3,12 @@ downloaded as a Decree 30/2020 .docx with the figures in Vietnamese format."""
 import io
 import re
 
-import pytest
 from docx import Document
 
-from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
-                                indicator_id, period_id, submit, text_of)
+from tests.factories import (generate,
+                                period_id, text_of)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-@pytest.fixture
-def accepted_month(app, login):
-    generate(app)
-    ask_contributors(app, VILLAGE_FIGURES)
-    pid = period_id(app)
-    grain = indicator_id(app, "III.2-03")
-    submit(login("ban01"), "ban-mau-01", pid, {grain: "9.950,3"},
-           results="Trồng mới 5 ha rừng.", good_models="Mô hình nuôi cá lồng.",
-           difficulties="Đường sạt lở.")
-    accept(login("vhxh"), "ban-mau-01", pid)
-    return pid
 
 
 def edit_form(html):

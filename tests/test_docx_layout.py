@@ -13,8 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from tests.test_docx_commune import accepted_month  # noqa: F401  a fixture
-from tests.test_emulation import propose, proposal_version, to_council, year_review
+from tests.factories import propose, proposal_version, to_council, year_review
 
 SOFFICE = shutil.which("soffice")
 PT_PER_MM = 72 / 25.4

@@ -2,97 +2,29 @@
 good models, proposals, votes and decisions, documents, permissions and audit."""
 import io
 import re
-from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 from docx import Document
 from openpyxl import load_workbook
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
-from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalVote,
+from app.emulation.models import (Criterion, GoodModel, Proposal, ProposalVote,
                                   Review, ScoreSheet)
 from app.core.extensions import db
-from app.plans.models import Indicator, IndicatorValue
-from app.core.vietnamese import today as vn_today
-from app.reports.models import Report, ReportingPeriod, period_unit
 from app.units.models import Unit
-from app.core.vietnamese import parse_number
+from tests.factories import (YEAR, accept_year_report, one, proposal_version, propose, title_id,
+                             to_council, unit_id, year_period, year_review)
 
-YEAR = 2026
-# Bản mẫu 01's own rates (all in %): six meet the commune's target and health insurance is
-# within 10 % of it ("at risk", half credit) → 6,5/7 × 40 = 37,14 points
-VILLAGE_FIGURES = {"III.2-04": "60", "III.2-10": "63", "III.3-06": "15,2", "III.3-07": "90",
-                   "III.3-08": "95", "III.3-09": "100", "III.3-10": "100"}
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
 
 # ---------------------------------------------------------------- data
 
-def year_period(app, slugs=("ban-mau-01",)) -> int:
-    """The 2026 year period (15/12/2025–14/12/2026) with its deadline still ahead, so a
-    report sent now is on time whatever day the tests run."""
-    with app.app_context():
-        period = ReportingPeriod(year=YEAR, kind="year", number=1, starts_on=date(2025, 12, 15),
-                                 ends_on=date(2026, 12, 14),
-                                 deadline=vn_today() + timedelta(days=30))
-        db.session.add(period)
-        db.session.flush()
-        units = db.session.scalars(select(Unit.id).where(Unit.slug.in_(slugs))).all()
-        db.session.execute(insert(period_unit), [{"period_id": period.id, "unit_id": u}
-                                                 for u in units])
-        db.session.commit()
-        return period.id
-
-
-def indicator_ids(app) -> dict:
-    with app.app_context():
-        return dict(db.session.execute(select(Indicator.code, Indicator.id)).all())
-
-
-def accept_year_report(app, period_id, slug="ban-mau-01", figures=None, good_models=""):
-    """The village's year report, sent now and accepted with its figures (as the office's
-    acceptance writes them)."""
-    figures = VILLAGE_FIGURES if figures is None else figures
-    ids = indicator_ids(app)
-    now = datetime.now(timezone.utc)
-    with app.app_context():
-        unit_id = db.session.scalar(select(Unit.id).where(Unit.slug == slug))
-        report = Report(unit_id=unit_id, period_id=period_id, status="accepted",
-                        results="Hoàn thành các chỉ tiêu của bản.", good_models=good_models,
-                        difficulties="", proposals="", next_tasks="", figures_draft="",
-                        submitted_at=now, reviewed_at=now)
-        db.session.add(report)
-        db.session.flush()
-        for code, text in figures.items():
-            db.session.add(IndicatorValue(indicator_id=ids[code], period_id=period_id,
-                                          unit_id=unit_id, value=parse_number(text),
-                                          report_id=report.id))
-        db.session.commit()
-        return report.id
-
-
-def one(app, stmt):
-    with app.app_context():
-        return db.session.scalar(stmt)
-
 
 def version_in(html: str) -> str:
     return VERSION.search(html).group(1)
-
-
-def year_review(app, login, period=True):
-    """vhxh opens the year review and scores every unit; returns the review id."""
-    if period:
-        pid = year_period(app)
-        accept_year_report(app, pid)
-    vhxh = login("vhxh")
-    r = vhxh.post(f"/emulation/reviews/new?year={YEAR}", {"kind": "year"})
-    assert r.status_code == 303, r.get_data(as_text=True)[:300]
-    review_id = one(app, select(Review.id).where(Review.year == YEAR, Review.kind == "year"))
-    assert vhxh.post(f"/emulation/reviews/{review_id}/score", {}).status_code == 303
-    return review_id, vhxh
 
 
 def manual_criterion(app, kind="village"):
@@ -376,34 +308,9 @@ def test_good_models_are_gathered_from_accepted_reports_once_and_entered_directl
 
 # ---------------------------------------------------------------- proposals
 
-def title_id(app, name):
-    return one(app, select(AwardTitle.id).where(AwardTitle.name == name))
-
-
-def unit_id(app, slug):
-    return one(app, select(Unit.id).where(Unit.slug == slug))
-
-
-def propose(app, client, name="Giấy khen của Chủ tịch UBND xã", slug="ban-mau-01", **extra):
-    data = {"nominee_kind": "collective", "unit_id": str(unit_id(app, slug)),
-            "title_id": str(title_id(app, name)),
-            "achievements": "Hoàn thành tốt nhiệm vụ năm 2026; bản văn hóa tiêu biểu.", **extra}
-    r = client.post(f"/emulation/proposals/new?year={YEAR}", data)
-    assert r.status_code == 303, r.get_data(as_text=True)[:500]
-    return int(r.headers["Location"].rsplit("/", 1)[1])
-
-
-def proposal_version(app, pid):
-    return str(one(app, select(Proposal.version).where(Proposal.id == pid)))
-
 
 def status_of(app, pid):
     return one(app, select(Proposal.status).where(Proposal.id == pid))
-
-
-def to_council(app, login, pid):
-    assert login("vhxh").post(f"/emulation/proposals/{pid}/send",
-                              {"version": proposal_version(app, pid)}).status_code == 303
 
 
 def test_a_proposal_goes_from_the_office_to_the_council_to_the_chairs_decision(app, login):
@@ -566,7 +473,6 @@ def test_a_proposal_can_be_edited_only_before_it_reaches_the_council(app, login)
     to_council(app, login, pid)
     r = vhxh.post(f"/emulation/proposals/{pid}/edit", {**data, "version": proposal_version(app, pid)})
     assert r.status_code == 409
-
 
 
 def test_scoring_does_not_make_an_open_edit_of_the_report_stale(app, login):

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.emulation.models import Proposal, Review
 from app.core.extensions import db
 from tests.conftest import Client
-from tests.test_budgets import wire_bytes
-from tests.test_emulation import YEAR, accept_year_report, year_period
+from tests.conftest import wire_bytes
+from tests.factories import YEAR, accept_year_report, year_period
 
 PAGE_SQL = 10
 PARTIAL_SQL = 5

@@ -8,7 +8,7 @@ from app.auth.models import User, username_key
 from app.emulation.models import Proposal, ProposalVote
 from app.core.extensions import db
 from app.units.models import Unit
-from tests.test_emulation import propose, proposal_version, to_council
+from tests.factories import propose, proposal_version, to_council
 
 MEMBERS = 6
 

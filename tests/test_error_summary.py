@@ -3,7 +3,7 @@ each error a link to its box, focus on the summary; a draft saved with bad boxes
 many are left and keeps what was typed."""
 import re
 
-from tests.test_reports import fill, generate, indicator_id, period_id, report_url, text_of
+from tests.factories import fill, generate, indicator_id, period_id, report_url, text_of
 
 
 def summary_of(html):

@@ -16,46 +16,15 @@ from sqlalchemy import select
 from app.audit.models import AuditEvent
 from app.core.errors import Refused
 from app.evidence import content
-from app.evidence.models import EvidenceChunk, EvidenceFile
+from app.evidence.models import EvidenceChunk
 from app.core.extensions import db
-from app.milestones.models import Milestone
-from app.units.models import Unit
+from tests.factories import PDF, docx_bytes, files_of, own_milestone, photo, send
 
 LIMITS = dict(max_side=1600, max_pixels=40_000_000, max_bytes=10 * 1024 * 1024,
               too_big="quá lớn")
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0"
-       b"/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
 
 
 # ---- files, made with the real libraries -----------------------------------------------
-
-def photo(w=4000, h=3000, fmt="JPEG", secret=b"", **options) -> bytes:
-    """A noisy picture (so it does not compress to nothing), with EXIF naming the phone and
-    where it was, as a phone writes them."""
-    im = Image.effect_noise((w // 40 + 1, h // 40 + 1), 60).convert("RGB").resize(
-        (w, h), Image.Resampling.BICUBIC)
-    exif = Image.Exif()
-    exif[0x010F] = "MAY-CHUP-BI-MAT"   # Make
-    exif[0x8825] = {1: "N", 2: (22.0, 23.0, 1.5), 3: "E", 4: (103.0, 28.0, 2.5)}  # GPS
-    out = io.BytesIO()
-    im.save(out, fmt, exif=exif.tobytes(), **options)
-    return out.getvalue() + secret
-
-
-def docx_bytes(extra=None) -> bytes:
-    d = Document()
-    d.add_paragraph("Biên bản họp thôn")
-    out = io.BytesIO()
-    d.save(out)
-    if not extra:
-        return out.getvalue()
-    src, again = zipfile.ZipFile(io.BytesIO(out.getvalue())), io.BytesIO()
-    with zipfile.ZipFile(again, "w", zipfile.ZIP_DEFLATED) as zf:
-        for info in src.infolist():
-            zf.writestr(info, src.read(info))
-        for name, data in extra.items():
-            zf.writestr(name, data)
-    return again.getvalue()
 
 
 def xlsx_bytes() -> bytes:
@@ -173,31 +142,6 @@ def test_polyglots_lose_their_other_half_or_are_refused():
 
 
 # ---- through the routes ----------------------------------------------------------------
-
-def own_milestone(app, slug="ban-mau-01") -> int:
-    with app.app_context():
-        unit = db.session.scalar(select(Unit).where(Unit.slug == slug))
-        return db.session.scalar(select(Milestone.id).where(Milestone.unit_id == unit.id)
-                                 .order_by(Milestone.id).limit(1))
-
-
-def send(c, url, data, name, htmx=False, token=None):
-    fields = {"file": (io.BytesIO(data), name)}
-    if token:
-        fields["token"] = token
-    return c.post(url, data=fields, htmx=htmx, content_type="multipart/form-data",
-                  headers={"HX-Target": "evidence-block"} if htmx else None)
-
-
-def files_of(app, milestone_id, removed=False):
-    with app.app_context():
-        stmt = select(EvidenceFile).where(EvidenceFile.owner_kind == "milestone",
-                                          EvidenceFile.owner_id == milestone_id)
-        if not removed:
-            stmt = stmt.where(EvidenceFile.removed_at.is_(None))
-        found = list(db.session.scalars(stmt.order_by(EvidenceFile.id)))
-        db.session.expunge_all()
-        return found
 
 
 def test_attach_list_download_and_remove_on_both_databases(any_app, login):
@@ -317,7 +261,7 @@ def test_the_same_form_sent_twice_attaches_once(app, login):
 
 
 def test_a_sent_report_is_closed_to_new_files(app, login):
-    from tests.test_evidence_authz import make_records
+    from tests.factories import make_records
     ids = make_records(app, ["ban-mau-01"])["ban-mau-01"]
     c = login("ban01")
     assert send(c, f"/reports/{ids['report']}/files", PDF, "a.pdf").status_code == 303
@@ -330,7 +274,7 @@ def test_a_sent_report_is_closed_to_new_files(app, login):
 
 
 def test_the_dossier_and_the_review_carry_the_evidence(app, login):
-    from tests.test_evidence_authz import make_records
+    from tests.factories import make_records
     ids = make_records(app, ["ban-mau-01"])["ban-mau-01"]
     office = login("vhxh")
     url = f"/emulation/proposals/{ids['proposal']}/files"

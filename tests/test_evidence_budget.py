@@ -14,9 +14,9 @@ from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.reports.models import Report, period_unit
 from tests.conftest import Client
-from tests.test_budgets import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
-from tests.test_evidence import photo
-from tests.test_evidence_authz import make_records
+from tests.conftest import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
+from tests.factories import photo
+from tests.factories import make_records
 
 FILES = 20
 

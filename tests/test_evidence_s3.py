@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from app.evidence.models import EvidenceBlob, EvidenceChunk
 from app.core.extensions import db
 from tests.conftest import free_port
-from tests.test_evidence import PDF, files_of, own_milestone, photo, send
+from tests.factories import PDF, files_of, own_milestone, photo, send
 
 S3RVER = Path(__file__).parent / "s3rver" / "node_modules" / ".bin" / "s3rver"
 BUCKET = "thidua-minh-chung"

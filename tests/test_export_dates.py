@@ -7,9 +7,9 @@ from sqlalchemy import update
 
 from app.core.extensions import db
 from app.plans.models import IndicatorValue
-from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
+from tests.factories import (VILLAGE_COMBINE, accept, ask_contributors, generate,
                                 indicator_id, period_id, submit)
-from tests.test_xlsx import workbook
+from tests.factories import workbook
 
 
 @pytest.mark.parametrize("utc,local", [
@@ -20,7 +20,7 @@ from tests.test_xlsx import workbook
 ])
 def test_the_excel_export_dates_an_acceptance_in_vietnams_time(app, login, utc, local):
     generate(app)
-    ask_contributors(app, VILLAGE_FIGURES)
+    ask_contributors(app, VILLAGE_COMBINE)
     pid = period_id(app)
     submit(login("ban01"), "ban-mau-01", pid, {indicator_id(app, "III.2-03"): "12"})
     accept(login("vhxh"), "ban-mau-01", pid)

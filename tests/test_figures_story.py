@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.reports.models import ReportValue
 from tests.conftest import Client
-from tests.test_reports import (fill, generate, indicator_id, period_id, report_url,
+from tests.factories import (fill, generate, indicator_id, period_id, report_url,
                                 review_version, submit, text_of)
 
 NEEDS_CHECK = "Cần kiểm tra số liệu"

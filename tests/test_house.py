@@ -55,3 +55,12 @@ def test_every_document_the_code_cites_is_in_the_repository():
     missing = sorted(c for c in cited if not (ROOT / c).exists())
     assert not missing, missing
     assert "DESIGN.md" not in "".join(p.read_text() for p in (ROOT / "app").rglob("*.py"))
+
+
+def test_no_test_module_imports_another_test_module():
+    # shared helpers live in conftest.py, factories.py or a helper module (pages.py,
+    # forms.py, authz/routes.py): a test module is read alone, as an example
+    pattern = re.compile(r"^\s*(?:from|import) tests\.(?:[\w.]+\.)?test_\w+", re.M)
+    found = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests").rglob("*.py"))
+             if "node_modules" not in p.parts and pattern.search(p.read_text())]
+    assert not found, found

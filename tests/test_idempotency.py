@@ -48,6 +48,13 @@ def test_a_garbled_token_is_treated_as_absent_and_never_stored(any_app, garbled)
 
 
 def test_a_comment_with_a_nul_token_is_saved_once_without_a_500(any_app, login):
+    from sqlalchemy import func, select
+
+    from app.comments.models import Comment
     c = login("vhxh", on=any_app)
-    r = c.post("/units/phong-vhxh/comments", data={"body": "Ý kiến", "token": "\x00"})
+    r = c.post("/units/phong-vhxh/comments", data={"body": "Ý kiến có mã hỏng", "token": "\x00"})
     assert r.status_code == 303
+    with any_app.app_context():
+        saved = db.session.execute(select(func.count(), func.max(Comment.submission_token))
+                                   .where(Comment.body == "Ý kiến có mã hỏng")).one()
+    assert tuple(saved) == (1, None)  # stored once, and the garbled token never with it

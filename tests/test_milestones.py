@@ -13,32 +13,14 @@ from app.core.extensions import db
 from app.plans.models import Area, Indicator, Plan, PlanSection
 from app.milestones.models import Milestone
 from app.core.vietnamese import today as vn_today
-from app.units.models import Unit
-from tests.test_budgets import wire_bytes
+from tests.conftest import wire_bytes
+from tests.factories import first_milestone, form_of, get_milestone
 
 PARTIAL_SQL_BUDGET = 5
 UPDATE_BYTES = 3_000
 
 
 # ---------------------------------------------------------------- helpers
-
-def first_milestone(app, slug="ban-mau-01", status=None):
-    with app.app_context():
-        stmt = (select(Milestone).join(Unit, Unit.id == Milestone.unit_id)
-                .where(Unit.slug == slug).order_by(Milestone.id))
-        if status:
-            stmt = stmt.where(Milestone.status == status)
-        m = db.session.scalars(stmt.limit(1)).first()
-        db.session.expunge(m)
-        return m
-
-
-def get_milestone(app, mid):
-    with app.app_context():
-        m = db.session.get(Milestone, mid)
-        if m is not None:
-            db.session.expunge(m)
-        return m
 
 
 def area_and_indicator(app, code="III.2-05"):
@@ -52,18 +34,6 @@ def events(app, action):
     with app.app_context():
         return list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
                                        .order_by(AuditEvent.id)))
-
-
-def form_of(m, **changes):
-    def dmy(d):
-        return d.strftime("%d/%m/%Y") if d else ""
-    data = {"title": m.title, "owner": m.owner, "start_on": dmy(m.start_on),
-            "due_on": dmy(m.due_on), "status": m.status,
-            "progress": str(m.progress), "area_id": m.area_id or "",
-            "indicator_id": m.indicator_id or "", "evidence": m.evidence,
-            "version": str(m.version)}
-    data.update(changes)
-    return data
 
 
 def row_target(m):
@@ -225,7 +195,6 @@ def test_a_stale_edit_answers_409_with_both_versions_and_keeps_the_text(app, log
     assert get_milestone(app, m.id).title == "Bản đã gộp"
 
 
-
 def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):
     """On a weak link the answer to a save can be lost: the person saves again from the same
     form (the old version). The record already holds what they typed — no 409, no second
@@ -303,7 +272,6 @@ def test_a_stale_tap_answers_409_in_the_row_with_the_choice_named(app, login):
                      r'<span class="mine">Hoàn thành</span></dd>\s*'
                      r'<dd><span class="muted">[^<]*</span> <span class="theirs">Tạm dừng</span>', html)
     assert get_milestone(app, m.id).status == "paused"
-
 
 
 def test_a_tap_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, login):

@@ -16,7 +16,7 @@ from app.milestones import service
 from app.milestones.models import Milestone
 from app.core.locking import StaleEdit
 from tests.conftest import Client
-from tests.test_milestones import first_milestone, form_of, get_milestone
+from tests.factories import first_milestone, form_of, get_milestone
 
 N = 8
 USERS = ("ban01", "vhxh", "chutich")

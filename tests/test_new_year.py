@@ -12,11 +12,8 @@ from app.plans import years as plan_years
 from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan, PlanSection
 from app.plans.years import PlanLocked, YearExists, ensure_open, start_next_year
 from app.units.models import Unit
-from tests.test_plan_edit import indicator_id, indicator_post
-
-
-def start_2027(c):
-    return c.post("/plan/new-year", {"from_year": "2026"})
+from tests.factories import indicator_id, indicator_post
+from tests.factories import start_2027
 
 
 def rows_of_year(app, year):
@@ -194,7 +191,7 @@ def test_every_page_reads_a_new_year_whose_targets_are_not_set(app, login, usern
     """Targets left unset ("chưa đặt") must not break any view, in either year."""
     start_2027(login("vhxh"))
     c = login(username)
-    from tests.test_authz import _get_url, endpoints
+    from tests.authz.routes import _get_url, endpoints
     with app.app_context():
         from app.auth.models import User
         user = db.session.scalar(select(User).where(User.username == username))

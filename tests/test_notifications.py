@@ -8,8 +8,8 @@ from app.auth.models import User
 from app.core.extensions import db
 from app.notifications.models import Notification
 from tests import factories
-from tests.test_budgets import wire_bytes
-from tests.test_reports import accept, generate, period_id, return_, submit
+from tests.conftest import wire_bytes
+from tests.factories import accept, generate, period_id, return_, submit
 
 
 def _user(app, username):

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 from app.auth.models import User
 from app.core.extensions import db
 from tests.conftest import Client
-from tests.test_budgets import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
+from tests.conftest import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
 
 HOMES = ("chutich", "vhxh", "ban01", "mttq", "admin")
 

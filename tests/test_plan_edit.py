@@ -9,34 +9,8 @@ from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
 from app.core.extensions import db
-from app.plans.models import Area, Indicator, IndicatorTargetChange, Plan
-from app.core.vietnamese import format_number
-
-FOREST = "III.2-04"  # forest cover, at least 58,39 %
-
-
-def indicator_id(app, code=FOREST, year=2026):
-    with app.app_context():
-        return db.session.scalar(select(Indicator.id).join(Plan, Plan.id == Indicator.plan_id)
-                                 .where(Indicator.code == code, Plan.year == year))
-
-
-def indicator_post(app, ind_id, **changes):
-    """Everything the edit form would send for the indicator as stored, plus changes."""
-    with app.app_context():
-        ind = db.session.get(Indicator, ind_id)
-
-        def num(v):
-            return "" if v is None else format_number(v.normalize())
-        data = {"area_id": str(ind.area_id), "code": ind.code, "name": ind.name,
-                "unit_of_measure": ind.unit_of_measure, "semantics": ind.semantics,
-                "target": num(ind.target), "total": num(ind.total),
-                "baseline": num(ind.baseline),
-                "lead_unit_id": str(ind.lead_unit_id or ""),
-                "contributors": [str(u.id) for u in ind.contributors],
-                "reason": "", "version": str(ind.version)}
-    data.update(changes)
-    return data
+from app.plans.models import Area, Indicator, IndicatorTargetChange
+from tests.factories import FOREST, indicator_id, indicator_post
 
 
 def history(app, ind_id):

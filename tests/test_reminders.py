@@ -8,7 +8,7 @@ from app.core.extensions import db
 from app.notifications import reminders
 from app.notifications.models import Notification, Reminder
 from app.reports.models import ReportingPeriod
-from tests.test_reports import generate, period_id, submit
+from tests.factories import generate, period_id, submit
 
 
 def _deadline(app, pid, unit_kind="village"):

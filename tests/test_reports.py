@@ -13,94 +13,12 @@ from app.core.extensions import db
 from app.plans.models import Indicator, IndicatorValue
 from app.reports import services
 from app.reports.models import Report, ReportEvent, ReportingPeriod, ReportValue
-
-YEAR = 2026
+from tests.factories import (VILLAGE_COMBINE, YEAR, accept, ask_contributors, fill, generate,
+                             indicator_id, period_id, report_url, return_, review_version, submit,
+                             text_of)
 
 
 # ---- helpers shared by the reporting tests ------------------------------------------
-
-def generate(app, year=YEAR):
-    with app.app_context():
-        services.generate_year(year)
-        db.session.commit()
-        db.session.remove()
-
-
-def period_id(app, kind="month", number=1, year=YEAR):
-    with app.app_context():
-        return db.session.scalar(select(ReportingPeriod.id).where(
-            ReportingPeriod.year == year, ReportingPeriod.kind == kind,
-            ReportingPeriod.number == number))
-
-
-def indicator_id(app, code):
-    with app.app_context():
-        return db.session.scalar(select(Indicator.id).where(Indicator.code == code))
-
-
-def ask_contributors(app, how):
-    """Have an indicator's contributors report their own figure, counted as `combine`
-    (issue 16: the demo plan asks a village only for the few figures it has): {code: combine}."""
-    with app.app_context():
-        for code, combine in how.items():
-            ind = db.session.scalar(select(Indicator).where(Indicator.code == code))
-            ind.combine = combine
-            ind.reporters = [] if combine == "lead" else list(ind.contributors)
-        db.session.commit()
-        db.session.remove()
-
-
-# the figures these tests have villages report: a grain amount adds up over the villages, a
-# rate is the newest one given
-VILLAGE_FIGURES = {"III.2-03": "sum", "III.2-04": "latest", "III.3-07": "latest"}
-
-
-def report_url(slug, pid, action=""):
-    return f"/units/{slug}/reports/{pid}" + (f"/{action}" if action else "")
-
-
-def text_of(response):
-    return response.get_data(as_text=True)
-
-
-def form_state(html):
-    """The report form's hidden version and token, and every box's name → value."""
-    version = re.search(r'name="version" id="report-version" value="(\d*)"', html).group(1)
-    token = re.search(r'name="draft_token" type="hidden" value="([0-9a-f]*)"', html).group(1)
-    boxes = dict(re.findall(r'<input[^>]*name="(v_\d+)"[^>]*value="([^"]*)"', html))
-    boxes.update(re.findall(r'<textarea[^>]*name="([a-z_0-9]+)"[^>]*>\r?\n?([^<]*)</textarea>', html))
-    return version, token, boxes
-
-
-def fill(client, slug, pid, figures=None, **sections):
-    """A complete post of the report form as the page shows it, with changes."""
-    html = text_of(client.get(report_url(slug, pid)))
-    version, token, boxes = form_state(html)
-    data = {**boxes, "version": version, "draft_token": token}
-    data.update(sections)
-    for ind, value in (figures or {}).items():
-        data[f"v_{ind}"] = value
-    return data
-
-
-def submit(client, slug, pid, figures=None, **sections):
-    sections.setdefault("results", "Kết quả tháng: trồng mới 5 ha rừng.")
-    return client.post(report_url(slug, pid, "submit"), fill(client, slug, pid, figures, **sections))
-
-
-def review_version(client, slug, pid):
-    html = text_of(client.get(report_url(slug, pid)))
-    return re.search(r'/reports/(\d+)/accept".*?name="version" value="(\d+)"', html, re.S).groups()
-
-
-def accept(client, slug, pid):
-    rid, version = review_version(client, slug, pid)
-    return client.post(f"/reports/{rid}/accept", {"version": version})
-
-
-def return_(client, slug, pid, comment):
-    rid, version = review_version(client, slug, pid)
-    return client.post(f"/reports/{rid}/return", {"version": version, "comment": comment})
 
 
 @pytest.fixture
@@ -111,7 +29,7 @@ def month1(app):
 
 @pytest.fixture
 def ids(app):
-    ask_contributors(app, VILLAGE_FIGURES)
+    ask_contributors(app, VILLAGE_COMBINE)
     return {code: indicator_id(app, code) for code in
             ("III.2-03", "III.2-04", "III.3-05", "III.3-07", "III.2-08")}
 
@@ -341,7 +259,7 @@ def test_after_submitting_the_unit_can_no_longer_change_it(app, login, month1, i
 def test_return_correct_resubmit_accept_keeps_the_whole_history(app, login, month1, ids):
     ban, vhxh = login("ban01"), login("vhxh")
     grain, forest = ids["III.2-03"], ids["III.2-04"]
-    # the village's rate is the commune's newest here (VILLAGE_FIGURES): a low one is explained
+    # the village's rate is the commune's newest here (VILLAGE_COMBINE): a low one is explained
     assert submit(ban, "ban-mau-01", month1, {grain: "9.950,3", forest: "5,839"},
                   **{f"e_{forest}": "Số tạm tính."}).status_code == 302
     assert return_(vhxh, "ban-mau-01", month1, "").status_code == 422   # a return needs a reason
@@ -441,7 +359,7 @@ def test_submit_and_accept_write_figures_on_both_databases(request, backend):
     app = request.getfixturevalue("app" if backend == "sqlite" else "pg_app")
     from tests.conftest import Client
     generate(app)
-    ask_contributors(app, VILLAGE_FIGURES)
+    ask_contributors(app, VILLAGE_COMBINE)
     pid, grain = period_id(app), indicator_id(app, "III.2-03")
     ban, vhxh = Client(app), Client(app)
     ban.login("ban01"), vhxh.login("vhxh")

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.reports import services
 from app.reports.queries import report_context
-from tests.test_authz import _fingerprint, _resolve
-from tests.test_reports import generate
+from tests.authz.routes import _fingerprint, _resolve
+from tests.factories import generate
 
 ATTACKS = [("ban01", "ban-mau-02"), ("kinhte", "phong-vhxh"), ("ban02", "phong-kinh-te"),
            ("kinhte", "ban-mau-01")]

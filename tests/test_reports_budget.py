@@ -12,8 +12,8 @@ from app.reports.models import ReportingPeriod
 from app.reports.queries import report_context
 from app.units.models import Unit
 from tests.conftest import Client
-from tests.test_budgets import wire_bytes
-from tests.test_reports import fill, report_url
+from tests.conftest import wire_bytes
+from tests.factories import fill, report_url
 
 PAGE_SQL, PARTIAL_SQL, PARTIAL_BYTES, PAGE_BYTES = 10, 5, 3_000, 14_000
 

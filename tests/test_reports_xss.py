@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.reports.models import Report
-from tests.test_authz import _resolve
-from tests.test_reports import accept, generate, indicator_id, period_id, return_, submit
-from tests.test_xss import DANGEROUS, _poison
+from tests.authz.routes import _resolve
+from tests.factories import accept, generate, indicator_id, period_id, return_, submit
+from tests.conftest import DANGEROUS, _poison
 
 
 @pytest.mark.parametrize("username,slug", [("vhxh", "ban-mau-01"), ("ban01", "ban-mau-01"),

@@ -17,8 +17,8 @@ from app.reports.models import Report, ReportingPeriod
 from app.units.models import Unit
 from app.core.vietnamese import today
 from tests import factories
-from tests.test_budgets import wire_bytes
-from tests.test_milestones import first_milestone, form_of
+from tests.conftest import wire_bytes
+from tests.factories import first_milestone, form_of
 
 PAGE_SQL_BUDGET = 10
 PARTIAL_SQL_BUDGET = 5

@@ -7,8 +7,8 @@ import pytest
 
 import app.plans.years as years
 import app.reports.routes.lists as lists
-from tests.test_new_year import start_2027
-from tests.test_reports import generate
+from tests.factories import start_2027
+from tests.factories import generate
 
 
 @pytest.fixture

@@ -6,53 +6,23 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from sqlalchemy import select
 
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.reports import xlsx
 from app.reports.models import Report
-from tests.test_reports import (VILLAGE_FIGURES, accept, ask_contributors, generate,
+from tests.factories import (VILLAGE_COMBINE, accept, ask_contributors, generate,
                                 indicator_id, period_id, report_url, submit, text_of)
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from tests.factories import row_of, template, to_bytes, upload, workbook
 
 
 @pytest.fixture
 def month1(app):
     generate(app)
-    ask_contributors(app, VILLAGE_FIGURES)
+    ask_contributors(app, VILLAGE_COMBINE)
     return period_id(app)
-
-
-def workbook(response):
-    assert response.status_code == 200
-    assert response.mimetype == XLSX
-    return load_workbook(io.BytesIO(response.get_data()))
-
-
-def template(client, slug, pid):
-    return workbook(client.get(report_url(slug, pid, "template.xlsx")))
-
-
-def row_of(ws, code):
-    for row in ws.iter_rows(min_row=xlsx.FIRST_ROW):
-        if row[0].value == code:
-            return row[0].row
-    raise AssertionError(code)
-
-
-def upload(client, slug, pid, data: bytes):
-    return client.post(report_url(slug, pid, "upload"),
-                       {"file": (io.BytesIO(data), "so-lieu.xlsx")},
-                       content_type="multipart/form-data")
-
-
-def to_bytes(wb):
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 # ---- the export ---------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """Issue 16, item 5: the Excel import says exactly how many cells it took, which it left and
 why — three filled cells are "Đã nhập 3 số liệu", not the number of rows."""
-from tests.test_reports import generate, indicator_id, period_id, report_url, text_of
-from tests.test_xlsx import row_of, template, to_bytes, upload
+from tests.factories import generate, indicator_id, period_id, report_url, text_of
+from tests.factories import row_of, template, to_bytes, upload
 
 
 def test_the_import_counts_the_cells_it_took_and_names_those_it_left(app, login):

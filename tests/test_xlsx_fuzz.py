@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from app.audit.models import AuditEvent
 from app.core.extensions import db
 from app.reports.models import Report
-from tests.test_reports import fill, generate, period_id, report_url, text_of
-from tests.test_xlsx import upload
+from tests.factories import fill, generate, period_id, report_url, text_of
+from tests.factories import upload
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "25"))
 SHEETS = ("xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml", "xl/workbook.xml",

@@ -4,6 +4,7 @@ from axe_playwright_python.sync_playwright import Axe
 from flask import url_for
 
 from tests.browser.conftest import sign_in
+from tests.browser.conftest import serious
 
 # not pages: the service worker, the manifest and the outbox's state are files and JSON
 SKIP = {"main.set_language", "auth.logout", "main.healthz", "plans.export_csv",
@@ -22,11 +23,6 @@ def page_urls(app, own_slug):
                 continue
             urls.append(url_for(rule.endpoint, **({"slug": own_slug} if rule.arguments else {})))
     return sorted(set(urls))
-
-
-def serious(results):
-    return [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:3])
-            for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 @pytest.mark.parametrize("username,slug", [("vhxh", "phong-vhxh"), ("ban01", "ban-mau-01")])

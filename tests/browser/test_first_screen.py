@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
 from tests.conftest import Client
-from tests.test_reports import accept, generate, indicator_id, period_id, submit
+from tests.factories import accept, generate, indicator_id, period_id, submit
 
 CHAIR_PHONE = {"width": 390, "height": 844}
 

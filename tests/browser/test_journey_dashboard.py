@@ -12,7 +12,7 @@ from app.plans.models import Indicator
 from app.reports.models import ReportingPeriod, period_unit
 from app.units.models import Unit
 from tests.browser.conftest import sign_in
-from tests.test_reports import ask_contributors
+from tests.factories import ask_contributors
 
 GREEN, RED = "rgb(26, 127, 55)", "rgb(198, 40, 40)"   # --ok and --bad of static/app.css
 

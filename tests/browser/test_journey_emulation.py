@@ -13,8 +13,8 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in as _sign_in
-from tests.test_emulation import VILLAGE_FIGURES, indicator_ids, year_period
-from tests.test_reports import ask_contributors
+from tests.factories import VILLAGE_RATES, indicator_ids, year_period
+from tests.factories import ask_contributors
 
 
 def sign_in(page, base, username):
@@ -49,13 +49,13 @@ def test_a_village_is_scored_proposed_voted_and_commended(page, live_server, tmp
     period_id = year_period(app)
     ids = indicator_ids(app)
     # issue 16: the office asks the villages for these rates (the newest is the commune's)
-    ask_contributors(app, {code: "latest" for code in VILLAGE_FIGURES})
+    ask_contributors(app, {code: "latest" for code in VILLAGE_RATES})
 
     # the village head reports the year's figures: its own rates
     sign_in(page, base, "ban01")
     page.goto(f"{base}/units/ban-mau-01/reports/{period_id}")
     page.get_by_label("Kết quả đạt được").fill("Hoàn thành các chỉ tiêu của bản năm 2026.")
-    for code, value in VILLAGE_FIGURES.items():
+    for code, value in VILLAGE_RATES.items():
         page.locator(f"#v_{ids[code]}").fill(value)
     page.get_by_role("button", name="Gửi báo cáo").click()
     expect(page.get_by_text("Đã gửi báo cáo.")).to_be_visible()

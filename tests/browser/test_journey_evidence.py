@@ -1,39 +1,18 @@
 """A village head attaches photos to a milestone from a phone (issue 21): with JavaScript the
 photo is scaled on the phone before it leaves (≤ 1 600 px, about ≤ 300 KB); without it the
 plain form works and the server does the same. The page is screenshot at 360 × 780."""
-import io
 import os
 from pathlib import Path
 
-from PIL import Image
 from sqlalchemy import select
 
 from app.evidence.models import EvidenceFile
 from app.core.extensions import db
 from tests.browser.conftest import sign_in
-from tests.test_evidence import PDF, docx_bytes, own_milestone
+from tests.factories import PDF, docx_bytes, own_milestone
+from tests.browser.conftest import phone_photo, scaled_on_the_phone
 
 SHOTS = Path(os.environ.get("SCREENSHOTS", "/tmp/thidua-shots"))
-
-
-def phone_photo() -> bytes:
-    """A 4 000 × 3 000 photo of about 2 MB, as a phone takes it."""
-    im = Image.effect_noise((400, 300), 50).convert("RGB").resize((4000, 3000))
-    out = io.BytesIO()
-    im.save(out, "JPEG", quality=95)
-    return out.getvalue()
-
-
-def scaled_on_the_phone(page, limit=400_000) -> int:
-    """Waits for the page's script to put the scaled photo in the file box; its bytes."""
-    size = None
-    for _ in range(80):  # polled from here: the page's CSP refuses wait_for_function's string
-        size = page.evaluate("(b => !b.disabled && document.querySelector('.ev-add input[type=file]')"
-                             ".files[0].size)(document.querySelector('.ev-add button'))")
-        if size and size < limit:
-            return size
-        page.wait_for_timeout(100)
-    raise AssertionError(f"the photo was not scaled on the phone: {size} bytes")
 
 
 def _stored(app, mid):

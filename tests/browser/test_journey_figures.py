@@ -9,7 +9,7 @@ from app.core.extensions import db
 from app.plans.models import Indicator
 from tests.browser.conftest import sign_in
 from tests.conftest import Client
-from tests.test_reports import generate, indicator_id, period_id, review_version, submit
+from tests.factories import generate, indicator_id, period_id, review_version, submit
 
 
 def test_the_year_to_date_and_the_flag_show_live_at_the_box(page, live_server):

@@ -10,13 +10,7 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.units.models import Unit
-from tests.browser.conftest import sign_in
-
-
-def signed_in(page, base, username):
-    # the login form is boosted: wait for the page it lands on, not for the network
-    sign_in(page, base, username)
-    expect(page).not_to_have_url(re.compile(r"/login"))
+from tests.browser.conftest import signed_in
 
 
 def milestone_row(page, title):

@@ -8,8 +8,8 @@ from docx import Document
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.browser.test_offline import READ
-from tests.test_reports import (VILLAGE_FIGURES, ask_contributors, generate, indicator_id,
+from tests.browser.conftest import READ
+from tests.factories import (VILLAGE_COMBINE, ask_contributors, generate, indicator_id,
                                 period_id)
 
 SAVED = re.compile(r"Đã lưu lúc \d\d:\d\d")
@@ -27,7 +27,7 @@ def person(browser, browser_context_args, base, username):
 def test_village_report_from_draft_to_commune_document(browser, browser_context_args,
                                                        live_server, app):
     generate(app)
-    ask_contributors(app, VILLAGE_FIGURES)
+    ask_contributors(app, VILLAGE_COMBINE)
     pid = period_id(app)
     grain, forest = indicator_id(app, "III.2-03"), indicator_id(app, "III.2-04")
     base = live_server.url

@@ -6,9 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.browser.conftest import sign_in
-from tests.browser.test_accessibility import serious
+from tests.browser.conftest import serious
 from tests.conftest import Client
-from tests.test_reports import accept, generate, period_id, return_, submit
+from tests.factories import accept, generate, period_id, return_, submit
 
 
 def test_reporting_pages_have_no_serious_accessibility_violation(page, live_server, app):

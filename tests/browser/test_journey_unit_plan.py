@@ -5,8 +5,8 @@ import re
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from tests.browser.test_accessibility import serious
-from tests.browser.test_journey_milestones import signed_in
+from tests.browser.conftest import serious
+from tests.browser.conftest import signed_in
 
 
 def test_a_village_head_writes_the_plan_and_answers_the_front(browser, browser_context_args,

@@ -16,8 +16,9 @@ from app.reports.models import Report
 from app.units.models import Unit
 from tests import factories
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
-from tests.browser.test_journey_evidence import phone_photo, scaled_on_the_phone
-from tests.test_reports import generate
+from tests.browser.conftest import phone_photo, scaled_on_the_phone
+from tests.factories import generate
+from tests.browser.conftest import READ
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 TITLES = ("Dọn vệ sinh nhà văn hóa", "Sửa đường vào bản", "Họp dân về rừng")
@@ -100,15 +101,6 @@ def audit_count(app, action):
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(AuditEvent)
                                  .where(AuditEvent.action == action))
-
-
-# reads the app's IndexedDB without ever creating it (an open() would make an empty one)
-READ = """async (store, key) => {
-  if (!(await indexedDB.databases()).some(d => d.name === 'thidua')) return null;
-  return await new Promise(ok => { const r = indexedDB.open('thidua'); r.onsuccess = () => {
-    const d = r.result; if (!d.objectStoreNames.contains(store)) { d.close(); return ok(null); }
-    const s = d.transaction(store).objectStore(store), q = key ? s.get(key) : s.getAll();
-    q.onsuccess = () => { d.close(); ok(q.result); }; }; }); }"""
 
 
 def offline_on_own_page(phone, base):
