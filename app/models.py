@@ -3,6 +3,7 @@ from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginAttempt, User, UserSession  # noqa: F401
 from app.comments.models import Comment  # noqa: F401
 from app.core.idempotency import Submission  # noqa: F401
+from app.core.settings import Setting  # noqa: F401
 from app.plans.models import (Area, Indicator, IndicatorValue, Plan,  # noqa: F401
                               PlanSection, indicator_contributor)
 from app.milestones.models import Milestone  # noqa: F401
@@ -11,7 +12,7 @@ from app.reports.models import (PeriodDeadline, Report, ReportingPeriod,  # noqa
 from app.units.models import Unit  # noqa: F401
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal,  # noqa: F401
                                   ProposalEvidence, ProposalVote, Review, ScoreLine,
-                                  ScoreSheet, Setting)
+                                  ScoreSheet)
 from app.notifications.models import (Notification, NotificationSetting,  # noqa: F401
                                       OutboxMessage, Reminder)
 from app.evidence.models import EvidenceBlob, EvidenceChunk, EvidenceFile  # noqa: F401

@@ -12,7 +12,7 @@ from app.auth import bp, known_browser, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
 from app.core.extensions import db
-from app.main.routes import landing_url
+from app.auth.views_support import landing_url
 from app.core.policy import public, requires
 
 UNKNOWN_USER_HASH = generate_password_hash("not a password anyone has")

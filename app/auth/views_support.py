@@ -2,6 +2,7 @@ from flask import redirect, request, url_for
 from flask_babel import gettext as _
 
 from app.core.extensions import htmx
+from app.core.policy import can
 
 
 def login_required_response():
@@ -12,3 +13,13 @@ def login_required_response():
     from flask import flash
     flash(_("Vui lòng đăng nhập để tiếp tục."), "info")
     return redirect(target)
+
+
+def landing_url(user) -> str:
+    """Where a person starts: the chair from the dashboard; the office and the Front from the
+    whole plan; a unit from its page."""
+    if user.has_role("chair"):
+        return url_for("dashboard.index")
+    if can(user, "overview.view") or user.unit is None:
+        return url_for("plans.overview")
+    return url_for("units.show", slug=user.unit.slug)

@@ -9,7 +9,7 @@ from app.documents import decree30
 from app.emulation import scoring
 from app.emulation.models import PROPOSAL_STATUSES
 from app.reports.commune import organ_lines, place_of
-from app.reports.xlsx import BOLD, DATE_FORMAT, _text, _to_bytes, _widths  # one neutraliser
+from app.core.exports import BOLD, DATE_FORMAT, set_widths, text_cell, workbook_bytes
 from app.units.models import UNIT_KINDS
 from app.core.vietnamese import format_date, format_number
 
@@ -149,7 +149,7 @@ def proposals_workbook(proposals, year: int) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = f"Đề nghị {year}"
-    ws.append([_text(h) for h in (
+    ws.append([text_cell(h) for h in (
         "TT", "Tập thể / cá nhân", "Họ tên, tên tập thể", "Chức vụ", "Đơn vị",
         "Danh hiệu, hình thức", "Thẩm quyền", "Thành tích", "Tình trạng", "Tán thành",
         "Không tán thành", "Không biểu quyết", "Số thành viên HĐ", "Số quyết định, tờ trình",
@@ -158,13 +158,13 @@ def proposals_workbook(proposals, year: int) -> bytes:
         cell.font = BOLD
     for n, p in enumerate(proposals, 1):
         closed = p.status not in ("proposed", "council")
-        ws.append([n, _text(p.nominee_label), _text(p.nominee), _text(p.person_position),
-                   _text(p.unit.name), _text(p.title.name), _text(p.title.authority),
-                   _text(p.achievements), _text(PROPOSAL_STATUSES.get(p.status, p.status)),
+        ws.append([n, text_cell(p.nominee_label), text_cell(p.nominee), text_cell(p.person_position),
+                   text_cell(p.unit.name), text_cell(p.title.name), text_cell(p.title.authority),
+                   text_cell(p.achievements), text_cell(PROPOSAL_STATUSES.get(p.status, p.status)),
                    p.votes_yes if closed else None, p.votes_no if closed else None,
                    p.votes_abstain if closed else None, p.members if closed else None,
-                   _text(p.decision_number), p.decision_date])
+                   text_cell(p.decision_number), p.decision_date])
         ws.cell(row=ws.max_row, column=15).number_format = DATE_FORMAT
-    _widths(ws, [5, 12, 28, 20, 26, 30, 20, 50, 22, 10, 10, 10, 10, 20, 12])
+    set_widths(ws, [5, 12, 28, 20, 26, 30, 20, 50, 22, 10, 10, 10, 10, 20, 12])
     ws.freeze_panes = "A2"
-    return _to_bytes(wb)
+    return workbook_bytes(wb)

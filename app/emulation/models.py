@@ -47,20 +47,6 @@ EVIDENCE_KINDS = {"report": N_("Báo cáo"), "model": N_("Mô hình hay"),
                   "score": N_("Kết quả chấm điểm")}
 
 
-class Setting(db.Model):
-    """A value the secretariat edits (thresholds, the council's passing share…); the
-    defaults live in app/emulation/settings.py and a row exists once someone saved one."""
-
-    __tablename__ = "emulation_setting"
-
-    key: Mapped[str] = mapped_column(String(60), primary_key=True)
-    value: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-
-    __mapper_args__ = {"version_id_col": version}
-
-
 class Criterion(db.Model):
     """One line of a scoring table: for a kind of unit, its points and how it is scored."""
 

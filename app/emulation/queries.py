@@ -16,7 +16,8 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.comments.models import Comment
 from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, ProposalEvidence,
-                                  ProposalVote, Review, ScoreSheet, Setting)
+                                  ProposalVote, Review, ScoreSheet)
+from app.core.settings import Setting
 from app.emulation.settings import pass_percent_of
 from app.core.extensions import db
 from app.plans.models import Area, Indicator, Plan, indicator_contributor

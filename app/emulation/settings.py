@@ -11,10 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import select
 
 from app.audit.service import record
-from app.emulation.models import Setting
+from app.core import settings as stored_settings
 from app.emulation.scoring import Thresholds
 from app.core.errors import Refused
 from app.core.extensions import db
@@ -71,9 +70,9 @@ def pass_percent_of(raw) -> Decimal:
 
 def current() -> Values:
     """The settings in force: one statement."""
-    rows = db.session.execute(select(Setting.key, Setting.value, Setting.version)).all()
-    raw = {**DEFAULTS, **{k: v for k, v, _ in rows if k in DEFAULTS}}
-    versions = {k: ver for k, _v, ver in rows}
+    rows = stored_settings.stored()
+    raw = {**DEFAULTS, **{k: v for k, (v, _ver) in rows.items() if k in DEFAULTS}}
+    versions = {k: ver for k, (_v, ver) in rows.items()}
     t = Thresholds(_number(raw, "level_excellent"), _number(raw, "level_good"),
                    _number(raw, "level_done"))
     if not t.done <= t.good <= t.excellent:
@@ -111,28 +110,23 @@ def save(numbers: dict[str, Decimal], bases: str, versions: dict[str, int | None
     errors = check(numbers)
     if errors:
         raise Refused(_l("Vui lòng kiểm tra lại các giá trị."), fields=errors)
-    rows = {s.key: s for s in db.session.scalars(select(Setting))}
+    rows = stored_settings.stored(*DEFAULTS)
     wanted = {k: format_number(numbers[k].normalize()) for k in NUMBERS}
     wanted["decision_bases"] = bases.strip()
     for key, value in wanted.items():
-        row = rows.get(key)
-        if (row.value if row else DEFAULTS[key]) == value:
+        value_now, version_now = rows.get(key, (DEFAULTS[key], None))
+        if value_now == value:
             continue
-        if (row.version if row else None) != versions.get(key):
+        if version_now != versions.get(key):
             raise StaleEdit(_l("Cài đặt vừa được người khác thay đổi. Giá trị đang lưu hiện ở "
                                "dưới; hãy xem lại rồi lưu."))
     before, after = {}, {}
     for key, value in wanted.items():
-        row = rows.get(key)
-        old = row.value if row else DEFAULTS[key]
-        if old == value and row is not None:
+        saved = key in rows
+        old = rows[key][0] if saved else DEFAULTS[key]
+        if old == value:
             continue
-        if row is None:
-            if value == DEFAULTS[key]:
-                continue
-            db.session.add(Setting(key=key, value=value))
-        else:
-            row.value = value
+        stored_settings.put(key, value)
         before[key], after[key] = old, value
     if not after:
         return False

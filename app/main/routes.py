@@ -4,18 +4,9 @@ from sqlalchemy import text
 
 from app.core.extensions import db
 from app.core.i18n import LANG_COOKIE
+from app.auth.views_support import landing_url
 from app.main import bp
-from app.core.policy import can, public, requires
-
-
-def landing_url(user) -> str:
-    """Where a person starts: the chair from the dashboard; the office and the Front from the
-    whole plan; a unit from its page."""
-    if user.has_role("chair"):
-        return url_for("dashboard.index")
-    if can(user, "overview.view") or user.unit is None:
-        return url_for("plans.overview")
-    return url_for("units.show", slug=user.unit.slug)
+from app.core.policy import public, requires
 
 
 @bp.route("/")

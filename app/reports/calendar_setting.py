@@ -11,7 +11,7 @@ from typing import Optional
 from sqlalchemy import delete, insert, select
 
 from app.audit.service import record
-from app.emulation.models import Setting
+from app.core import settings
 from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.notifications.models import Reminder
@@ -27,15 +27,15 @@ STALE = _l("Lịch báo cáo vừa được người khác thay đổi. Cài đ�
 
 def current() -> tuple[dict[str, tuple[str, ...]], Optional[int]]:
     """(the setting in force, the stored row's version or None): one statement."""
-    row = db.session.execute(select(Setting.value, Setting.version)
-                             .where(Setting.key == KEY)).first()
+    row = settings.stored(KEY).get(KEY)
     if row is None:
         return reports_of(None), None
+    value, version = row
     try:
-        stored = json.loads(row.value or "{}")
+        stored = json.loads(value or "{}")
     except ValueError:
         stored = None  # an unreadable value is no rule: the defaults stand
-    return reports_of(stored), row.version
+    return reports_of(stored), version
 
 
 def save(wanted: dict[str, tuple[str, ...]], version: Optional[int]) -> bool:
@@ -49,11 +49,7 @@ def save(wanted: dict[str, tuple[str, ...]], version: Optional[int]) -> bool:
     if stored_version != version:
         raise StaleEdit(STALE)
     value = json.dumps({k: list(v) for k, v in after.items()}, ensure_ascii=False)
-    row = db.session.get(Setting, KEY)
-    if row is None:
-        db.session.add(Setting(key=KEY, value=value))
-    else:
-        row.value = value
+    settings.put(KEY, value)
     db.session.flush()
     record("calendar.settings", "emulation_setting", None,
            before={k: list(v) for k, v in before.items() if v != after[k]},

@@ -17,12 +17,11 @@ from typing import Optional
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.core import archives
 from app.core.errors import Refused
-from app.core.exports import neutralise
+from app.core.exports import BOLD, DATE_FORMAT, set_widths, text_cell, workbook_bytes
 from app.plans.progress import FLOWS, Figure, unit_to_date
 from app.reports import figures as fig
 from app.core.vietnamese import VNInputError, _l, local_date, nfc
@@ -30,13 +29,11 @@ from app.core.vietnamese import VNInputError, _l, local_date, nfc
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500
 NUMBER_FORMAT = "#,##0.####"
-DATE_FORMAT = "dd/mm/yyyy"
 TEMPLATE_MARK = "thidua-report/1"
 SHEET = "Số liệu"
 META_SHEET = "_thidua"
 FIRST_ROW = 5  # data starts under the title, the unit, the period and the header
 COL_CODE, COL_NAME, COL_VALUE, COL_UNIT, COL_TARGET, COL_EXPLAIN = "ABCDEF"
-BOLD = Font(bold=True)
 
 
 # An upload refused: Refused(message, status) for a file that cannot be read at all, and
@@ -56,28 +53,12 @@ def problems(refused: Refused) -> list[str]:
     return [str(m) for m in refused.fields.values()] or [str(refused.message)]
 
 
-def _text(value) -> str:
-    """A text cell that a spreadsheet will never run as a formula."""
-    return neutralise(str(value)) if value is not None else ""
-
-
 def _number(value: Optional[Decimal]):
     # openpyxl writes a float; four decimals at most, so nothing is lost on the way
     if value is None:
         return None
     value = value.normalize()
     return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _to_bytes(wb) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def _widths(ws, widths):
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = w
 
 
 # --- export: every figure ------------------------------------------------------------
@@ -90,7 +71,7 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
     ws.title = "Theo kỳ"
     with_figures = [p for p in periods if any(v.period_id == p.id for v in values)]
     head = ["Mã", "Chỉ tiêu", "Đơn vị tính", "Đơn vị báo cáo", *[p.label for p in with_figures]]
-    ws.append([_text(h) for h in head])
+    ws.append([text_cell(h) for h in head])
     for cell in ws[1]:
         cell.font = BOLD
     cells = {(v.indicator_id, v.unit_id, v.period_id): v.value for v in values}
@@ -98,13 +79,13 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
                    key=lambda iu: (indicators[iu[0]].sort_order, units[iu[1]].sort_order))
     for ind_id, unit_id in pairs:
         ind, unit = indicators[ind_id], units[unit_id]
-        ws.append([_text(ind.code), _text(ind.name), _text(ind.unit_of_measure),
-                   _text(unit.short_name or unit.name),
+        ws.append([text_cell(ind.code), text_cell(ind.name), text_cell(ind.unit_of_measure),
+                   text_cell(unit.short_name or unit.name),
                    *[_number(cells.get((ind_id, unit_id, p.id))) for p in with_figures]])
     for row in ws.iter_rows(min_row=2, min_col=5):
         for cell in row:
             cell.number_format = NUMBER_FORMAT
-    _widths(ws, [10, 50, 14, 22, *[14] * len(with_figures)])
+    set_widths(ws, [10, 50, 14, 22, *[14] * len(with_figures)])
     ws.freeze_panes = "E2"
 
     detail = wb.create_sheet("Chi tiết")
@@ -127,18 +108,18 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
         ind, p, unit = indicators[v.indicator_id], by_period[v.period_id], units[v.unit_id]
         ytd = (unit_to_date(flows[v.indicator_id], v.unit_id, p.ends_on + timedelta(days=1))
                if v.indicator_id in flows else None)
-        detail.append([_text(ind.code), _text(ind.name), _text(ind.unit_of_measure),
-                       _text(p.label), p.starts_on, p.ends_on, _text(unit.short_name or unit.name),
-                       _number(v.value), _number(ytd), _text(v.note),
+        detail.append([text_cell(ind.code), text_cell(ind.name), text_cell(ind.unit_of_measure),
+                       text_cell(p.label), p.starts_on, p.ends_on, text_cell(unit.short_name or unit.name),
+                       _number(v.value), _number(ytd), text_cell(v.note),
                        local_date(v.accepted_at) if v.accepted_at else None])  # Vietnam's day
         row = detail.max_row
         for col in "EFK":
             detail[f"{col}{row}"].number_format = DATE_FORMAT
         for col in "HI":
             detail[f"{col}{row}"].number_format = NUMBER_FORMAT
-    _widths(detail, [10, 50, 14, 20, 12, 12, 22, 14, 14, 40, 12])
+    set_widths(detail, [10, 50, 14, 20, 12, 12, 22, 14, 14, 40, 12])
     detail.freeze_panes = "A2"
-    return _to_bytes(wb)
+    return workbook_bytes(wb)
 
 
 # --- the template a unit fills offline -----------------------------------------------
@@ -149,8 +130,8 @@ def template_workbook(unit, period, indicators, draft: dict[int, dict[str, str]]
     ws.title = SHEET
     ws["A1"] = "BIỂU SỐ LIỆU CHỈ TIÊU THI ĐUA"
     ws["A1"].font = Font(bold=True, size=13)
-    ws["A2"], ws["B2"] = "Đơn vị:", _text(unit.name)
-    ws["A3"], ws["B3"] = "Kỳ báo cáo:", _text(f"{period.label} (số liệu từ "
+    ws["A2"], ws["B2"] = "Đơn vị:", text_cell(unit.name)
+    ws["A3"], ws["B3"] = "Kỳ báo cáo:", text_cell(f"{period.label} (số liệu từ "
                                               f"{period.starts_on:%d/%m/%Y} đến "
                                               f"{period.ends_on:%d/%m/%Y})")
     head = ["Mã chỉ tiêu", "Chỉ tiêu",
@@ -167,22 +148,22 @@ def template_workbook(unit, period, indicators, draft: dict[int, dict[str, str]]
         row = FIRST_ROW + n
         entry = draft.get(ind.id, {})
         value = _draft_value(ind, entry.get("v", ""))
-        ws[f"{COL_CODE}{row}"] = _text(ind.code)
-        ws[f"{COL_NAME}{row}"] = _text(ind.name)
+        ws[f"{COL_CODE}{row}"] = text_cell(ind.code)
+        ws[f"{COL_NAME}{row}"] = text_cell(ind.name)
         ws[f"{COL_VALUE}{row}"] = value
         ws[f"{COL_VALUE}{row}"].number_format = NUMBER_FORMAT
-        ws[f"{COL_UNIT}{row}"] = _text(ind.unit_of_measure)
+        ws[f"{COL_UNIT}{row}"] = text_cell(ind.unit_of_measure)
         ws[f"{COL_TARGET}{row}"] = "Đạt" if ind.semantics == "yes_no" else _number(ind.target)
         ws[f"{COL_TARGET}{row}"].number_format = NUMBER_FORMAT
-        ws[f"{COL_EXPLAIN}{row}"] = _text(entry.get("e", "")) or None
+        ws[f"{COL_EXPLAIN}{row}"] = text_cell(entry.get("e", "")) or None
         if ind.semantics == "yes_no":
             yes_no.add(f"{COL_VALUE}{row}")
-    _widths(ws, [12, 55, 14, 14, 14, 45])
+    set_widths(ws, [12, 55, 14, 14, 14, 45])
     ws.freeze_panes = f"A{FIRST_ROW}"
     meta = wb.create_sheet(META_SHEET)
     meta["A1"], meta["A2"], meta["A3"] = TEMPLATE_MARK, unit.slug, period.id
     meta.sheet_state = "hidden"
-    return _to_bytes(wb)
+    return workbook_bytes(wb)
 
 
 def _draft_value(ind, text: str):
@@ -191,7 +172,7 @@ def _draft_value(ind, text: str):
     try:
         value = fig.parse_figure(ind, text)
     except VNInputError:
-        return _text(text)
+        return text_cell(text)
     if value is None:
         return None
     if ind.semantics == "yes_no":
