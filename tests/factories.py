@@ -279,8 +279,22 @@ def to_council(app, login, pid):
 
 # ---- evidence files: a photo, a PDF, a .docx, sent to a milestone ----
 
-PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Count 0"
-       b"/Kids[]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+def _one_page_pdf() -> bytes:
+    """The smallest PDF a reader opens: one blank A4 page, its cross-reference table right."""
+    objects = [b"<</Type/Catalog/Pages 2 0 R>>", b"<</Type/Pages/Count 1/Kids[3 0 R]>>",
+               b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj" % n + body + b"endobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % at for at in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+PDF = _one_page_pdf()
 
 
 def photo(w=4000, h=3000, fmt="JPEG", secret=b"", **options) -> bytes:

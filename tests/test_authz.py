@@ -8,7 +8,7 @@ from sqlalchemy import select, text
 
 from app.core.extensions import db
 from app.core.policy import RULES, can
-from tests.authz.routes import EXTRA_RESOLVERS, _fingerprint, _get_url, _resolve, endpoints
+from tests.authz.routes import _fingerprint, _get_url, _resolve, endpoints
 
 MATRIX = tomllib.loads((Path(__file__).parent / "authz" / "routes.toml").read_text())["routes"]
 DEMO_USERS = ("admin", "chutich", "vhxh", "mttq", "kinhte", "ban01", "ban02")
@@ -124,32 +124,6 @@ def test_get_pages_allow_exactly_what_the_policy_allows(app, login, username):
 # ---- cross-unit writes ----
 
 
-def _emulation(model, unit=None):
-    from app.emulation import models as em
-    table = getattr(em, model)
-    stmt = select(table.id)
-    if unit is not None and hasattr(table, "unit_id"):
-        stmt = stmt.where(table.unit_id == unit.id)
-    return db.session.scalar(stmt.order_by(table.id).limit(1))
-
-
-# thi đua – khen thưởng (issue 6)
-EXTRA_RESOLVERS.update({"review_id": lambda unit: _emulation("Review"),
-                        "criterion_id": lambda unit: _emulation("Criterion"),
-                        "title_id": lambda unit: _emulation("AwardTitle"),
-                        "model_id": lambda unit: _emulation("GoodModel", unit),
-                        "proposal_id": lambda unit: _emulation("Proposal", unit)})
-# notifications (issue 19): one of a person of the unit (someone else's answers 404)
-EXTRA_RESOLVERS["notification_id"] = lambda unit: _notification_id(unit)
-
-
-def _notification_id(unit):
-    from app.auth.models import User
-    from app.notifications.models import Notification
-    return db.session.scalar(select(Notification.id).join(User, User.id == Notification.recipient_id)
-                             .where(User.unit_id == unit.id).limit(1))
-
-
 @pytest.mark.parametrize("attacker,victim", [("ban01", "ban-mau-02"),
                                              ("kinhte", "phong-vhxh"),
                                              ("ban02", "phong-kinh-te"),
@@ -178,16 +152,3 @@ def test_no_cross_unit_write_succeeds(app, login, attacker, victim):
     # the test is only worth something if the app has routes to attack
     assert tried or not any(r.arguments and "POST" in r.methods for r in app.url_map.iter_rules()
                             if r.endpoint != "static")
-
-
-# evidence files (issue 21): a file of that kind attached to one of the unit's records (the
-# seed has none; tests/test_evidence_authz.py attaches some before it runs the matrix)
-def _evidence_file_id(unit, kind):
-    from app.evidence.models import EvidenceFile
-    return db.session.scalar(select(EvidenceFile.id).where(
-        EvidenceFile.owner_kind == kind, EvidenceFile.unit_id == unit.id)
-        .order_by(EvidenceFile.id).limit(1))
-
-
-EXTRA_RESOLVERS.update({f"{kind}_file_id": (lambda unit, kind=kind: _evidence_file_id(unit, kind))
-                        for kind in ("milestone", "report", "model", "proposal")})

@@ -5,16 +5,24 @@ WebP, PDF or a zip; a zip must be a .docx or .xlsx passing app/core/archives.py'
 are decoded and written again by Pillow (EXIF and GPS gone, anything appended gone, scaled
 to the longest side allowed); a PDF loses what follows its last %%EOF; a zip with anything
 around it (a polyglot) is refused. What cannot be read is refused with a 4xx, never a 500.
+
+Active content is looked for as a reader finds it, not as bytes: a PDF is parsed (qpdf,
+through pikepdf) and every object is read — names with #xx escapes decoded, objects inside
+compressed object streams, the Names tree — and an Office file is read by its content types,
+its parts' first bytes and its relationships, not by its parts' names.
 """
 from __future__ import annotations
 
 import io
 import re
 import struct
+import zipfile
 import warnings
 from dataclasses import dataclass
 from typing import Optional
 
+import pikepdf
+from defusedxml import ElementTree
 from PIL import Image, ImageOps
 
 from app.core import archives
@@ -28,13 +36,25 @@ BROKEN_PDF = _l("Tệp PDF bị hỏng hoặc không đầy đủ.")
 ACTIVE_PDF = _l("Tệp PDF có mã chạy tự động hoặc tệp đính kèm bên trong; hãy in lại thành "
                 "PDF thường rồi tải lên.")
 MACROS = _l("Tệp có macro; hãy lưu lại thành .docx hoặc .xlsx thường rồi tải lên.")
+EMBEDDED = _l("Tệp có đối tượng nhúng (OLE); hãy bỏ đối tượng đó hoặc lưu lại thành .docx, "
+              ".xlsx thường rồi tải lên.")
+REMOTE = _l("Tệp lấy mẫu hoặc nội dung từ một địa chỉ bên ngoài; hãy lưu lại thành tệp "
+            "thường (không gắn mẫu) rồi tải lên.")
 POLYGLOT = _l("Tệp có dữ liệu lạ gắn thêm vào; hãy lưu lại tệp rồi tải lên lại.")
 HUGE_IMAGE = _l("Ảnh có kích thước điểm ảnh quá lớn; hãy chụp lại ở độ phân giải thấp hơn.")
 
 THUMB_SIDE = 160
 THUMB_BYTES = 10_000
 TARGET_BYTES = 300_000  # what a re-encoded photo aims at, as the browser does
-PDF_ACTIVE = re.compile(rb"/(JavaScript|JS|Launch|EmbeddedFile|RichMedia|XFA)\b")
+# what a PDF reader runs, opens or sends by itself: as a key or as an action's type
+PDF_ACTIVE = frozenset(f"/{n}" for n in (
+    "JavaScript", "JS", "Launch", "EmbeddedFile", "EmbeddedFiles", "RichMedia", "XFA",
+    "SubmitForm", "ImportData", "GoToE"))
+PDF_MAX_OBJECTS = 200_000  # a 10 MB PDF has a few thousand; more is an attack on the parser
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # a compound file: VBA, an embedded object
+MACRO_TYPES = re.compile(r"macroEnabled|vbaProject|vbaData|ms-office\.activeX", re.I)
+# relationships a reader follows by itself to another address when it opens the file
+REMOTE_LINKS = ("/attachedTemplate", "/subDocument", "/oleObject", "/frame", "/package")
 OFFICE_PART = {"docx": "word/document.xml", "xlsx": "xl/workbook.xml"}
 
 
@@ -150,13 +170,51 @@ def _pdf(data: bytes) -> bytes:
     end = data.rfind(b"%%EOF")
     if end < 0:
         raise Refused(BROKEN_PDF, 400)
-    if PDF_ACTIVE.search(data):
-        raise Refused(ACTIVE_PDF, 400)
     # whatever follows the last end-of-file mark is not the PDF: a polyglot's other half
     kept = data[:end + 5] + b"\n"
     if _ends_as_zip(kept):
         raise Refused(POLYGLOT, 400)
+    if _pdf_is_active(kept):
+        raise Refused(ACTIVE_PDF, 400)
     return kept
+
+
+def _pdf_is_active(data: bytes) -> bool:
+    """Whether any object of the PDF, as qpdf reads it, names an active feature."""
+    try:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            for n, obj in enumerate(pdf.objects):
+                if n > PDF_MAX_OBJECTS:
+                    raise Refused(BROKEN_PDF, 400)
+                if _names_active(obj):
+                    return True
+    except Refused:
+        raise
+    except Exception:  # noqa: BLE001 - qpdf raises many kinds on a damaged file
+        raise Refused(BROKEN_PDF, 400) from None
+    return False
+
+
+def _names_active(obj) -> bool:
+    """A dictionary (or a stream's) whose keys or name values, or an array whose names,
+    are active; nested direct objects are read too (indirect ones come in their own turn)."""
+    if isinstance(obj, pikepdf.Stream):
+        obj = obj.stream_dict
+    if isinstance(obj, pikepdf.Dictionary):
+        if any(key in PDF_ACTIVE for key in obj.keys()):
+            return True
+        values = (obj.get(key) for key in obj.keys())
+    elif isinstance(obj, pikepdf.Array):
+        values = iter(obj)
+    else:
+        return False
+    for value in values:
+        if isinstance(value, pikepdf.Name) and str(value) in PDF_ACTIVE:
+            return True
+        if (isinstance(value, (pikepdf.Dictionary, pikepdf.Array)) and not value.is_indirect
+                and _names_active(value)):
+            return True
+    return False
 
 
 def _ends_as_zip(data: bytes) -> bool:
@@ -176,10 +234,43 @@ def _office(data: bytes, max_bytes: int, too_big) -> Cleaned:
             if refused.message is not NOT_DOCUMENT:
                 raise
             continue
-        if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
-            raise Refused(MACROS, 400)
+        _inactive_office(data, infos)
         return Cleaned(kind, data)
     raise Refused(NOT_DOCUMENT, 415)
+
+
+def _inactive_office(data: bytes, infos) -> None:
+    """Refuse macros and embedded programs however their parts are named (by the content
+    types the package declares and by what the parts begin with), and links a reader would
+    follow by itself to another address (a remote template, a linked object)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        for info in infos:
+            if info.is_dir():
+                continue
+            name = info.filename
+            if name.lower().endswith("vbaproject.bin"):
+                raise Refused(MACROS, 400)
+            with zf.open(info) as part:
+                head = part.read(len(OLE_MAGIC))
+            if head == OLE_MAGIC:
+                vba = "vba" in name.lower()
+                raise Refused(MACROS if vba else EMBEDDED, 400)
+            if name == "[Content_Types].xml" or name.endswith(".rels"):
+                _office_xml(name, zf.read(info))
+
+
+def _office_xml(name: str, xml: bytes) -> None:
+    try:
+        root = ElementTree.fromstring(xml)
+    except Exception:  # noqa: BLE001 - defusedxml refuses or fails in several ways
+        raise Refused(archives.UNREADABLE, 400) from None
+    for el in root.iter():
+        if name == "[Content_Types].xml":
+            if MACRO_TYPES.search(el.get("ContentType", "")):
+                raise Refused(MACROS, 400)
+        elif (el.get("TargetMode", "").lower() == "external"
+              and el.get("Type", "").endswith(REMOTE_LINKS)):
+            raise Refused(REMOTE, 400)
 
 
 def _whole_zip(data: bytes) -> None:

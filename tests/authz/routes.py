@@ -100,6 +100,45 @@ EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id, "indicator_
                    "user_id": _user_id, "unit_id": lambda unit: unit.id}
 
 
+def _emulation(model, unit=None):
+    from app.emulation import models as em
+    table = getattr(em, model)
+    stmt = select(table.id)
+    if unit is not None and hasattr(table, "unit_id"):
+        stmt = stmt.where(table.unit_id == unit.id)
+    return db.session.scalar(stmt.order_by(table.id).limit(1))
+
+
+# thi đua – khen thưởng (issue 6)
+EXTRA_RESOLVERS.update({"review_id": lambda unit: _emulation("Review"),
+                        "criterion_id": lambda unit: _emulation("Criterion"),
+                        "title_id": lambda unit: _emulation("AwardTitle"),
+                        "model_id": lambda unit: _emulation("GoodModel", unit),
+                        "proposal_id": lambda unit: _emulation("Proposal", unit)})
+# notifications (issue 19): one of a person of the unit (someone else's answers 404)
+EXTRA_RESOLVERS["notification_id"] = lambda unit: _notification_id(unit)
+
+
+def _notification_id(unit):
+    from app.auth.models import User
+    from app.notifications.models import Notification
+    return db.session.scalar(select(Notification.id).join(User, User.id == Notification.recipient_id)
+                             .where(User.unit_id == unit.id).limit(1))
+
+
+# evidence files (issue 21): a file of that kind attached to one of the unit's records (the
+# seed has none; factories.make_records attaches some)
+def _evidence_file_id(unit, kind):
+    from app.evidence.models import EvidenceFile
+    return db.session.scalar(select(EvidenceFile.id).where(
+        EvidenceFile.owner_kind == kind, EvidenceFile.unit_id == unit.id)
+        .order_by(EvidenceFile.id).limit(1))
+
+
+EXTRA_RESOLVERS.update({f"{kind}_file_id": (lambda unit, kind=kind: _evidence_file_id(unit, kind))
+                        for kind in ("milestone", "report", "model", "proposal")})
+
+
 # ---- the permission matrix: people, roles and what each may do ----
 
 MATRIX = tomllib.loads((Path(__file__).parent / "matrix.toml").read_text())
