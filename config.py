@@ -94,6 +94,8 @@ class BaseConfig:
     WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
     WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")
     WEBHOOK_TIMEOUT = int(os.environ.get("WEBHOOK_TIMEOUT", "10"))
+    # a gateway on this machine or a private network must be named here (e.g. 10.20.0.0/16)
+    WEBHOOK_ALLOWED_NETWORKS = os.environ.get("WEBHOOK_ALLOWED_NETWORKS", "")
     # `flask remind`: the first reminder goes this many days before a deadline
     REMIND_DAYS_BEFORE = int(os.environ.get("REMIND_DAYS_BEFORE", "3"))
     # Evidence files (issue 21; README "Evidence files"): a file as sent (a phone photo

@@ -11,6 +11,7 @@ def create_app(config=None):
                 instance_relative_config=True)
     app.config.from_object(config or config_from_env())
     check_production_settings(app)
+    check_webhook_settings(app)
     if app.config.get("BEHIND_PROXY"):
         # nginx in front: take the client's address from X-Forwarded-For (one hop only)
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -44,6 +45,18 @@ def check_production_settings(app):
         problems.append("DEMO_MODE must be off")
     if problems:
         raise UnsafeConfiguration("Refusing to start in production: " + "; ".join(problems))
+
+
+def check_webhook_settings(app):
+    """A webhook address the app would refuse to send to is said at start, not at the
+    first message hours later."""
+    if not app.config.get("WEBHOOK_URL"):
+        return
+    from app.notifications.webhook import WebhookAddressError, check_url
+    try:
+        check_url(app.config)
+    except WebhookAddressError as exc:
+        raise UnsafeConfiguration(f"Refusing to start: {exc}") from None
 
 
 def refuse_demo_accounts(app):

@@ -141,13 +141,21 @@ def test_a_claimed_message_is_never_sent_by_a_second_worker(app, smtp):
 
 
 class Hook(BaseHTTPRequestHandler):
+    """A gateway: /sms takes the message; /moved answers 302 to /elsewhere, which must never
+    be reached (it would receive the signature)."""
     received = []
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers["Content-Length"]))
-        Hook.received.append((dict(self.headers), body))
-        self.send_response(204)
+        Hook.received.append((self.path, dict(self.headers), body))
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header("Location", "/elsewhere")
+        else:
+            self.send_response(204)
         self.end_headers()
+
+    do_GET = do_POST
 
     def log_message(self, *args):
         pass
@@ -164,13 +172,16 @@ def hook_server():
     server.server_close()
 
 
+LOOPBACK = {"WEBHOOK_ALLOWED_NETWORKS": "127.0.0.0/8"}  # the test gateway runs on this machine
+
+
 def test_the_webhook_posts_signed_json_through_the_outbox(app, hook_server):
     secret = "bí-mật-zalo"
     app.config.update(WEBHOOK_URL=f"http://127.0.0.1:{hook_server.server_port}/sms",
-                      WEBHOOK_SECRET=secret, APP_BASE_URL="https://thidua.binhlu.vn")
+                      WEBHOOK_SECRET=secret, APP_BASE_URL="https://thidua.binhlu.vn", **LOOPBACK)
     _return_report_for(app, "ban01", "none")  # e-mail or not, the gateway is told
     assert _send(app)["sent"] == 1
-    ((headers, body),) = Hook.received
+    ((_path, headers, body),) = Hook.received
     expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     assert headers["X-Thidua-Signature"] == expected
     assert headers["Content-Type"].startswith("application/json")
@@ -181,7 +192,8 @@ def test_the_webhook_posts_signed_json_through_the_outbox(app, hook_server):
 
 
 def test_a_webhook_that_fails_is_retried(app, hook_server):
-    app.config.update(WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/down", WEBHOOK_SECRET="s")
+    app.config.update(WEBHOOK_URL=f"http://127.0.0.1:{free_port()}/down", WEBHOOK_SECRET="s",
+                      **LOOPBACK)
     _return_report_for(app, "ban01", "none")
     assert _send(app)["failed"] == 1
     app.config.update(WEBHOOK_URL=f"http://127.0.0.1:{hook_server.server_port}/sms")
@@ -189,37 +201,44 @@ def test_a_webhook_that_fails_is_retried(app, hook_server):
     assert len(Hook.received) == 1
 
 
-def test_a_person_sets_an_address_and_a_choice(app, login):
-    c = login("ban01")
-    page = c.get("/notifications/settings").get_data(as_text=True)
-    assert 'value="daily" selected' in page or "selected" in page
-    r = c.post("/notifications/settings", data={"email": "sai-dia-chi", "email_mode": "now",
-                                                "version": ""})
-    assert r.status_code == 422 and "không hợp lệ" in r.get_data(as_text=True)
-    r = c.post("/notifications/settings", data={"email": "ban01@example.vn", "email_mode": "now",
-                                                "version": ""})
-    assert r.status_code == 303
+def test_a_webhook_redirect_is_not_followed_and_the_message_not_sent(app, hook_server):
+    app.config.update(WEBHOOK_URL=f"http://127.0.0.1:{hook_server.server_port}/moved",
+                      WEBHOOK_SECRET="s", **LOOPBACK)
+    _return_report_for(app, "ban01", "none")
+    assert _send(app)["failed"] == 1
+    assert [path for path, _h, _b in Hook.received] == ["/moved"]  # never /elsewhere
     with app.app_context():
-        uid = db.session.scalar(select(User.id).where(User.username == "ban01"))
-        s = preferences.setting_of(uid)
-        assert (s.email, s.email_mode) == ("ban01@example.vn", "now")
+        m = db.session.scalar(select(OutboxMessage).where(OutboxMessage.channel == "webhook"))
+        assert m.sent_at is None and "302" in m.last_error
 
 
-def test_the_administrator_sets_an_address_on_the_account_form(app, login):
-    import re
-    with app.app_context():
-        uid = db.session.scalar(select(User.id).where(User.username == "ban02"))
-    admin = login("admin")
-    page = admin.get(f"/admin/accounts/{uid}").get_data(as_text=True)
-    assert 'name="email"' in page
-    data = dict(re.findall(r'<input[^>]*name="([a-z_]+)"[^>]*value="([^"]*)"', page))
-    data.update({"full_name": "Trưởng Bản mẫu 02", "unit_id": re.search(
-        r'<option selected value="(\d+)"|<option value="(\d+)" selected', page).group(1) or "",
-        "roles": "editor", "email": "sai"})
-    assert admin.post(f"/admin/accounts/{uid}", data=data).status_code == 422
-    data["email"] = "ban02@example.vn"
-    assert admin.post(f"/admin/accounts/{uid}", data=data).status_code == 302
-    with app.app_context():
-        s = preferences.setting_of(uid)
-        assert (s.email, s.email_mode) == ("ban02@example.vn", "daily")
-    assert 'value="ban02@example.vn"' in admin.get(f"/admin/accounts/{uid}").get_data(as_text=True)
+def test_a_webhook_to_this_machine_is_refused_unless_its_network_is_allowed(app, hook_server):
+    app.config.update(WEBHOOK_URL=f"http://127.0.0.1:{hook_server.server_port}/sms",
+                      WEBHOOK_SECRET="s")
+    _return_report_for(app, "ban01", "none")
+    assert _send(app)["failed"] == 1
+    assert Hook.received == []
+    # a host name that resolves to this machine is refused the same way
+    app.config.update(WEBHOOK_URL=f"http://localhost:{hook_server.server_port}/sms")
+    assert _send(app, now=utcnow() + timedelta(hours=1))["failed"] == 1
+    assert Hook.received == []
+
+
+@pytest.mark.parametrize("url,allowed", [("ftp://gateway.example.vn/sms", ""),
+                                         ("http://10.1.2.3/sms", ""),
+                                         ("http://[::1]:8080/sms", ""),
+                                         ("https://user:pw@gateway.example.vn/sms", ""),
+                                         ("https://gateway.example.vn/sms", "not-a-network")])
+def test_the_app_refuses_to_start_with_a_webhook_it_would_not_send_to(url, allowed):
+    from app import UnsafeConfiguration, create_app
+    from tests.conftest import make_config
+    with pytest.raises(UnsafeConfiguration, match="WEBHOOK"):
+        create_app(make_config("sqlite://", WEBHOOK_URL=url, WEBHOOK_ALLOWED_NETWORKS=allowed))
+
+
+def test_a_gateway_on_a_network_the_settings_name_is_accepted_at_start():
+    from app import create_app
+    from tests.conftest import make_config
+    app = create_app(make_config("sqlite://", WEBHOOK_URL="http://10.1.2.3/sms",
+                                 WEBHOOK_ALLOWED_NETWORKS="10.0.0.0/8"))
+    assert app.config["WEBHOOK_URL"] == "http://10.1.2.3/sms"
