@@ -182,6 +182,8 @@ def test_attach_list_download_and_remove_on_both_databases(any_app, login):
     assert r.status_code == 200 and "Biên bản.pdf" not in r.get_data(as_text=True)
     assert [f.id for f in files_of(any_app, mid)] == [jpg.id]
     assert files_of(any_app, mid, removed=True)[-1].removed_at is not None
+    # and its address no longer serves it (kept in the database for the history)
+    assert c.get(f"/evidence/milestone/{pdf.id}").status_code == 404
     with any_app.app_context():
         events = [(e.action, e.after or e.before) for e in db.session.scalars(
             select(AuditEvent).where(AuditEvent.entity == "evidence_file").order_by(AuditEvent.id))]

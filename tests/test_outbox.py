@@ -242,3 +242,60 @@ def test_a_gateway_on_a_network_the_settings_name_is_accepted_at_start():
     app = create_app(make_config("sqlite://", WEBHOOK_URL="http://10.1.2.3/sms",
                                  WEBHOOK_ALLOWED_NETWORKS="10.0.0.0/8"))
     assert app.config["WEBHOOK_URL"] == "http://10.1.2.3/sms"
+
+
+class RefusingInbox(Inbox):
+    """A mail server that refuses one mailbox, as a real one refuses an unknown address."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.startswith("khong-co"):
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
+def test_a_subject_queued_with_a_line_break_still_goes_on_one_line(app, smtp):
+    controller, inbox = smtp
+    _configure(app, controller.port)
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.username == "ban01"))
+        # queued before names were checked: the unit's name carried a line break
+        db.session.add(OutboxMessage(channel="email", recipient_id=user.id,
+                                     to_address="ban01@example.vn",
+                                     subject="[Thi đua] Báo cáo bị trả lại: Bản\r\nmẫu 01",
+                                     body_text="x", body_html="", payload="", attempts=0,
+                                     next_attempt_at=utcnow(), last_error=""))
+        db.session.commit()
+    assert _send(app)["sent"] == 1
+    (message,) = inbox.messages
+    assert message["Subject"] == "[Thi đua] Báo cáo bị trả lại: Bản mẫu 01"
+
+
+def test_a_refused_address_is_given_up_at_once_and_the_administrator_told(app):
+    from app.notifications.models import Notification
+    inbox = RefusingInbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    try:
+        _configure(app, controller.port)
+        with app.app_context(), app.test_request_context():
+            user = db.session.scalar(select(User).where(User.username == "ban01"))
+            preferences.save(user, "khong-co@example.vn", "now")
+            service.notify([user], "report_returned", where="Báo cáo Tháng 01/2026",
+                           detail="Thiếu số liệu.", link="/units/ban-mau-01/reports/1")
+            db.session.commit()
+        assert _send(app)["failed"] == 1
+        # not retried: given up, with the reason, after one try
+        assert _send(app, now=utcnow() + timedelta(days=1)) == {"sent": 0, "failed": 0,
+                                                                 "skipped": 0}
+    finally:
+        controller.stop()
+    with app.app_context():
+        m = db.session.scalar(select(OutboxMessage).where(
+            OutboxMessage.to_address == "khong-co@example.vn"))
+        assert m.attempts == 1 and m.failed_at is not None and "từ chối" in m.last_error
+        told = db.session.execute(select(User.username, Notification.where_text).join(
+            Notification, Notification.recipient_id == User.id)
+            .where(Notification.kind == "delivery_failed")).all()
+    assert [(u, w) for u, w in told] == [("admin", "ban01 (khong-co@example.vn)")]
+    assert inbox.messages == []

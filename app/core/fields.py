@@ -29,6 +29,7 @@ __all__ = [
     "NFCTextAreaField",
     "strip_nfc",
     "no_control_chars",
+    "one_line",
 ]
 
 
@@ -118,11 +119,25 @@ def no_control_chars(form, field):
         )))
 
 
+# a one-line field (a name, a title) holds no line break or tab of any alphabet: a name
+# with a line break breaks every e-mail header and CSV row it is written into
+_LINE_BREAKS = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
+
+
+def one_line(form, field):
+    """Validator: refuse line breaks and tabs in a field that is one line."""
+    if isinstance(field.data, str) and not _LINE_BREAKS.isdisjoint(field.data):
+        raise ValidationError(str(_l("Chỉ viết trên một dòng: hãy bỏ dấu xuống dòng hoặc "
+                                     "ký tự tab rồi lưu lại.")))
+
+
 class NFCStringField(StringField):
-    """StringField that strips, NFC-normalises and refuses control characters."""
+    """StringField that strips, NFC-normalises and refuses control characters and line
+    breaks (it is one line: a name, a title)."""
 
     def __init__(self, label=None, validators=None, filters=(), **kwargs):
-        validators = [*(validators or []), no_control_chars]  # after the caller's own
+        # after the caller's own
+        validators = [*(validators or []), no_control_chars, one_line]
         super().__init__(label, validators, filters=[strip_nfc, *filters], **kwargs)
 
 

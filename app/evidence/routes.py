@@ -54,15 +54,18 @@ def _answer(owner, record, status=200, form=None, errors=()):
     return render_template("evidence/page.html", ev=ctx), status
 
 
-def _file_loader(owner):
+def _file_loader(owner, live=False):
     def load(**kwargs):
         """The file, with the unit its record belongs to now: one statement. A file of
-        another kind of record is not found here."""
-        row = db.session.execute(
-            select(EvidenceFile, owner.model.unit_id)
-            .join(owner.model, owner.model.id == EvidenceFile.owner_id)
-            .where(EvidenceFile.id == kwargs[owner.file_arg],
-                   EvidenceFile.owner_kind == owner.key)).first()
+        another kind of record is not found here; live: nor one removed (it stays in the
+        database for the history, but its address no longer serves it)."""
+        stmt = (select(EvidenceFile, owner.model.unit_id)
+                .join(owner.model, owner.model.id == EvidenceFile.owner_id)
+                .where(EvidenceFile.id == kwargs[owner.file_arg],
+                       EvidenceFile.owner_kind == owner.key))
+        if live:
+            stmt = stmt.where(EvidenceFile.removed_at.is_(None))
+        row = db.session.execute(stmt).first()
         if row is None:
             return None
         f, unit_id = row
@@ -108,11 +111,11 @@ def _register(owner):
             flash(_("Đã đính kèm “%(name)s” (%(kind)s).", name=f.name, kind=f.label), "success")
         return redirect(owner.page(record) + "#evidence-files", 303)
 
-    @requires(owner.read, load=_file_loader(owner), unit=_file_unit)
+    @requires(owner.read, load=_file_loader(owner, live=True), unit=_file_unit)
     def download(f, **_args):
         return _send(f)
 
-    @requires(owner.read, load=_file_loader(owner), unit=_file_unit)
+    @requires(owner.read, load=_file_loader(owner, live=True), unit=_file_unit)
     def thumb(f, **_args):
         body = db.session.scalar(select(EvidenceBlob.thumb).where(EvidenceBlob.id == f.blob_id))
         if not body:

@@ -17,7 +17,11 @@ from app.core.extensions import db
 from app.core.columns import utcnow
 from app.core.vietnamese import _l, fold, nfc
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# what a name shows nothing of, or turns around: controls, zero-width and joining marks,
+# the soft hyphen, byte-order mark, bidirectional overrides, fillers that render blank
+CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
+                     "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
+                     "\ufeff\uffa0\ufff0-\ufffb]")
 CLOSED = _l("Hồ sơ này đã khóa (đã gửi hoặc đã quyết định): không thêm, bớt minh chứng được.")
 
 

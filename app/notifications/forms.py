@@ -10,12 +10,15 @@ from app.notifications.models import EMAIL_MODES
 from app.core.fields import NFCStringField
 from app.plans.forms import ChoiceField, VersionField
 
-# an address as a person types it: one @, a dot in the domain, no spaces
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# one address and nothing else: a mailbox's own characters, one @, a domain of labels
+# (no comma, angle brackets, quotes or spaces: "a,b@c.d" or "<a@b.c>" would be a list or a
+# display form that a mail header reads differently from this page)
+EMAIL_RE = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+                      r"@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}")
 
 
 def check_email(form, field):
-    if field.data and not EMAIL_RE.match(field.data):
+    if field.data and not EMAIL_RE.fullmatch(field.data):
         raise ValidationError(_l("Địa chỉ thư điện tử không hợp lệ, ví dụ ten@binhlu.gov.vn."))
 
 

@@ -3,6 +3,7 @@ a small HTML part and the direct link; and the SMTP sending, set from the enviro
 (config.py: SMTP_HOST … MAIL_FROM, APP_BASE_URL)."""
 from __future__ import annotations
 
+import re
 import smtplib
 from email import policy
 from email.message import EmailMessage
@@ -18,6 +19,20 @@ PREFIX = "[Thi đua]"
 # long header lines: Python's folding of a Vietnamese subject into several encoded words
 # loses the space between them ("Báocáo"); one encoded word up to 998 characters does not
 MAIL_POLICY = policy.SMTP.clone(max_line_length=998)
+
+
+# a line break (of any alphabet) or control character ends a header: in a stored name or
+# title it would stop every message about it, so a header gets that text on one line
+_NOT_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]+")
+
+
+class Undeliverable(Exception):
+    """The message itself cannot go (its address refused, a header that cannot be
+    written): sending it again would fail again, so the outbox gives it up at once."""
+
+
+def header_text(text: str) -> str:
+    return _NOT_ONE_LINE.sub(" ", text or "").strip()
 
 
 def absolute(link: str) -> str:
@@ -44,7 +59,7 @@ def compose(user, notifications) -> tuple[str, str, str]:
     one = len(notifications) == 1
     if one:
         n = notifications[0]
-        subject = f"{PREFIX} {KINDS.get(n.kind, n.kind)}: {n.where_text}"[:300]
+        subject = header_text(f"{PREFIX} {KINDS.get(n.kind, n.kind)}: {n.where_text}")[:300]
         intro = f"Kính gửi {user.full_name},"
     else:
         subject = f"{PREFIX} {len(notifications)} thông báo mới trong ngày"
@@ -68,18 +83,25 @@ def compose(user, notifications) -> tuple[str, str, str]:
 def send_email(m) -> None:
     """Send one outbox message through the SMTP server of the environment."""
     c = current_app.config
-    msg = EmailMessage(policy=MAIL_POLICY)
-    msg["Subject"] = m.subject
-    msg["From"] = c.get("MAIL_FROM") or "thidua@localhost"
-    msg["To"] = m.to_address
-    msg["Message-ID"] = make_msgid(idstring=f"outbox{m.id}", domain="thidua")
-    msg.set_content(m.body_text, cte="base64")
-    if m.body_html:
-        msg.add_alternative(m.body_html, subtype="html", cte="base64")
+    try:
+        msg = EmailMessage(policy=MAIL_POLICY)
+        # a subject queued before names were checked is written on one line here too
+        msg["Subject"] = header_text(m.subject)
+        msg["From"] = c.get("MAIL_FROM") or "thidua@localhost"
+        msg["To"] = m.to_address
+        msg["Message-ID"] = make_msgid(idstring=f"outbox{m.id}", domain="thidua")
+        msg.set_content(m.body_text, cte="base64")
+        if m.body_html:
+            msg.add_alternative(m.body_html, subtype="html", cte="base64")
+    except (ValueError, TypeError) as exc:
+        raise Undeliverable(f"thư không dựng được: {exc}") from exc
     with smtplib.SMTP(c["SMTP_HOST"], int(c.get("SMTP_PORT") or 587),
                       timeout=int(c.get("SMTP_TIMEOUT") or 20)) as smtp:
         if c.get("SMTP_STARTTLS"):
             smtp.starttls()
         if c.get("SMTP_USER"):
             smtp.login(c["SMTP_USER"], c.get("SMTP_PASSWORD") or "")
-        smtp.send_message(msg)
+        try:
+            smtp.send_message(msg)
+        except smtplib.SMTPRecipientsRefused as exc:
+            raise Undeliverable(f"máy chủ thư từ chối địa chỉ {m.to_address}") from exc

@@ -21,6 +21,7 @@ KINDS = {
     "deadline_passed": N_("Đã quá hạn nộp báo cáo"),
     "proposal_decided": N_("Đề nghị khen thưởng đã có kết quả"),
     "account_changed": N_("Tài khoản của bạn được thay đổi"),
+    "delivery_failed": N_("Thư báo không gửi được"),
 }
 # these go at once, whatever the person chose, unless they chose no e-mail at all
 URGENT = frozenset({"report_returned"})

@@ -5,7 +5,9 @@ loses nothing.
 A worker claims a message with one conditional UPDATE (only a row nobody holds, or whose
 hold ran out, is taken): two workers never send the same one at the same time. A failure
 waits BACKOFF_FIRST, then twice as long each time, up to BACKOFF_MAX; after MAX_ATTEMPTS
-the message is given up (failed_at), kept for the administrator to see.
+the message is given up (failed_at), kept for the administrator to see. A message that
+cannot go because of what it is (an address the mail server refuses) is given up at once,
+and the administrators are told in the app, with the reason.
 """
 from __future__ import annotations
 
@@ -146,14 +148,30 @@ def _release(m: OutboxMessage, worker: str) -> None:
 
 
 def _failed(message_id: int, worker: str, exc: Exception) -> None:
+    from app.notifications.mail import Undeliverable
     m = db.session.get(OutboxMessage, message_id)
     attempts = (m.attempts or 0) + 1
     log.warning("outbox %s: attempt %s failed: %s", message_id, attempts, exc)
     values = {"attempts": attempts, "claimed_by": None, "claimed_until": None,
               "last_error": f"{type(exc).__name__}: {exc}"[:1000],
               "next_attempt_at": utcnow() + backoff(attempts)}
-    if attempts >= MAX_ATTEMPTS:
+    given_up = isinstance(exc, Undeliverable)
+    if given_up or attempts >= MAX_ATTEMPTS:
         values["failed_at"] = utcnow()
-    db.session.execute(update(OutboxMessage).where(
-        OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker).values(**values))
+    done = db.session.execute(update(OutboxMessage).where(
+        OutboxMessage.id == message_id, OutboxMessage.claimed_by == worker)
+        .values(**values)).rowcount
+    if given_up and done:
+        _tell_administrators(m, str(exc))
     db.session.commit()
+
+
+def _tell_administrators(m: OutboxMessage, reason: str) -> None:
+    from app.auth.models import User
+    from app.notifications.service import notify
+    recipient = db.session.get(User, m.recipient_id) if m.recipient_id else None
+    admins = [u for u in db.session.scalars(select(User).where(User.active.is_(True)))
+              if u.has_role("admin")]
+    who = recipient.username if recipient is not None else m.to_address
+    notify(admins, "delivery_failed", where=f"{who} ({m.to_address})"[:300],
+           detail=reason[:1000], link="/admin/accounts")
