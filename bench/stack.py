@@ -82,7 +82,8 @@ def stack(kind="sqlite", workers=None, scale=10):
             stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"))
         conf = Template((ROOT / "deploy" / "nginx.conf").read_text()).safe_substitute(
             THIDUA_ROOT=str(ROOT), LISTEN=f"127.0.0.1:{web_port}",
-            UPSTREAM=f"127.0.0.1:{app_port}", NGINX_PREFIX=str(tmp))
+            UPSTREAM=f"127.0.0.1:{app_port}", NGINX_PREFIX=str(tmp),
+            EVIDENCE_MAX_FILE_MB=os.environ.get("EVIDENCE_MAX_FILE_MB", "10"))
         (tmp / "nginx.conf").write_text(conf)
         nginx = subprocess.Popen(["nginx", "-p", str(tmp), "-c", str(tmp / "nginx.conf"),
                                   "-g", "daemon off;"], start_new_session=True)
