@@ -61,3 +61,4 @@ def test_a_plain_address_is_taken(app, login):
                                        "\u202e", "\u2066"])
 def test_a_file_name_shows_no_invisible_character(invisible):
     assert typed_name(f"Biên{invisible} bản.pdf") == "Biên bản.pdf"
+

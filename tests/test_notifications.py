@@ -189,3 +189,13 @@ def test_the_todo_lists_overdue_reports_milestones_and_votes(app, login):
     assert kinds.index("milestone_overdue") < kinds.index("milestone_due")
     titles = " ".join(i.title for i in work.items)
     assert "quá hạn 3 ngày: Làm đường nội bản" in titles and "còn 5 ngày" in titles
+
+
+def test_the_settings_page_says_plainly_when_this_server_sends_no_email(app, login):
+    c = login("ban01")
+    assert app.config["SMTP_HOST"] == ""
+    page = c.get("/notifications/settings").get_data(as_text=True)
+    assert "chưa được cài đặt để gửi thư điện tử" in page
+    app.config["SMTP_HOST"] = "127.0.0.1"
+    page = c.get("/notifications/settings").get_data(as_text=True)
+    assert "chưa được cài đặt để gửi thư điện tử" not in page

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core.errors import Refused
 from app.core.extensions import db, htmx
-from app.notifications import bp, preferences, reminders, service
+from app.notifications import bp, outbox, preferences, reminders, service
 from app.notifications.forms import ReadForm, RemindForm, SettingsForm
 from app.notifications.models import Notification
 from app.core.params import query_int
@@ -92,7 +92,8 @@ def settings():
                 return redirect(url_for("notifications.settings"), 303)
         else:
             status = 422
-    return render_template("notifications/settings.html", form=form), status
+    return render_template("notifications/settings.html", form=form,
+                           mail_on=outbox.mail_on()), status
 
 
 def _period(period_id, **_):
