@@ -7,8 +7,9 @@ import secrets
 from datetime import timedelta
 from functools import cache
 
-from flask import current_app, request, session
+from flask import current_app, g, request, session
 from flask_login import login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
@@ -35,6 +36,12 @@ def start_session(user: User) -> UserSession:
     user.session_id = row.id
     login_user(user)
     session.permanent = True
+    # the form secret is set once, in the sign-in answer: the pages a phone then loads at
+    # once (its offline warm-up) all carry tokens of this one secret, instead of each page
+    # making its own and the last cookie written orphaning the others' forms. (The sign-in
+    # form made a token of the old secret earlier in this request: forget it first.)
+    g.pop(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+    generate_csrf()
     return row
 
 
