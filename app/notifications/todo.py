@@ -48,10 +48,10 @@ NO_INT, NO_TEXT, NO_DAY = cast(null(), Integer), cast(null(), String), cast(null
 
 
 def _row(kind, rank, day=NO_DAY, n1=NO_INT, n2=NO_INT, n3=NO_INT, s1=NO_TEXT, s2=NO_TEXT,
-         s3=NO_TEXT):
+         s3=NO_TEXT, s4=NO_TEXT):
     return (_k(kind).label("kind"), (rank if not isinstance(rank, int) else _n(rank)).label("rank"),
             day.label("day"), n1.label("n1"), n2.label("n2"), n3.label("n3"),
-            s1.label("s1"), s2.label("s2"), s3.label("s3"))
+            s1.label("s1"), s2.label("s2"), s3.label("s3"), s4.label("s4"))
 
 
 def _unread(user_id):
@@ -117,7 +117,7 @@ def _milestones(unit_id, today):
 def _waiting_review():
     return (select(*_row("review", RANK["review"], n1=Report.period_id, n2=ReportingPeriod.year,
                          n3=ReportingPeriod.number, s1=ReportingPeriod.kind,
-                         s2=ReportingPeriod.subject, s3=Unit.slug))
+                         s2=ReportingPeriod.subject, s3=Unit.slug, s4=Unit.name))
             .join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
             .join(Unit, Unit.id == Report.unit_id)
             .where(Report.status == "submitted"))
@@ -208,7 +208,7 @@ def _item(row, user, today) -> Optional[Item]:
     if kind == "review":
         link = url_for("reports.report", slug=row.s3, period_id=row.n1)
         return Item("review", link, _("Báo cáo %(p)s chờ duyệt",
-                                      p=_period(row.n2, row.s1, row.n3, row.s2)), note=row.s3)
+                                      p=_period(row.n2, row.s1, row.n3, row.s2)), note=row.s4)
     if kind in ("vote", "decide"):
         link = url_for("emulation.proposal", proposal_id=row.n1)
         text = _("Đề nghị khen thưởng chờ bạn biểu quyết: %(who)s", who=row.s1) if kind == "vote" \

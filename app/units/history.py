@@ -11,34 +11,109 @@ from app.audit.models import AuditEvent
 from app.auth.models import User
 from app.core.extensions import db
 from app.core.i18n import N_
+from app.core.vietnamese import format_date
+from app.milestones.models import MILESTONE_STATUSES
 from app.milestones.service import LABELS as MILESTONE_LABELS
 from app.plans.models import Area, Indicator
-from app.milestones.models import MILESTONE_STATUSES
-from app.core.vietnamese import format_date
+from app.reports.models import REPORT_SECTIONS, Report, ReportingPeriod
 
 PER_PAGE = 20
 
+# every event the log holds, as people say it; one the list does not know yet is shown as
+# "Thay đổi khác", never by its name in the code (tests/test_plain_words.py reads every page)
 ACTION_LABELS = {
+    "auth.login": N_("Đăng nhập"),
+    "auth.logout": N_("Đăng xuất"),
     "auth.guessed": N_("Tài khoản bị đăng nhập sai nhiều lần"),
+    "user.password": N_("Đổi mật khẩu"),
+    "user.reset_password": N_("Đặt lại mật khẩu"),
+    "user.create": N_("Tạo tài khoản"),
+    "user.edit": N_("Sửa tài khoản"),
+    "user.activate": N_("Mở khóa tài khoản"),
+    "user.deactivate": N_("Khóa tài khoản"),
+    "user.notifications": N_("Đổi cách nhận thông báo"),
+    "unit.create": N_("Thêm đơn vị"),
+    "unit.edit": N_("Sửa thông tin đơn vị"),
+    "unit.archive": N_("Lưu trữ đơn vị"),
+    "unit.restore": N_("Khôi phục đơn vị"),
     "milestone.create": N_("Thêm mốc"),
     "milestone.update": N_("Sửa mốc"),
     "milestone.status": N_("Đổi trạng thái mốc"),
     "milestone.delete": N_("Xóa mốc"),
     "plan_section.update": N_("Sửa kế hoạch triển khai"),
     "plan.create": N_("Lập kế hoạch triển khai"),
+    "plan.load": N_("Nạp kế hoạch của xã"),
+    "plan.edit": N_("Sửa kế hoạch của xã"),
+    "plan.new_year": N_("Mở kế hoạch năm mới"),
+    "area.create": N_("Thêm nội dung thi đua"),
+    "area.edit": N_("Sửa nội dung thi đua"),
+    "indicator.create": N_("Thêm chỉ tiêu"),
+    "indicator.edit": N_("Sửa chỉ tiêu"),
     "comment.add": N_("Ý kiến"),
+    "report.draft": N_("Lưu nháp báo cáo"),
+    "report.create": N_("Bắt đầu soạn báo cáo"),
+    "report.import": N_("Nhập số liệu từ tệp Excel"),
+    "report.submit": N_("Gửi báo cáo"),
+    "report.accept": N_("Duyệt báo cáo"),
+    "report.return": N_("Trả lại báo cáo"),
+    "period.create": N_("Thêm kỳ báo cáo"),
+    "period.update": N_("Sửa kỳ báo cáo"),
+    "period.generate": N_("Lập các kỳ báo cáo của năm"),
+    "period.follow_calendar": N_("Cập nhật kỳ báo cáo theo lịch"),
+    "calendar.settings": N_("Đổi lịch báo cáo"),
+    "commune_report.compile": N_("Tổng hợp báo cáo của xã"),
+    "commune_report.edit": N_("Sửa báo cáo của xã"),
+    "evidence.attach": N_("Đính kèm tệp minh chứng"),
+    "evidence.remove": N_("Gỡ tệp minh chứng"),
+    "good_model.create": N_("Thêm mô hình hay"),
+    "good_model.update": N_("Sửa mô hình hay"),
+    "good_model.delete": N_("Xóa mô hình hay"),
+    "good_model.gather": N_("Tổng hợp mô hình hay từ báo cáo"),
+    "proposal.create": N_("Lập đề nghị khen thưởng"),
+    "proposal.update": N_("Sửa đề nghị khen thưởng"),
+    "proposal.evidence": N_("Cập nhật hồ sơ đề nghị"),
+    "proposal.vote": N_("Biểu quyết đề nghị khen thưởng"),
+    "proposal.forward": N_("Chuyển đề nghị khen thưởng"),
+    "proposal.decide": N_("Quyết định khen thưởng"),
+    "review.create": N_("Mở đợt đánh giá"),
+    "review.update": N_("Sửa đợt đánh giá"),
+    "review.score": N_("Chấm điểm"),
+    "score.update": N_("Sửa điểm"),
+    "emulation.settings": N_("Đổi cài đặt thi đua"),
+    "criterion.create": N_("Thêm tiêu chí chấm điểm"),
+    "criterion.update": N_("Sửa tiêu chí chấm điểm"),
+    "criterion.seed": N_("Nạp bảng tiêu chí chấm điểm"),
+    "award_title.create": N_("Thêm danh hiệu khen thưởng"),
+    "award_title.update": N_("Sửa danh hiệu khen thưởng"),
+    "award_title.seed": N_("Nạp danh sách danh hiệu khen thưởng"),
+    "demo.accounts": N_("Tạo tài khoản mẫu"),
+    "demo.content": N_("Tạo dữ liệu mẫu"),
+    "demo.reports": N_("Tạo báo cáo mẫu"),
 }
+OTHER_ACTION = N_("Thay đổi khác")
 FIELD_LABELS = {
     **MILESTONE_LABELS,
+    **dict(REPORT_SECTIONS),
     "heading": N_("Mục"),
     "body": N_("Nội dung"),
     "kind": N_("Loại"),
     "year": N_("Năm"),
+    "name": N_("Tên"),
+    "full_name": N_("Họ và tên"),
+    "short_name": N_("Tên viết tắt"),
+    "position": N_("Chức vụ"),
+    "username": N_("Tên đăng nhập"),
+    "areas": N_("Số nội dung thi đua"),
+    "indicators": N_("Số chỉ tiêu"),
+    "units": N_("Số đơn vị"),
+    "reason": N_("Lý do"),
+    "decision_no": N_("Số quyết định"),
+    "achievements": N_("Thành tích"),
 }
+# what changed, said without the text itself (a draft's figures are kept as data)
+CHANGED_ONLY = {"figures": N_("Số liệu"), "roles": N_("Vai trò")}
 COMMENT_KINDS = {"comment": N_("Ý kiến"), "reply": N_("Trả lời"), "return": N_("Trả lại")}
-# bookkeeping that says nothing to a reader
-HIDDEN = {"id", "version", "plan_id", "unit_id", "created_at", "updated_at", "author_id",
-          "subject_type", "subject_id", "reply_to_id"}
+CHANGED = N_("đã thay đổi")
 
 
 @dataclass
@@ -67,9 +142,10 @@ def _load(text: str) -> dict:
 
 
 class Names:
-    """Area and indicator names for the ids the page's events mention."""
+    """Area and indicator names for the ids the page's events mention, and the periods of
+    the reports they name."""
 
-    def __init__(self, payloads):
+    def __init__(self, payloads, report_ids=()):
         areas, indicators = set(), set()
         for p in payloads:
             if isinstance(p.get("area_id"), int):
@@ -81,6 +157,10 @@ class Names:
         self.indicators = {i: f"{code} – {name}" for i, code, name in db.session.execute(
             select(Indicator.id, Indicator.code, Indicator.name)
             .where(Indicator.id.in_(indicators)))} if indicators else {}
+        self.reports = {rid: period for rid, period in db.session.execute(
+            select(Report.id, ReportingPeriod).join(ReportingPeriod,
+                                                    ReportingPeriod.id == Report.period_id)
+            .where(Report.id.in_(set(report_ids))))} if report_ids else {}
 
 
 def show(name: str, value, names: Names) -> str:
@@ -101,8 +181,12 @@ def show(name: str, value, names: Names) -> str:
             return format_date(date.fromisoformat(value))
         except ValueError:
             return value
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return ", ".join(show(name, v, names) for v in value)
+    if isinstance(value, dict):
+        return _(CHANGED)  # a structure of the code, not something a person reads
+    if isinstance(value, bool):
+        return _("có") if value else _("không")
     return str(value)
 
 
@@ -110,14 +194,17 @@ def changes_of(before: dict, after: dict, names: Names) -> list[Change]:
     """Created: every filled field. Deleted: every field it had. Changed: what differs."""
     out = []
     for key in list(dict.fromkeys([*before, *after])):
-        if key in HIDDEN:
-            continue
         b, a = before.get(key), after.get(key)
         if before and after and b == a:
             continue
         if not before and a in (None, ""):
             continue
-        label = _(FIELD_LABELS.get(key, key))
+        if key in CHANGED_ONLY:
+            out.append(Change(_(CHANGED_ONLY[key]), "", _(CHANGED)))
+            continue
+        if key not in FIELD_LABELS:
+            continue  # bookkeeping (ids, versions, hashes, owners): nothing a reader needs
+        label = _(FIELD_LABELS[key])
         shown_b = show(key, b, names) if before else ""
         shown_a = show(key, a, names) if after else ""
         out.append(Change(label, shown_b, shown_a,
@@ -125,12 +212,13 @@ def changes_of(before: dict, after: dict, names: Names) -> list[Change]:
     return out
 
 
-def _subject(before: dict, after: dict) -> str:
+def _subject(ev, before: dict, after: dict, names: Names) -> str:
+    if ev.entity == "report" and ev.entity_id in names.reports:
+        return _("Báo cáo %(period)s", period=names.reports[ev.entity_id].shown_label)
     data = after or before
-    if "title" in data:
-        return str(data["title"])
-    if "heading" in data:
-        return str(data["heading"])
+    for key in ("title", "heading", "name", "full_name"):
+        if data.get(key):
+            return str(data[key])
     return ""
 
 
@@ -144,10 +232,12 @@ def page(unit_id: int, number: int) -> tuple[list[Entry], bool]:
     has_next = len(rows) > PER_PAGE
     rows = rows[:PER_PAGE]
     parsed = [(ev, who, _load(ev.before), _load(ev.after)) for ev, who in rows]
-    names = Names([p for _e, _w, b, a in parsed for p in (b, a)])
+    names = Names([p for _e, _w, b, a in parsed for p in (b, a)],
+                  [ev.entity_id for ev, *_rest in parsed if ev.entity == "report"])
     entries = [Entry(at=ev.at, who=who or ev.username or _("Hệ thống"),
-                     action=_(ACTION_LABELS.get(ev.action, ev.action)),
-                     subject=_subject(b, a), changes=changes_of(b, a, names))
+                     action=_(ACTION_LABELS.get(ev.action, OTHER_ACTION)),
+                     subject=_subject(ev, b, a, names),
+                     changes=[] if ev.entity == "evidence_file" else changes_of(b, a, names))
                for ev, who, b, a in parsed]
     return entries, has_next
 
