@@ -94,3 +94,25 @@ def test_the_command_and_the_office_button(app, login):
     assert "đã được nhắc hôm nay" in office.get(r.headers["Location"]).get_data(as_text=True)
     # a village may not press it
     assert login("ban01").post(f"/reports/periods/{pid}/remind").status_code == 403
+
+
+def test_the_button_counts_only_units_with_someone_to_remind(app, login):
+    from app.auth.models import User
+    from app.reports.models import period_unit
+    from app.units.models import Unit
+    generate(app)
+    pid = period_id(app)
+    with app.app_context():
+        owing = set(db.session.scalars(select(period_unit.c.unit_id).where(
+            period_unit.c.period_id == pid)))
+        with_account = set(db.session.scalars(select(User.unit_id).where(
+            User.active.is_(True), User.roles_text.contains("editor"), User.unit_id.in_(owing))))
+        without = sorted(db.session.scalars(select(Unit.name).where(
+            Unit.id.in_(owing - with_account))))
+    assert with_account and without  # the demo: some units have nobody signed up yet
+    office = login("vhxh")
+    r = office.post(f"/reports/periods/{pid}/remind")
+    page = office.get(r.headers["Location"]).get_data(as_text=True)
+    assert f"Đã nhắc {len(with_account)} đơn vị" in page
+    assert f"Chưa nhắc được {len(without)} đơn vị vì chưa có tài khoản" in page
+    assert _count(app, Reminder, period_id=pid) == len(with_account)

@@ -76,15 +76,23 @@ def key_for(deadline: date, today: date, days_before: int) -> Optional[tuple[str
     return None
 
 
-def send(o: Owing, key: str, kind: str, today: date, actor=None) -> bool:
-    """This one reminder, unless it was sent already (by anyone, at any time)."""
+SENT, ALREADY, NOBODY = "sent", "already", "nobody"
+
+
+def send(o: Owing, key: str, kind: str, today: date, actor=None) -> str:
+    """This one reminder, unless it was sent already (by anyone, at any time): SENT, or
+    ALREADY, or NOBODY when the unit has no active account to remind (nothing recorded, so
+    it is reminded once someone is given an account)."""
+    editors = service.unit_editors(o.unit.id)
+    if not editors:
+        return NOBODY
     try:
         with db.session.begin_nested():
             db.session.add(Reminder(period_id=o.period.id, unit_id=o.unit.id, key=key,
                                     sent_by_id=getattr(actor, "id", None)))
             db.session.flush()
     except IntegrityError:
-        return False
+        return ALREADY
     days = (o.deadline - today).days
     if days > 0:
         detail = f"Hạn nộp {format_date(o.deadline)}, còn {days} ngày."
@@ -94,12 +102,12 @@ def send(o: Owing, key: str, kind: str, today: date, actor=None) -> bool:
         detail = f"Hạn nộp {format_date(o.deadline)}, đã quá {-days} ngày."
     if kind == "deadline_soon" and days <= 0:
         kind = "deadline_today" if days == 0 else "deadline_passed"
-    service.notify(service.unit_editors(o.unit.id), kind,
+    service.notify(editors, kind,
                    where=f"Báo cáo {o.period.label} · {o.unit.name}",
                    who=getattr(actor, "full_name", "") or "Phòng Văn hóa – Xã hội", detail=detail,
                    link=service.path_for("reports.report", slug=o.unit.slug,
                                          period_id=o.period.id), actor=actor)
-    return True
+    return SENT
 
 
 def run(today: Optional[date] = None) -> int:
@@ -114,22 +122,28 @@ def run(today: Optional[date] = None) -> int:
         found = key_for(o.deadline, today, days_before)
         if found is None:
             continue
-        if send(o, *found, today):
+        if send(o, *found, today) == SENT:
             sent += 1
         db.session.commit()
     return sent
 
 
-def remind_now(period: ReportingPeriod, actor, today: Optional[date] = None) -> tuple[int, int]:
+def remind_now(period: ReportingPeriod, actor, today: Optional[date] = None
+               ) -> tuple[int, int, list[str]]:
     """The office's button: every unit still owing this period's report, at most once a
-    day each. Returns (sent now, already reminded today). The caller commits."""
+    day each. Returns (sent now, already reminded today, names of the units nobody could be
+    reminded in: no account). The caller commits."""
     today = today or vn_today()
     sent = again = 0
+    nobody = []
     for o in owing(today, period_id=period.id):
         kind = "deadline_passed" if today > o.deadline else (
             "deadline_today" if today == o.deadline else "deadline_soon")
-        if send(o, f"manual-{today.isoformat()}", kind, today, actor=actor):
+        outcome = send(o, f"manual-{today.isoformat()}", kind, today, actor=actor)
+        if outcome == SENT:
             sent += 1
-        else:
+        elif outcome == ALREADY:
             again += 1
-    return sent, again
+        else:
+            nobody.append(o.unit.name)
+    return sent, again, nobody

@@ -106,14 +106,17 @@ def remind(period, period_id):
     form = RemindForm()
     if not form.validate():
         raise Refused(_("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."), 400)
-    sent, again = reminders.remind_now(period, current_user._get_current_object())
+    sent, again, nobody = reminders.remind_now(period, current_user._get_current_object())
     db.session.commit()
     if sent:
         flash(_("Đã nhắc %(n)s đơn vị chưa nộp báo cáo %(p)s.", n=sent, p=period.shown_label),
               "success")
     elif again:
         flash(_("Các đơn vị chưa nộp đã được nhắc hôm nay."), "success")
-    else:
+    elif not nobody:
         flash(_("Không còn đơn vị nào chưa nộp báo cáo %(p)s.", p=period.shown_label), "success")
+    if nobody:
+        flash(_("Chưa nhắc được %(n)s đơn vị vì chưa có tài khoản: %(names)s.", n=len(nobody),
+                names=", ".join(nobody)), "warning")
     return redirect(url_for("reports.completeness", year=period.year, kind=period.kind,
                             period=period.id), 303)
