@@ -34,7 +34,10 @@ db: install translations
 	@# the demo's reporting periods (those that exist stay as edited)
 	$(BIN)/flask calendar 2026
 
+# the web server, and beside it the worker that sends e-mail (to files in instance/mail/ when
+# no SMTP_HOST is set) and the reminders and digests; stopping make stops both
 run: db
+	$(BIN)/flask worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # the suite spreads over TEST_WORKERS processes (pytest-xdist); TEST_WORKERS=0 runs it in one

@@ -90,6 +90,9 @@ class BaseConfig:
     SMTP_STARTTLS = _bool("SMTP_STARTTLS", True)
     SMTP_TIMEOUT = int(os.environ.get("SMTP_TIMEOUT", "20"))
     MAIL_FROM = os.environ.get("MAIL_FROM", "")
+    # no mail server (the demo): each e-mail is written as a .eml file in this folder, which
+    # any mail program opens; never in production (refused at start)
+    MAIL_SINK_DIR = os.environ.get("MAIL_SINK_DIR", "")
     APP_BASE_URL = os.environ.get("APP_BASE_URL", "http://localhost:8000")
     WEBHOOK_URL = os.environ.get("WEBHOOK_URL", "")
     WEBHOOK_SECRET = os.environ.get("WEBHOOK_SECRET", "")
@@ -117,6 +120,7 @@ class BaseConfig:
 
 class DevelopmentConfig(BaseConfig):
     ENV_NAME = "development"
+    MAIL_SINK_DIR = os.environ.get("MAIL_SINK_DIR", str(BASE_DIR / "instance" / "mail"))
 
 
 class TestConfig(BaseConfig):

@@ -43,6 +43,8 @@ def check_production_settings(app):
         problems.append("DATABASE_URL must be set")
     if app.config.get("DEMO_MODE"):
         problems.append("DEMO_MODE must be off")
+    if app.config.get("MAIL_SINK_DIR"):
+        problems.append("MAIL_SINK_DIR must be unset (e-mail would be written to files, not sent)")
     if problems:
         raise UnsafeConfiguration("Refusing to start in production: " + "; ".join(problems))
 

@@ -299,3 +299,28 @@ def test_a_refused_address_is_given_up_at_once_and_the_administrator_told(app):
             .where(Notification.kind == "delivery_failed")).all()
     assert [(u, w) for u, w in told] == [("admin", "ban01 (khong-co@example.vn)")]
     assert inbox.messages == []
+
+
+def test_the_worker_writes_the_demos_mail_to_files_a_mail_program_opens(app, tmp_path):
+    sink = tmp_path / "mail"
+    app.config.update(SMTP_HOST="", MAIL_SINK_DIR=str(sink), MAIL_FROM="thidua@binhlu.gov.vn")
+    _return_report_for(app, "ban01", "now")
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    (written,) = sink.glob("*.eml")
+    message = email.message_from_bytes(written.read_bytes(), policy=policy.default)
+    assert message["To"] == "truongban@example.vn"
+    assert message["Subject"].startswith("[Thi đua] Báo cáo bị trả lại")
+    assert "Thiếu số liệu." in message.get_body(("plain",)).get_content()
+    # a second round sends nothing twice
+    assert app.test_cli_runner().invoke(args=["worker", "--once"]).exit_code == 0
+    assert len(list(sink.glob("*.eml"))) == 1
+
+
+def test_production_refuses_a_mail_sink():
+    from app import UnsafeConfiguration, create_app
+    from config import ProductionConfig
+    config = type("P", (ProductionConfig,), {"SECRET_KEY": "x" * 40, "MAIL_SINK_DIR": "/tmp/m",
+                                             "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    with pytest.raises(UnsafeConfiguration, match="MAIL_SINK_DIR"):
+        create_app(config)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 import smtplib
+from datetime import datetime, timezone
+from pathlib import Path
 from email import policy
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -33,6 +35,13 @@ class Undeliverable(Exception):
 
 def header_text(text: str) -> str:
     return _NOT_ONE_LINE.sub(" ", text or "").strip()
+
+
+def _write_to_sink(msg: EmailMessage, message_id: int, folder: Path) -> None:
+    """The demo's mail server: the message as a .eml file, newest last by name."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    (folder / f"{stamp}-{message_id:06d}.eml").write_bytes(msg.as_bytes())
 
 
 def absolute(link: str) -> str:
@@ -95,6 +104,9 @@ def send_email(m) -> None:
             msg.add_alternative(m.body_html, subtype="html", cte="base64")
     except (ValueError, TypeError) as exc:
         raise Undeliverable(f"thư không dựng được: {exc}") from exc
+    if not c.get("SMTP_HOST"):
+        _write_to_sink(msg, m.id, Path(c["MAIL_SINK_DIR"]))
+        return
     with smtplib.SMTP(c["SMTP_HOST"], int(c.get("SMTP_PORT") or 587),
                       timeout=int(c.get("SMTP_TIMEOUT") or 20)) as smtp:
         if c.get("SMTP_STARTTLS"):

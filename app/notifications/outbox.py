@@ -36,7 +36,9 @@ WEBHOOK_KINDS = frozenset({"report_returned", "deadline_soon", "deadline_today",
 
 
 def mail_on() -> bool:
-    return bool(current_app.config.get("SMTP_HOST"))
+    """A mail server, or (the demo) a folder the e-mails are written to."""
+    c = current_app.config
+    return bool(c.get("SMTP_HOST") or c.get("MAIL_SINK_DIR"))
 
 
 def webhook_on() -> bool:
