@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core import idempotency
 from app.audit import service as audit
 from app.core.errors import Refused
+from app.core.policy import ensure_open
 from app.evidence import content, store
 from app.evidence.models import KINDS, EvidenceFile
 from app.core.extensions import db
@@ -18,7 +19,6 @@ from app.core.columns import utcnow
 from app.core.vietnamese import _l, fold, nfc
 
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-CLOSED = _l("Hồ sơ này đã khóa (đã gửi hoặc đã quyết định): không thêm, bớt minh chứng được.")
 
 
 def limits() -> dict:
@@ -73,8 +73,7 @@ def _held(owner_key: str, owner_id: int) -> tuple[int, int]:
 
 def attach(owner, record, data: bytes, name: Optional[str], token: Optional[str], user):
     """Check, clean, store and record one file; returns (file, sent_again)."""
-    if not owner.editable(record):
-        raise Refused(CLOSED, 409)
+    ensure_open(record)
     lim = limits()
     if len(data) > lim["file"]:
         raise Refused(too_big_message(), 413)
@@ -109,8 +108,7 @@ def attach(owner, record, data: bytes, name: Optional[str], token: Optional[str]
 
 def remove(f: EvidenceFile, owner, record, user) -> None:
     """Taken off the record, kept in history: the row stays, marked, and the log says who."""
-    if not owner.editable(record):
-        raise Refused(CLOSED, 409)
+    ensure_open(record)
     if f.removed_at is not None:
         return  # removed already: a second tap, or its answer lost on the way
     f.removed_at, f.removed_by_id = utcnow(), user.id
