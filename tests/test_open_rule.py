@@ -8,6 +8,7 @@ the record they follow (the office comments on a sent report), so neither is in 
 """
 import io
 from dataclasses import dataclass
+from datetime import date
 from typing import Callable
 
 import pytest
@@ -39,7 +40,8 @@ def _closed_milestone(app, login):
     """A 2026 milestone with a file, then the office starts 2027."""
     with app.app_context():
         unit = db.session.scalar(select(Unit).where(Unit.slug == SLUG))
-        m = factories.milestone(unit, status="in_progress")
+        # the soonest due of the unit's milestones still to do: the first page a phone keeps
+        m = factories.milestone(unit, status="in_progress", due_on=date(2026, 1, 1))
         f = factories.evidence("milestone", m, _person("ban01"))
         s = db.session.scalar(select(PlanSection).where(PlanSection.plan_id == m.plan_id)
                               .order_by(PlanSection.id).limit(1))
