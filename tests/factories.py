@@ -1,17 +1,32 @@
 """Records a test makes for itself, so it says what it needs instead of leaning on the
 demo's names. Each factory adds to the session and flushes (ids are known), inside the
 caller's app context; the caller commits. Names are unique per call."""
+import io
 import itertools
-from datetime import date, timedelta
+import re
+import zipfile
+from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import select
+from docx import Document
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import func, insert, select
 
 from app.auth.models import User, username_key
 from app.core.extensions import db
-from app.core.vietnamese import today
+from app.core.vietnamese import format_number, parse_number, today
+from app.core.vietnamese import today as vn_today
+from app.emulation.models import AwardTitle, GoodModel, Proposal, Review
+from app.evidence import service
+from app.evidence import service as evidence_service
+from app.evidence.models import EvidenceFile
+from app.evidence.owners import OWNERS
 from app.milestones.models import Milestone
-from app.plans.models import Plan
+from app.plans.models import Indicator, IndicatorValue, Plan
+from app.reports import services, xlsx
+from app.reports.models import Report, ReportingPeriod, period_unit
 from app.units.models import Unit
+from tests.authz.routes import OTHER, PEOPLE
 
 PASSWORD = "mật khẩu thử 2026"
 _n = itertools.count(1)
@@ -63,6 +78,56 @@ def milestone(of_unit, title=None, due_on=None, status="not_started", **fields) 
     return made
 
 
+def period(year=2026, units=()) -> ReportingPeriod:
+    """An ad-hoc reporting period of `year` that `units` must report on."""
+    number = (db.session.scalar(select(func.max(ReportingPeriod.number)).where(
+        ReportingPeriod.year == year, ReportingPeriod.kind == "adhoc")) or 0) + 1
+    made = ReportingPeriod(year=year, kind="adhoc", number=number,
+                           subject=f"Báo cáo thử {next(_n)}", starts_on=date(year, 11, 1),
+                           ends_on=date(year, 11, 30), deadline=date(year, 12, 5))
+    db.session.add(made)
+    db.session.flush()
+    for u in units:
+        db.session.execute(period_unit.insert().values(period_id=made.id, unit_id=u.id))
+    return made
+
+
+def report(of_unit, status="draft", **fields) -> Report:
+    """The unit's report on a period of its own."""
+    made = Report(unit_id=of_unit.id, period_id=period(units=[of_unit]).id, status=status,
+                  **fields)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def proposal(of_unit, status="proposed", year=2026, **fields) -> Proposal:
+    """A commendation proposal for the unit as a collective, for the first award title."""
+    title = db.session.scalar(select(AwardTitle).order_by(AwardTitle.id).limit(1))
+    made = Proposal(year=year, nominee_kind="collective", unit_id=of_unit.id,
+                    title_id=title.id, achievements=f"Thành tích thử {next(_n)}", status=status,
+                    **fields)
+    db.session.add(made)
+    db.session.flush()
+    return made
+
+
+def picture() -> bytes:
+    """A small PNG of a colour of its own: each one a content of its own."""
+    n = next(_n)
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (n % 256, n // 256 % 256, 90)).save(out, "PNG")
+    return out.getvalue()
+
+
+def evidence(owner_key: str, record, by: User) -> EvidenceFile:
+    """A picture attached to the record (of kind "milestone", "report", "model", "proposal")
+    the way the attach form does it: the record must still be open."""
+    made, _again = evidence_service.attach(OWNERS[owner_key], record, picture(),
+                                           f"anh-{next(_n)}.png", None, by)
+    return made
+
+
 def date_the_open_milestones(late_title="Sơ kết 6 tháng phong trào thi đua") -> None:
     """The app reads due dates against the real day, the demo's sample milestones are dated
     from 1 January: a test that counts late ones first dates every open milestone from today,
@@ -73,30 +138,8 @@ def date_the_open_milestones(late_title="Sơ kết 6 tháng phong trào thi đua
         m.due_on = day - timedelta(days=1) if m.title == late_title else day + timedelta(days=30)
         if m.start_on is not None and m.start_on > m.due_on:
             m.start_on = m.due_on
-import io
-import itertools
-import re
-import zipfile
-from datetime import datetime, timezone
 
-from docx import Document
-from openpyxl import load_workbook
-from PIL import Image
-from sqlalchemy import insert
 
-from app.auth.models import User
-from app.core.vietnamese import format_number, parse_number
-from app.core.vietnamese import today as vn_today
-from app.emulation.models import AwardTitle, GoodModel, Proposal, Review
-from app.evidence import service
-from app.evidence.models import EvidenceFile
-from app.evidence.owners import OWNERS
-from app.milestones.models import Milestone
-from app.plans.models import Indicator, IndicatorValue, Plan
-from app.reports import services, xlsx
-from app.reports.models import Report, ReportingPeriod, period_unit
-from app.units.models import Unit
-from tests.authz.routes import OTHER, PEOPLE
 
 # ---- reports: a year's periods, reports filled, sent, accepted and returned ----
 

@@ -17,6 +17,7 @@ from functools import wraps
 from flask import abort, g, request
 from flask_login import current_user
 
+from app.core.errors import Refused
 from app.core.extensions import db
 
 ANY, OWN = "any", "own"
@@ -174,6 +175,31 @@ def requires(action: str, load=None, unit=unit_of, scoped_in_view=False):
         return wrapped
 
     return decorator
+
+
+# ---- whether a record may still change ----------------------------------------------------
+
+class Closed(Refused):
+    """A change to a record that no longer changes: a 409 that says why."""
+
+    def __init__(self, message):
+        super().__init__(message, 409)
+
+
+def closed_reason(record) -> str | None:
+    """Why a record may no longer change — a closed year, a sent report, a decided proposal
+    — or None while it is open. Each kind states its rule once, as its `closed_reason`
+    property; its service, evidence files, the offline pages and the templates that offer a
+    form all ask it here, so a record is never open to one way of changing and closed to
+    another."""
+    return record.closed_reason
+
+
+def ensure_open(record) -> None:
+    """Refuse any change to a closed record, with the record's own reason."""
+    reason = record.closed_reason
+    if reason is not None:
+        raise Closed(reason)
 
 
 def public(view):

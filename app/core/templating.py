@@ -45,6 +45,7 @@ def init_app(app):
     app.jinja_env.globals.update(
         # can(): macros imported without context see this one; pages get a per-render one
         can=lambda action, unit_id=None: policy.can(current_user, action, unit_id),
+        closed_reason=policy.closed_reason,
         submission_token=idempotency.new_token, url_pattern=url_pattern,
         report_url=report_url, comment_url=comment_url, milestone_links=milestone_links,
         trend_svg=trend_svg, indicator_trend=indicator_trend,

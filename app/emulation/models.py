@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.extensions import db
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
+from app.core.vietnamese import _l
 
 # Points on the 100-point scale of Decree 335/2025: two decimals are what a council writes.
 Points = Numeric(7, 2)
@@ -188,6 +189,10 @@ class GoodModel(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
+    # The office keeps its list of good models whatever the year: they are gathered and
+    # cited in proposals after the year's plan has closed, so a good model never closes.
+    closed_reason = None
+
 
 class AwardTitle(db.Model):
     """A title or form of commendation and who may award it (an editable list)."""
@@ -276,9 +281,22 @@ class Proposal(db.Model):
             return self.person_name
         return self.unit.name
 
+    # decided, sent upward or not passed: the proposal's life is over
+    CLOSED_STATUSES = ("decided", "forwarded", "rejected")
+
     @property
     def editable(self) -> bool:
+        """Its fields change only before it goes to the council (a step, not its closing)."""
         return self.status == "proposed"
+
+    @property
+    def closed_reason(self):
+        """Why nothing about it changes any more: steps, fields, links, files
+        (app/core/policy.py)."""
+        if self.status in self.CLOSED_STATUSES:
+            return _l("Đề nghị đã kết thúc (%(status)s) nên không thay đổi được nữa.",
+                      status=_l(self.status_label))
+        return None
 
 
 class ProposalEvidence(db.Model):

@@ -3,8 +3,9 @@
 attach is who may change the record — for the emulation's records, which the office keeps,
 also the record's own unit (policy "emulation.evidence").
 
-Each owner loads its record with its unit in one statement; `editable` says whether files
-may still be added or removed (a sent report, a decided proposal are closed)."""
+Each owner loads its record with its unit in one statement. Whether files may still be
+added or removed is the record's own rule, asked as every change asks it (closed_reason in
+app/core/policy.py): a closed year's milestone, a sent report, a decided proposal."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,7 +31,6 @@ class Owner:
     attach: str         # policy action to add and remove files
     label: str          # "the milestone", for the page's heading
     title: Callable     # the record's name, shown on the evidence page
-    editable: Callable  # may files still change?
     page: Callable      # the page where its evidence block is (attaching comes back here)
     back: Callable      # where the record itself is shown
     joins: tuple = ()
@@ -64,16 +64,16 @@ def _proposal_page(p):
 
 OWNERS = {o.key: o for o in (
     Owner("milestone", Milestone, "/milestones", "unit.view", "unit.edit", N_("Mốc"),
-          lambda m: m.title, lambda m: True, _evidence_page("milestone"),
-          lambda m: url_for("milestones.show", milestone_id=m.id)),
+          lambda m: m.title, _evidence_page("milestone"),
+          lambda m: url_for("milestones.show", milestone_id=m.id),
+          joins=(Milestone.plan,)),  # open while its plan's year is
     Owner("report", Report, "/reports", "report.view", "report.edit", N_("Báo cáo"),
-          lambda r: f"{r.unit.name} — {r.period.label}", lambda r: r.editable,
+          lambda r: f"{r.unit.name} — {r.period.label}",
           _report_page, _report_page, joins=(Report.unit, Report.period)),
     Owner("model", GoodModel, "/emulation/models", "emulation.view", "emulation.evidence",
-          N_("Mô hình hay"), lambda m: m.title, lambda m: True, _evidence_page("model"),
+          N_("Mô hình hay"), lambda m: m.title, _evidence_page("model"),
           lambda m: url_for("emulation.models", year=m.year, _anchor=f"gm-{m.id}")),
     Owner("proposal", Proposal, "/emulation/proposals", "emulation.view", "emulation.evidence",
           N_("Đề nghị khen thưởng"), lambda p: p.nominee,
-          lambda p: p.status not in ("decided", "forwarded", "rejected"),
           _proposal_page, _proposal_page, joins=(Proposal.unit,)),
 )}

@@ -20,7 +20,7 @@ from app.evidence.forms import AttachForm, RemoveForm
 from app.evidence.models import EvidenceBlob, EvidenceFile
 from app.evidence.owners import OWNERS
 from app.core.extensions import db, htmx
-from app.core.policy import asker, requires
+from app.core.policy import asker, closed_reason, requires
 from app.core.web import error_response
 
 BLOCK = "evidence-block"
@@ -33,8 +33,11 @@ SPOOL = 4 * 1024 * 1024  # a download larger than this waits on disk, not in mem
 def block_context(owner, record, files=None, form=None, errors=()):
     """What templates/evidence/_block.html needs, for a record's page or an htmx answer."""
     ask = asker(current_user)
-    may = ask(owner.attach, record.unit_id) and owner.editable(record)
-    return {"owner": owner, "record": record,
+    allowed = ask(owner.attach, record.unit_id)
+    # to whoever would otherwise attach: why they cannot (a closed year, a sent report…)
+    closed = closed_reason(record) if allowed else None
+    may = allowed and closed is None
+    return {"owner": owner, "record": record, "closed": closed,
             "files": service.live(owner.key, [record.id]) if files is None else files,
             "form": (form or AttachForm(formdata=None)) if may else None,
             "remove": RemoveForm(formdata=None) if may else None,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from app.core import idempotency
 from app.audit import service as audit
 from app.core.errors import Refused
+from app.core.policy import ensure_open
 from app.evidence import content, store
 from app.evidence.models import KINDS, EvidenceFile
 from app.core.extensions import db
@@ -22,7 +23,6 @@ from app.core.vietnamese import _l, fold, nfc
 CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5"
                      "\u180b-\u180f\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f"
                      "\ufeff\uffa0\ufff0-\ufffb]")
-CLOSED = _l("Hồ sơ này đã khóa (đã gửi hoặc đã quyết định): không thêm, bớt minh chứng được.")
 
 
 def limits() -> dict:
@@ -77,8 +77,7 @@ def _held(owner_key: str, owner_id: int) -> tuple[int, int]:
 
 def attach(owner, record, data: bytes, name: Optional[str], token: Optional[str], user):
     """Check, clean, store and record one file; returns (file, sent_again)."""
-    if not owner.editable(record):
-        raise Refused(CLOSED, 409)
+    ensure_open(record)
     lim = limits()
     if len(data) > lim["file"]:
         raise Refused(too_big_message(), 413)
@@ -113,8 +112,7 @@ def attach(owner, record, data: bytes, name: Optional[str], token: Optional[str]
 
 def remove(f: EvidenceFile, owner, record, user) -> None:
     """Taken off the record, kept in history: the row stays, marked, and the log says who."""
-    if not owner.editable(record):
-        raise Refused(CLOSED, 409)
+    ensure_open(record)
     if f.removed_at is not None:
         return  # removed already: a second tap, or its answer lost on the way
     f.removed_at, f.removed_by_id = utcnow(), user.id

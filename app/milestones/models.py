@@ -8,7 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.extensions import db
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
-from app.plans.models import Area, Indicator
+from app.plans.models import Area, Indicator, Plan
 
 
 MILESTONE_STATUSES = {
@@ -43,8 +43,16 @@ class Milestone(db.Model):
 
     area: Mapped[Optional[Area]] = relationship()
     indicator: Mapped[Optional[Indicator]] = relationship()
+    # loaded with the milestone wherever it may change (its service, evidence), so asking
+    # whether it is open costs no statement
+    plan: Mapped[Plan] = relationship()
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def closed_reason(self):
+        """A milestone is its plan's: open while its year is (app/core/policy.py)."""
+        return self.plan.closed_reason
 
     @property
     def status_label(self) -> str:

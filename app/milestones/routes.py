@@ -15,7 +15,7 @@ from app.milestones.forms import (DeleteForm, MilestoneForm, NewMilestoneForm, S
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
 from app.core.errors import Refused
-from app.core.policy import requires
+from app.core.policy import closed_reason, ensure_open, requires
 from app.core.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
 from app.core.vietnamese import _l, format_datetime
 from app.core.web import error_response
@@ -99,7 +99,7 @@ def show(loaded, milestone_id):
     """The row as the unit page shows it: what "Hủy" in the inline editor brings back."""
     g.vary_htmx = True
     if htmx.target == f"m-{milestone_id}":
-        return _row(loaded.milestone, locked=loaded.plan.locked)
+        return _row(loaded.milestone, locked=closed_reason(loaded.milestone))
     return redirect(url_for("units.show", slug=loaded.unit.slug, _anchor=f"m-{milestone_id}"))
 
 
@@ -117,6 +117,7 @@ def _edit_response(loaded, form, status, conflict=None):
 @requires("unit.edit", load=_loaded, unit=_unit_of)
 def edit(loaded, milestone_id):
     m = loaded.milestone
+    ensure_open(m)  # a closed milestone offers no form either
     g.vary_htmx = True
     if request.method == "GET":
         form = unique_ids(MilestoneForm(obj=m), f"m{m.id}-")
@@ -212,6 +213,7 @@ def _status_saved(loaded, inline):
 @requires("unit.edit", load=_loaded, unit=_unit_of)
 def delete(loaded, milestone_id):
     m = loaded.milestone
+    ensure_open(m)  # a closed milestone offers no form either
     g.vary_htmx = True
     inline = htmx.target == f"m-{m.id}"
     changed, status = False, 200

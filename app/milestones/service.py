@@ -15,11 +15,11 @@ from sqlalchemy.orm import aliased, joinedload
 
 from app.audit.service import record, snapshot
 from app.core.errors import Refused
+from app.core.policy import ensure_open
 from app.core.extensions import db
 from app.core.i18n import N_
 from app.plans.models import Area, Indicator, Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
-from app.plans.years import ensure_open
 from app.core.locking import ensure_current, stale_guard
 from app.units.models import Unit
 from app.core.vietnamese import today  # noqa: F401  a milestone is late by Vietnam's date
@@ -208,7 +208,7 @@ def create(unit: Unit, plan: Plan, values: dict, user=None, token=None) -> Miles
 def update(m: Milestone, plan: Plan, version: int, values: dict, user=None) -> bool:
     """Save the form's values over the version it was read at; False when nothing changed.
     Raises StaleEdit when someone saved in between, PlanLocked in a closed year."""
-    ensure_open(plan)
+    ensure_open(m)
     ensure_current(m, version)
     before = snapshot(m, FIELDS)
     _apply(m, values)
@@ -223,7 +223,7 @@ def update(m: Milestone, plan: Plan, version: int, values: dict, user=None) -> b
 
 def set_status(m: Milestone, plan: Plan, version: int, status: str, user=None) -> bool:
     """One tap: change the status; marking it done also marks it 100 %."""
-    ensure_open(plan)
+    ensure_open(m)
     ensure_current(m, version)
     if status == m.status:
         return False
@@ -238,7 +238,7 @@ def set_status(m: Milestone, plan: Plan, version: int, status: str, user=None) -
 
 
 def delete(m: Milestone, plan: Plan, version: int, user=None) -> None:
-    ensure_open(plan)
+    ensure_open(m)
     ensure_current(m, version)
     before = snapshot(m, FIELDS)
     db.session.delete(m)

@@ -14,6 +14,7 @@ from sqlalchemy import or_, select
 
 from app.core.extensions import db
 from app.milestones.models import Milestone
+from app.plans.models import Plan
 from app.offline import bp
 from app.core.policy import public, requires
 from app.reports.models import Report, ReportingPeriod, period_unit
@@ -90,7 +91,8 @@ def fallback():
 def kept_pages() -> list[tuple[str, str]]:
     """The person's own pages, (address, name): the to-do list, the plan, their unit's page,
     the report forms of its open periods (started, not sent or returned to it) and the
-    evidence pages of its open milestones, the soonest due first."""
+    evidence pages of its milestones still to do, the soonest due first — only records still
+    open to change (their closed_reason, app/core/policy.py), in SQL."""
     pages = [(url_for("offline.fallback"), _("Trang đã lưu trên máy")),
              (url_for("notifications.index"), _("Việc cần làm")),
              (url_for("plans.overview"), _("Kế hoạch"))]
@@ -103,13 +105,14 @@ def kept_pages() -> list[tuple[str, str]]:
         .join(period_unit, period_unit.c.period_id == ReportingPeriod.id)
         .outerjoin(Report, (Report.period_id == ReportingPeriod.id) & (Report.unit_id == unit.id))
         .where(period_unit.c.unit_id == unit.id, ReportingPeriod.starts_on <= vn_today(),
-               or_(Report.id.is_(None), Report.status.in_(("draft", "returned"))))
+               or_(Report.id.is_(None), Report.status.in_(Report.OPEN_STATUSES)))
         .order_by(ReportingPeriod.deadline.desc()).limit(OPEN_REPORTS_KEPT))
     pages += [(url_for("reports.report", slug=unit.slug, period_id=p.id),
                _("Báo cáo %(period)s", period=p.shown_label)) for p in periods]
     milestones = db.session.execute(
-        select(Milestone.id, Milestone.title)
-        .where(Milestone.unit_id == unit.id, Milestone.status.not_in(("done", "cancelled")))
+        select(Milestone.id, Milestone.title).join(Plan, Plan.id == Milestone.plan_id)
+        .where(Milestone.unit_id == unit.id, Plan.locked.is_(False),
+               Milestone.status.not_in(("done", "cancelled")))
         .order_by(Milestone.due_on, Milestone.id).limit(OPEN_MILESTONES_KEPT))
     pages += [(url_for("evidence.milestone_files", milestone_id=m.id),
                _("Minh chứng: %(title)s", title=m.title)) for m in milestones]

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.extensions import db
 from app.core.i18n import N_
 from app.core.columns import Amount, UTCDateTime, utcnow
+from app.core.vietnamese import _l
 
 # How a target is read (docs/design.md §2). Labels are what the reader sees.
 SEMANTICS = {
@@ -79,6 +80,15 @@ class Plan(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def closed_reason(self):
+        """A plan closes with its year (start_next_year): nothing under it changes after."""
+        if self.locked:
+            # _l: the message must also build outside a request (CLI, plain-function tests)
+            return _l("Kế hoạch năm %(year)s đã khóa sổ: chỉ xem, không sửa được nữa.",
+                      year=self.year)
+        return None
 
     @property
     def recipient_list(self) -> list[str]:

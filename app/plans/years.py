@@ -1,7 +1,8 @@
 """Plan years: a closed year is read-only, and the next year starts from the last (issue 9).
 
 Every route that changes anything under a plan calls ensure_open(plan) first, so a closed
-year stays whole. start_next_year() copies the commune plan's structure — areas,
+year stays whole: the one check for every kind of record (app/core/policy.py), asking the
+plan's own rule, Plan.closed_reason. start_next_year() copies the commune plan's structure — areas,
 indicators without targets, one implementation plan per unit — and closes the old year.
 Domains that own more per-year data (scoring criteria, reporting periods) append their own
 copy step to YEAR_COPIERS; it runs in the same transaction.
@@ -14,27 +15,15 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from app.audit.service import record
-from app.core.errors import Refused
+from app.core.policy import Closed, ensure_open  # noqa: F401  the plan routes' check
 from app.core.extensions import db
 from app.plans.models import Area, Indicator, Plan, PlanSection
 from app.units.models import Unit
-from app.core.vietnamese import _l
 from app.core.vietnamese import today as vn_today
 
 
-class PlanLocked(Refused):
-    """A change under a closed year: a 409 saying which year (web.py answers it)."""
-
-    def __init__(self, message):
-        super().__init__(message, 409)
-
-
-def ensure_open(plan: Plan) -> None:
-    """Refuse any change under a plan of a closed year (commune plan or a unit's plan)."""
-    if plan.locked:
-        # _l: the message must also build outside a request (CLI, plain-function tests)
-        raise PlanLocked(str(_l("Kế hoạch năm %(year)s đã khóa sổ: chỉ xem, không sửa được "
-                                "nữa.", year=plan.year)))
+# a change under a closed year is refused as any closed record is, saying which year
+PlanLocked = Closed
 
 
 @cache

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.extensions import db
 from app.core.i18n import N_
 from app.core.columns import Amount, UTCDateTime, utcnow
+from app.core.vietnamese import _l
 
 PERIOD_KINDS = {
     "month": N_("Tháng"),
@@ -153,10 +154,24 @@ class Report(db.Model):
     def status_label(self) -> str:
         return REPORT_STATUSES.get(self.status, self.status)
 
+    # A unit changes its report until it is submitted, and again when it is returned; the
+    # office's review is a step of a sent report, not a change to it.
+    OPEN_STATUSES = ("draft", "returned")
+
     @property
     def editable(self) -> bool:
-        """A unit changes its report until it is submitted, and again when it is returned."""
-        return self.status in ("draft", "returned")
+        return self.status in self.OPEN_STATUSES
+
+    @property
+    def closed_reason(self):
+        """Why the unit can no longer change it or its files (app/core/policy.py)."""
+        if self.status in self.OPEN_STATUSES:
+            return None
+        if self.status == "accepted":
+            return _l("Báo cáo đã được duyệt nên đã khóa: không sửa, không thêm hay gỡ minh "
+                      "chứng được nữa.")
+        return _l("Báo cáo đã gửi nên đã khóa: không sửa, không thêm hay gỡ minh chứng được "
+                  "nữa. Nếu cần sửa, đề nghị Phòng Văn hóa – Xã hội trả lại báo cáo.")
 
 
 class ReportValue(db.Model):

@@ -18,6 +18,7 @@ from app.comments.models import Comment
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.locking import StaleEdit
+from app.core.policy import ensure_open
 from app.core.columns import utcnow
 from app.notifications import service as notices
 from app.plans.models import IndicatorValue
@@ -186,9 +187,7 @@ def _new_report(ctx) -> Report:
 
 
 def _check_writable(report: Report, version: Optional[int], token: str) -> None:
-    if not report.editable:
-        raise Refused(_l("Báo cáo đã gửi nên không sửa được nữa. Nếu cần sửa, đề nghị "
-                         "Phòng Văn hóa – Xã hội trả lại báo cáo."), 409)
+    ensure_open(report)
     # the same page retrying a save whose answer was lost is not a conflict
     if version != report.version and not (token and token == report.draft_token):
         raise StaleEdit(STALE_REPORT, current=report)
@@ -228,6 +227,8 @@ def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decim
            indicators, accepted) -> Report:
     """Send the report. Figures must already be parsed strictly; a figure that would put
     its indicator off track needs an explanation. After this the unit cannot change it."""
+    if ctx.report is not None:
+        ensure_open(ctx.report)  # a closed report says so before its figures are checked
     if not (sections.get("results") or "").strip():
         raise Refused(_l("Vui lòng nhập kết quả đạt được trước khi gửi."), 422,
                       {"results": _l("Vui lòng nhập kết quả đạt được.")})

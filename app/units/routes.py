@@ -17,7 +17,7 @@ from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
 from app.plans.models import Area, Indicator
 from app.milestones.models import MILESTONE_STATUSES, Milestone
-from app.core.policy import can, requires
+from app.core.policy import can, closed_reason, ensure_open, requires
 from app.reports.models import Report
 from app.units import bp, history, overview as overview_rules, service
 from app.units.forms import CommentForm, SectionForm
@@ -66,7 +66,8 @@ def _page_context(unit: Unit) -> dict:
                 replies=replies, reports=reports,
                 threads_shown=service.THREADS_SHOWN,
                 today=today,
-                locked=bool(plan and plan.locked))  # a closed year: read only
+                # a closed year: read only, and the page says why
+                locked=closed_reason(plan) if plan is not None else None)
 
 
 @bp.route("/units/<slug>")
@@ -99,10 +100,11 @@ def _unit_of_section(found):
 @requires("unit.view", load=service.load_section, unit=_unit_of_section)
 def show_section(found, slug, section_id):
     """The section as shown on the unit page: what "Hủy" in the inline editor brings back."""
-    section, _plan, unit = found
+    section, plan, unit = found
     g.vary_htmx = True
     if htmx.target == f"sec-{section.id}":
-        return render_block("units/show.html", "plan_section", s=section, unit=unit)
+        return render_block("units/show.html", "plan_section", s=section, unit=unit,
+                            locked=closed_reason(plan))
     return redirect(url_for("units.show", slug=slug, _anchor=f"sec-{section.id}"))
 
 
@@ -110,6 +112,7 @@ def show_section(found, slug, section_id):
 @requires("unit.edit", load=service.load_section, unit=_unit_of_section)
 def edit_section(found, slug, section_id):
     section, plan, unit = found
+    ensure_open(plan)  # a closed year offers no form either
     g.vary_htmx = True
     inline = htmx.target == f"sec-{section.id}"
     form = SectionForm(obj=section if request.method == "GET" else None)

@@ -27,7 +27,7 @@ from app.evidence.dossier import zip_file
 from app.core.extensions import db, htmx
 from app.core.locking import commit_keeping_loaded
 from app.core.params import query_int
-from app.core.policy import can, requires, unit_scope
+from app.core.policy import can, closed_reason, ensure_open, requires, unit_scope
 from app.core.templating import level_label
 from app.core.vietnamese import _l
 
@@ -121,6 +121,7 @@ def new_proposal():
 @requires("emulation.manage", load=queries.proposal_context, unit=_unit)
 def edit_proposal(found, proposal_id):
     p = found.proposal
+    ensure_open(p)  # a closed proposal offers no form either
     if request.method == "GET":
         form = _proposal_form(ProposalForm(obj=p), p.unit_id)
         return render_template("emulation/proposal_edit.html", form=form, proposal=p,
@@ -172,7 +173,7 @@ def _proposal_page(found, status=200, message=None, comment_form=None, decide_fo
     offered, chosen = _evidence(p)
     manage = can(current_user, "emulation.manage")
     evidence_form = None
-    if manage and p.status not in ("decided", "forwarded", "rejected"):
+    if manage and closed_reason(p) is None:
         evidence_form = EvidenceForm(formdata=None, evidence=sorted(chosen))
         evidence_form.evidence.choices = [SelectChoice(k, label) for k, label, _url in offered]
     return render_template(

@@ -15,6 +15,7 @@ from app.emulation.models import (NOMINEE_KINDS, VOTES, AwardTitle, Proposal, Pr
 from app.emulation.services.rows import check_version, holds, user_id
 from app.core.errors import Refused
 from app.core.extensions import db
+from app.core.policy import ensure_open
 from app.core.columns import utcnow
 from app.notifications import service as notices
 from app.core.vietnamese import _l
@@ -59,6 +60,7 @@ def create_proposal(year: int, values: Mapping, user=None) -> Proposal:
 
 
 def update_proposal(p: Proposal, version, values: Mapping, user=None) -> None:
+    ensure_open(p)
     if not p.editable:
         raise Refused(_l("Đề nghị đã trình Hội đồng nên không sửa được nữa."), 409)
     if holds(p, PROPOSAL_FIELDS, values):
@@ -79,8 +81,7 @@ def update_proposal(p: Proposal, version, values: Mapping, user=None) -> None:
 def set_evidence(p: Proposal, chosen: Iterable[tuple[str, int]],
                  allowed: set[tuple[str, int]], user=None) -> None:
     """Link exactly the chosen reports, good models and score sheets (of those offered)."""
-    if p.status in ("decided", "forwarded", "rejected"):
-        raise Refused(_l("Đề nghị đã kết thúc nên không đổi minh chứng được."), 409)
+    ensure_open(p)
     chosen = set(chosen)
     if not chosen <= allowed:
         raise Refused(_l("Minh chứng không thuộc đơn vị được đề nghị."), 422)
@@ -100,6 +101,7 @@ def set_evidence(p: Proposal, chosen: Iterable[tuple[str, int]],
 
 
 def _move(p: Proposal, version, expected: str, new: str, action: str, user=None, **extra):
+    ensure_open(p)
     if p.status != expected:
         raise Refused(_l("Đề nghị không ở bước này (hiện: %(status)s). Vui lòng tải lại trang.",
                          status=_l(p.status_label)), 409)
@@ -133,7 +135,8 @@ def passes(yes: int, members: int, pass_percent: Decimal) -> bool:
 
 
 def cast_vote(p: Proposal, user, choice: str) -> ProposalVote:
-    """A council member's vote; voting again changes it (until the vote is closed)."""
+    """A council member's vote; voting again changes it (until the vote is closed). The
+    vote's window, the council step, lies inside the proposal's open life (ensure_open)."""
     if choice not in VOTES:
         raise Refused(_l("Lựa chọn không hợp lệ."), 422)
     if p.status != "council":
@@ -154,6 +157,7 @@ def cast_vote(p: Proposal, user, choice: str) -> ProposalVote:
 
 def close_vote(p: Proposal, version, members: int, pass_percent: Decimal, user=None) -> bool:
     """Count the votes (read after the proposal is locked) and pass or reject it."""
+    ensure_open(p)
     if p.status != "council":
         raise Refused(_l("Đề nghị không ở bước Hội đồng xét."), 409)
     check_version(p, version, _l("Đề nghị"))
@@ -171,6 +175,7 @@ def close_vote(p: Proposal, version, members: int, pass_percent: Decimal, user=N
 
 def decide(p: Proposal, version, number: str, on: date, user=None) -> None:
     """The chair's decision (a title the commune awards), or the submission upward."""
+    ensure_open(p)
     fields = {}
     if not number.strip():
         fields["decision_number"] = _l("Vui lòng nhập số văn bản.")

@@ -7,7 +7,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.errors import Refused
 from app.core.extensions import db
-from app.core.policy import requires
+from app.core.policy import ensure_open, requires
 from app.reports import bp, queries, services, xlsx
 from app.reports import figures as fig
 from app.reports.routes._common import XLSX, fresh, merged_draft, page, report_url
@@ -32,8 +32,8 @@ def template_xlsx(ctx, slug, period_id):
 def upload(ctx, slug, period_id):
     """The filled template's figures go into the draft, all or nothing. The upload is its
     own deliberate act, so it is not held to the page's version."""
-    if ctx.report is not None and not ctx.report.editable:
-        raise Refused(_("Báo cáo đã gửi nên không nhập số liệu được nữa."), 409)
+    if ctx.report is not None:
+        ensure_open(ctx.report)
     indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
     file = request.files.get("file")
     data = file.stream.read(xlsx.MAX_UPLOAD_BYTES + 1) if file else b""
