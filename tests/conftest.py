@@ -78,6 +78,23 @@ def sqlite_template_x10(tmp_path_factory):
     return path
 
 
+# The demo as it stands on 8 December: a year of reports sent, returned and accepted,
+# comments, reviews — what a page shows at its fullest (the plain-words and phone tests)
+DECEMBER = "2026-12-08"
+
+
+@pytest.fixture(scope="session")
+def sqlite_template_december(tmp_path_factory):
+    path = tmp_path_factory.mktemp("december") / "december.sqlite"
+    build_database(f"sqlite:///{path}", demo_today=DECEMBER)
+    app = create_app(make_config(f"sqlite:///{path}"))
+    assert app.test_cli_runner().invoke(args=["calendar", "2026"]).exit_code == 0
+    with app.app_context():
+        from app.core.extensions import db
+        db.engine.dispose()
+    return path
+
+
 def _sqlite_app(template, tmp_path, **overrides):
     path = tmp_path / f"test-{next(_counter)}.sqlite"
     shutil.copyfile(template, path)
@@ -97,6 +114,11 @@ def app(sqlite_template, tmp_path):
 @pytest.fixture
 def app_x10(sqlite_template_x10, tmp_path):
     yield from _sqlite_app(sqlite_template_x10, tmp_path)
+
+
+@pytest.fixture
+def december_app(sqlite_template_december, tmp_path):
+    yield from _sqlite_app(sqlite_template_december, tmp_path)
 
 
 # ---------- PostgreSQL ----------

@@ -3,19 +3,15 @@ demo as it stands in December (reports sent, returned, accepted; comments; files
 person reads it — no JSON, hashes, internal names of events or records, unit slugs or
 Python words in what the page says."""
 import re
-import tempfile
 from html.parser import HTMLParser
-from pathlib import Path
 
-import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.auth.models import User
 from app.core.extensions import db
 from app.core.policy import can
 from app.units.models import Unit
-from tests.conftest import Client, build_database, make_config
+from tests.conftest import Client
 from tests.pages import rules, url, value
 
 ROLES = ("ban01", "kinhte", "vhxh", "chutich", "mttq", "admin")
@@ -61,18 +57,8 @@ def visible_text(html: str) -> str:
     return " ".join(parser.parts)
 
 
-@pytest.fixture(scope="module")
-def december():
-    with tempfile.TemporaryDirectory() as tmp:
-        db_url = f"sqlite:///{Path(tmp) / 'december.sqlite'}"
-        build_database(db_url, demo_today="2026-12-08")
-        app = create_app(make_config(db_url))
-        assert app.test_cli_runner().invoke(args=["calendar", "2026"]).exit_code == 0
-        yield app
-
-
-def test_no_page_of_any_role_shows_technical_text(december):
-    app = december
+def test_no_page_of_any_role_shows_technical_text(december_app):
+    app = december_app
     with app.app_context():
         users = {u.username: u for u in db.session.scalars(
             select(User).where(User.username.in_(ROLES)))}
