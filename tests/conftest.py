@@ -180,6 +180,16 @@ def any_app(request):
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+def table_rows(html: str) -> list[list[str]]:
+    """Each table row of the html as its cells' text (headers and data alike, tags and
+    spacing left out): what a reader reads across a row, whatever the markup."""
+    rows = []
+    for row in re.findall(r"<tr\b.*?</tr>", html, re.S):
+        cells = re.findall(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", row, re.S)
+        rows.append([" ".join(re.sub(r"<[^>]+>", " ", c).split()) for c in cells])
+    return rows
+
+
 def csrf_from(html: str) -> str:
     m = CSRF_RE.search(html) or re.search(r'"X-CSRFToken": "([^"]+)"', html)
     assert m, "no CSRF token in page"
