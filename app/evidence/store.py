@@ -9,11 +9,12 @@ from contextlib import contextmanager
 
 from flask import current_app
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import Refused
-from app.evidence.models import EvidenceBlob, EvidenceChunk
 from app.core.extensions import db
 from app.core.vietnamese import _l as _
+from app.evidence.models import EvidenceBlob, EvidenceChunk
 
 CHUNK = 256 * 1024
 
@@ -32,8 +33,14 @@ def put(data: bytes, thumb: bytes | None = None) -> EvidenceBlob:
     pieces = [data[i:i + CHUNK] for i in range(0, len(data), CHUNK)]
     blob = EvidenceBlob(sha256=digest, size=len(data), store=kind, thumb=thumb,
                         chunks=len(pieces) if kind == "db" else 0)
-    db.session.add(blob)
-    db.session.flush()
+    try:
+        # the same content sent twice at once (two phones, one photo): on PostgreSQL the
+        # second insert waits for the first and then finds it stored
+        with db.session.begin_nested():
+            db.session.add(blob)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalar(select(EvidenceBlob).where(EvidenceBlob.sha256 == digest))
     if kind == "s3":
         with _bucket_answers():
             _s3().put_object(Bucket=_bucket(), Key=digest, Body=data)
