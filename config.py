@@ -109,6 +109,8 @@ class BaseConfig:
     EVIDENCE_MAX_RECORD_FILES = int(os.environ.get("EVIDENCE_MAX_RECORD_FILES", "30"))
     EVIDENCE_MAX_PIXELS = int(os.environ.get("EVIDENCE_MAX_PIXELS", "40000000"))
     EVIDENCE_IMAGE_SIDE = int(os.environ.get("EVIDENCE_IMAGE_SIDE", "1600"))
+    # images decoded at once per app process: a near-limit one takes a few hundred MB
+    EVIDENCE_DECODE_SLOTS = int(os.environ.get("EVIDENCE_DECODE_SLOTS", "1"))
     # "db" (default: chunks in the database) or "s3" (an S3-compatible bucket; needs boto3)
     EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE", "db")
     EVIDENCE_S3_ENDPOINT = os.environ.get("EVIDENCE_S3_ENDPOINT", "")

@@ -424,9 +424,9 @@ _pictures = (_png(n) for n in itertools.count())
 SLUGS = sorted({s for people in PEOPLE.values() for _u, s in people if s} | set(OTHER.values()))
 
 
-def make_records(app, slugs=SLUGS) -> dict:
+def make_records(app, slugs=SLUGS, files_each=1) -> dict:
     """For each unit: a milestone, a draft report, a good model and a proposal of 2026, each
-    with one file; returns {slug: {kind: record id}}."""
+    with `files_each` files; returns {slug: {kind: record id}}."""
     made = {}
     with app.app_context():
         admin = db.session.scalar(select(User).where(User.username == "admin"))
@@ -447,7 +447,9 @@ def make_records(app, slugs=SLUGS) -> dict:
             db.session.add_all(records.values())
             db.session.flush()
             for kind, record in records.items():
-                service.attach(OWNERS[kind], record, next(_pictures), f"{kind}.png", None, admin)
+                for _copy in range(files_each):
+                    service.attach(OWNERS[kind], record, next(_pictures), f"{kind}.png", None,
+                                   admin)
             made[slug] = {kind: r.id for kind, r in records.items()}
         db.session.commit()
         db.session.remove()

@@ -3,6 +3,7 @@ the caller's transaction. A file's content never changes; removing one marks its
 from __future__ import annotations
 
 import re
+import threading
 from typing import Optional
 
 from flask import current_app
@@ -68,6 +69,24 @@ def live(owner_key: str, owner_ids):
         .order_by(EvidenceFile.owner_id, EvidenceFile.id)))
 
 
+_decoding: threading.BoundedSemaphore | None = None
+
+
+def clean_bounded(data: bytes, lim: dict) -> content.Cleaned:
+    """content.clean, a bounded number at once in this process (EVIDENCE_DECODE_SLOTS: a
+    near-limit image takes a few hundred MB while decoded), memory handed back after."""
+    global _decoding
+    if _decoding is None:
+        _decoding = threading.BoundedSemaphore(current_app.config["EVIDENCE_DECODE_SLOTS"])
+    with _decoding:
+        try:
+            return content.clean(data, max_side=current_app.config["EVIDENCE_IMAGE_SIDE"],
+                                 max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"],
+                                 max_bytes=lim["file"], too_big=too_big_message())
+        finally:
+            content.give_memory_back()
+
+
 def _held(owner_key: str, owner_id: int) -> tuple[int, int]:
     return db.session.execute(
         select(func.count(EvidenceFile.id), func.coalesce(func.sum(EvidenceFile.size), 0))
@@ -76,14 +95,19 @@ def _held(owner_key: str, owner_id: int) -> tuple[int, int]:
 
 
 def attach(owner, record, data: bytes, name: Optional[str], token: Optional[str], user):
-    """Check, clean, store and record one file; returns (file, sent_again)."""
+    """Check, clean, store and record one file; returns (file, sent_again).
+
+    The seconds of decoding and scaling happen outside any transaction: the one this
+    request opened (on SQLite it holds the database's write lock from the first statement
+    of a POST) ends first, and the file is stored in a new one, where the record is asked
+    again whether it is still open — so another person's save never waits on a photo."""
     ensure_open(record)
     lim = limits()
     if len(data) > lim["file"]:
         raise Refused(too_big_message(), 413)
-    cleaned = content.clean(data, max_side=current_app.config["EVIDENCE_IMAGE_SIDE"],
-                            max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"],
-                            max_bytes=lim["file"], too_big=too_big_message())
+    db.session.commit()
+    cleaned = clean_bounded(data, lim)
+    ensure_open(record)  # read again, in the transaction that stores the file
     count, held = _held(owner.key, record.id)
     if count >= lim["files"]:
         raise Refused(_l("Hồ sơ đã có %(n)s tệp, mức tối đa; hãy gỡ bớt tệp không cần.",

@@ -129,10 +129,12 @@ def _notification_id(unit):
 # evidence files (issue 21): a file of that kind attached to one of the unit's records (the
 # seed has none; factories.make_records attaches some)
 def _evidence_file_id(unit, kind):
+    """One still attached if there is one (a removed file's address answers 404), else any:
+    the matrix removes files as it goes."""
     from app.evidence.models import EvidenceFile
     return db.session.scalar(select(EvidenceFile.id).where(
         EvidenceFile.owner_kind == kind, EvidenceFile.unit_id == unit.id)
-        .order_by(EvidenceFile.id).limit(1))
+        .order_by(EvidenceFile.removed_at.is_not(None), EvidenceFile.id).limit(1))
 
 
 EXTRA_RESOLVERS.update({f"{kind}_file_id": (lambda unit, kind=kind: _evidence_file_id(unit, kind))
