@@ -8,7 +8,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from app.notifications.models import EMAIL_MODES
 from app.core.fields import NFCStringField
-from app.plans.forms import ChoiceField, VersionField
+from app.core.editing import VersionField
+from app.plans.forms import ChoiceField
 
 # an address as a person types it: one @, a dot in the domain, no spaces
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
