@@ -29,7 +29,7 @@ from app.core import idempotency
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.fields import VNDecimalField
-from app.core.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.core.locking import NO_VERSION, STALE, StaleEdit, commit_keeping_loaded, read_version
 from app.core.vietnamese import _l, format_number
 
 GONE = _l("Bản ghi này vừa bị người khác xóa.")
@@ -50,12 +50,13 @@ class VersionField(HiddenField):
         return "" if self.data is None else str(self.data)
 
 
-def version_of(form) -> int:
-    """The version a posted form was read at, for a form that is refused (400) without one
-    before anything else is checked."""
-    if form.version.data is None:
+def version_of(form, *, required: bool = True) -> int | None:
+    """The version a posted form was read at, checked before anything else: an unreadable
+    one, or none when `required` (a record not yet made has none), is refused (400)."""
+    field = form.version
+    if field.process_errors or (required and field.data is None):
         raise Refused(NO_VERSION, 400)
-    return form.version.data
+    return field.data
 
 
 # ---- what differs: the rows of the one conflict display (templates/_conflict.html) ----
@@ -112,48 +113,56 @@ class Saved:
 def save(change: Callable[[], Any], *, record=None, form=None,
          differs: Callable[[Any], list] | None = None, reload: Callable[[], Any] | None = None,
          token=None, model=None, taken: tuple[str, Any] | None = None, gone=GONE,
-         keep_loaded: bool = False) -> Saved:
+         message=None, keep_loaded: bool = False) -> Saved:
     """Run `change()` (the domain's service call) as one transaction and commit it.
 
     record: the record being changed, as loaded (None for a new one); with `form`, the
     form's version must be the record's, else the save is stale before anything is written.
     differs(stored): the rows where what was sent differs from `stored`; none means the
     save is a harmless repeat. Without it every stale save is a conflict.
-    reload(): the record as stored now after a lost race (default: by the record's id).
+    reload(): what is stored now after a lost race (default: the record, by its id).
     token: the create form's submission token; with `model` (a row kind holding it in its
     unique submission_token column) a repeat returns that row, else the token is claimed
     in the submission table first.
     taken: (field, message) for a duplicate key on a create that is not a repeat.
+    message: what a lost race says (default locking.STALE).
     keep_loaded: commit without expiring loaded rows (a fragment renders what was saved).
 
-    Raises StaleEdit(current=stored record, rows=differences), Refused(gone, 409) when the
+    Raises StaleEdit(message, current=what is stored, rows=differences) — or the change's
+    own StaleEdit when it names the stored record itself —, Refused(gone, 409) when the
     record was deleted meanwhile, Refused(message, 409, {field: message}) for `taken`, and
-    any Refused of the change itself — each with the session rolled back.
+    any Refused of the change itself: each with the session rolled back.
     """
+    lost = _Race(record, form, differs, reload, gone, message)
     if record is not None and form is not None and "version" in form \
             and form.version.data != record.version:
-        return _stale(record, form, differs, lambda: record, gone)
+        return lost.settle(lambda: record)  # nothing written yet: the record is as stored
     token = idempotency.clean(token)
     if token and model is None and not idempotency.claim(token):
         return Saved(None, again=True)
     try:
         result = change()
         db.session.flush()
-    except (StaleDataError, StaleEdit):
+    except StaleEdit as stale:
         db.session.rollback()
-        return _stale(record, form, differs, reload or _by_id(record), gone)
+        if stale.current is not None:  # the domain compared with the stored record itself
+            raise
+        if stale.message is not STALE:  # the domain's own words for it
+            lost.message = stale.message
+        return lost.settle()
+    except StaleDataError:
+        db.session.rollback()
+        return lost.settle()
     except IntegrityError:
         db.session.rollback()
         earlier = db.session.scalar(select(model).where(model.submission_token == token)) \
             if token and model is not None else None
         if earlier is not None:
             return Saved(earlier, again=True)
-        if record is not None:  # the same key, a moment ago, by someone editing it too
-            return _stale(record, form, differs, reload or _by_id(record), gone)
-        if taken is not None:
-            field, message = taken
-            raise Refused(message, 409, {field: message}) from None
-        raise
+        if taken is not None and record is None:
+            field, refusal = taken
+            raise Refused(refusal, 409, {field: refusal}) from None
+        return lost.settle()  # the same key, a moment ago, by someone writing it too
     except Refused:
         db.session.rollback()
         raise
@@ -164,19 +173,29 @@ def save(change: Callable[[], Any], *, record=None, form=None,
     return Saved(result if record is None else record, result=result)
 
 
-def _by_id(record):
-    return None if record is None else lambda: db.session.get(type(record), record.id)
+@dataclass
+class _Race:
+    """How a save that met someone else's write is settled: the stored record again, and
+    either a harmless repeat or one StaleEdit."""
+    record: Any
+    form: Any
+    differs: Callable | None
+    reload: Callable | None
+    gone: Any
+    message: Any
 
-
-def _stale(record, form, differs, reload, gone) -> Saved:
-    if record is None and reload is None:
-        raise StaleEdit  # a new record met another's write: nothing stored to show
-    current = reload()
-    if current is None:
-        raise Refused(gone, 409)
-    rows = differs(current) if differs is not None else None
-    if rows == []:  # already stored as sent: a repeat, nothing to settle
-        return Saved(current, again=True)
-    if form is not None and "version" in form and hasattr(current, "version"):
-        form.version.data = current.version
-    raise StaleEdit(current=current, rows=rows or [])
+    def settle(self, stored: Callable | None = None) -> Saved:
+        stored = stored or self.reload or (
+            self.record is not None and (lambda: db.session.get(type(self.record),
+                                                                self.record.id)))
+        if not stored:
+            raise StaleEdit(self.message)  # a new record: nothing stored to show
+        current = stored()
+        if current is None:
+            raise Refused(self.gone, 409)
+        rows = self.differs(current) if self.differs is not None else None
+        if rows == []:  # already stored as sent: a repeat, nothing to settle
+            return Saved(current, again=True)
+        if self.form is not None and "version" in self.form and hasattr(current, "version"):
+            self.form.version.data = current.version  # saving again is a deliberate overwrite
+        raise StaleEdit(self.message, current=current, rows=rows or [])

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.editing import VersionField
 from app.core.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
 from app.core.idempotency import SubmissionField
 from app.reports import figures as fig
@@ -34,7 +35,7 @@ class FigureField(VNDecimalField):
 
 
 class ReportForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     draft_token = HiddenField()
 
 
@@ -55,7 +56,7 @@ def report_form_class(indicators):
 
 
 class ReviewForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     comment = NFCTextAreaField(_l("Lý do trả lại"), [Length(max=5000)])
 
 

@@ -60,6 +60,16 @@ def report_url(ctx_or_report, **kw):
                    period_id=ctx_or_report.period.id, **kw)
 
 
+def stale_page(ctx, form, stale):
+    """Someone saved the report first: the report as they left it beside what was typed
+    (the form takes its version, so the next save is a deliberate one), or, after a lost
+    race, the page as stored now with what was typed."""
+    if isinstance(stale.current, Report):
+        form.version.data = stale.current.version
+        return page(ctx, form=form, status=409, stale=stale.current, message=stale.message)
+    return page(stale.current, form=form, status=409, message=stale.message)
+
+
 def fresh(slug, period_id):
     """After a rollback: the report's context again, from the database."""
     return queries.report_context(slug, period_id) or abort(404)
