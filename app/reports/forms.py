@@ -70,6 +70,11 @@ class EmptyForm(FlaskForm):
     """A button and its CSRF token."""
 
 
+class CompileForm(EmptyForm):
+    """Compiling the commune's report: the version of the one it replaces, if any."""
+    version = VersionField()
+
+
 class UploadForm(FlaskForm):
     file = FileField(_l("Tệp Excel (.xlsx) đã điền"))
 
@@ -80,7 +85,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PeriodForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     token = SubmissionField()  # a double tap creates one ad-hoc request
     subject = NFCStringField(_l("Nội dung yêu cầu báo cáo"), [Length(max=300)])
     starts_on = VNDateField(_l("Số liệu từ ngày"), [DataRequired(_l("Vui lòng nhập ngày."))])
@@ -96,7 +101,7 @@ def period_form_class(kinds):
 
 
 class CalendarForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
 
 
 def calendar_form_class(unit_kinds, period_kinds):
@@ -108,7 +113,7 @@ def calendar_form_class(unit_kinds, period_kinds):
 
 
 class CommuneReportForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     number = NFCStringField(_l("Số văn bản"), [Length(max=40)])
     subject = NFCStringField(_l("Trích yếu"), [DataRequired(_l("Vui lòng nhập trích yếu.")),
                                                Length(max=300)])

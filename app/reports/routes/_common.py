@@ -1,9 +1,8 @@
-"""What the reporting views share: reading a posted version, year and draft, and the
+"""What the reporting views share: reading a posted year and draft, and the
 report page itself (editing or reading, with its history, review and comment forms)."""
 import re
 import secrets
 from dataclasses import replace
-from typing import Optional
 
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
@@ -27,15 +26,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def year_asked() -> int:
     """?year=…, the working year (app/plans/years.py) when absent."""
     return query_year(working_year())
-
-
-def posted_version(raw) -> Optional[int]:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        abort(400)
-    return int(raw)
 
 
 def posted_token(raw) -> str:
