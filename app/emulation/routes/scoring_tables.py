@@ -2,11 +2,12 @@
 unit (criteria) and the titles and forms of commendation, each with its starting list."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import idempotency
+from app.core.editing import save
 from app.emulation import bp, queries, seed
 from app.emulation.forms import CriterionForm, NewCriterionForm, NewTitleForm, StepForm, TitleForm
 from app.emulation.models import METHODS
@@ -20,9 +21,8 @@ from app.units.models import UNIT_KINDS
 
 def _load_defaults(seed, message, endpoint):
     if not StepForm().validate():
-        abort(400)
-    n = seed()
-    db.session.commit()
+        raise Refused(status=400)
+    n = save(seed).result
     flash(message(n), "success")
     return redirect(url_for(endpoint), 303)
 
