@@ -7,7 +7,6 @@ from app.core import idempotency
 from app.comments import service as comments
 from app.core.editing import save
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.policy import requires
 from app.reports import bp, queries, services
 from app.reports.forms import CommentForm, ReviewForm
@@ -67,16 +66,14 @@ def comment(report, report_id):
                     message=_("Ý kiến chưa gửi được: vui lòng kiểm tra lại."))
     back = report_url(report)  # read before a replay's rollback expires the report
     try:
-        _c, again = comments.post(
+        _c, again = save(lambda: comments.post(
             "report", report.id, unit_id=report.unit_id, body=form.comment.data,
             user=current_user._get_current_object(), token=idempotency.token_of(form),
-            field="comment")
+            field="comment")).result
     except Refused as e:
-        db.session.rollback()
         return page(context_of(report), status=e.status, message=e.message, comment_form=form)
     if again:
         flash(_("Ý kiến này đã được gửi."), "success")
         return redirect(back, 303)
-    db.session.commit()
     flash(_("Đã gửi ý kiến."), "success")
     return redirect(back)
