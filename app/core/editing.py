@@ -4,9 +4,9 @@ to the database in one place.
 
 - The version is read one way: a VersionField named `version` (docs/design.md §6).
 - A stale save — an old version, the ORM's versioned UPDATE matching no row, a duplicate key
-  while editing — reloads the stored record and is one StaleEdit (409) carrying it and the
-  rows that differ; the form takes the stored version, so saving again is a deliberate
-  overwrite.
+  someone else wrote first — reloads the stored record and is one StaleEdit (409) carrying
+  it and the rows that differ; the form takes the stored version, so saving again is a
+  deliberate overwrite. A domain's StaleEdit that names the stored record itself passes on.
 - The repeat rule: a save whose typed values all equal what is stored is no conflict (most
   often the person's own save sent again after its answer was lost on a weak link); it is
   answered as saved, nothing written.
