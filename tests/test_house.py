@@ -1,6 +1,6 @@
 """The house rules a newcomer relies on, checked so they stay true: templates read in a
 minute, files that do one thing, no domain reaching into another's routes, every document
-the code cites in the repository."""
+the code cites in the repository, no view settling a write or picking its answer by hand."""
 import re
 from pathlib import Path
 
@@ -64,3 +64,18 @@ def test_no_test_module_imports_another_test_module():
     found = [str(p.relative_to(ROOT)) for p in sorted((ROOT / "tests").rglob("*.py"))
              if "node_modules" not in p.parts and pattern.search(p.read_text())]
     assert not found, found
+
+
+def _view_modules():
+    """Every module of views: app/<domain>/routes.py, …/routes/*.py, …/*_routes.py."""
+    return [p for p in sorted((ROOT / "app").rglob("*.py"))
+            if "routes" in p.relative_to(ROOT / "app").parts or p.stem.endswith("routes")]
+
+
+def test_no_view_settles_a_write_or_picks_an_answer_by_hand():
+    """Writes go through app/core/editing.save (stale and duplicate-key errors settled
+    there), answers through app/core/answers (Vary set there), refusals raise Refused."""
+    by_hand = re.compile(r"\b(?:StaleDataError|IntegrityError|vary_htmx|error_response)\b")
+    found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in _view_modules()
+             for n, line in enumerate(p.read_text().splitlines(), 1) if by_hand.search(line)]
+    assert _view_modules() and not found, found

@@ -7,7 +7,8 @@ from wtforms.validators import Regexp
 from app.core.idempotency import SubmissionField
 from app.notifications.forms import email_field
 from app.auth.models import ROLES
-from app.plans.forms import ChoiceField, ChoicesField, VersionField, text
+from app.core.editing import VersionField
+from app.plans.forms import ChoiceField, ChoicesField, text
 from app.units.models import UNIT_KINDS
 
 

@@ -1,16 +1,16 @@
 """Administration (issue 9): accounts and units. Only the administrator reaches these
 pages (policy actions admin.accounts and admin.units); app/admin/service.py holds the rules.
 """
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.answers import answer
+from app.core.editing import choice_difference, differences, save
 from app.core.errors import Refused
-from app.core import idempotency
+from app.core.locking import StaleEdit
 from app.admin import bp, service
 from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
 from app.admin.units import choices, unit_order, units_for_choice
@@ -18,7 +18,6 @@ from app.auth.models import ROLES, User
 from app.core.extensions import db
 from app.notifications import preferences
 from app.notifications import service as notices
-from app.plans.forms import stale_fields
 from app.core.policy import requires
 from app.units.models import Unit
 from app.core.vietnamese import fold, sort_key
@@ -48,11 +47,10 @@ def matching_accounts(users, q: str) -> list[User]:
 def accounts():
     q = request.args.get("q", "", type=str)[:100]
     users = matching_accounts(db.session.scalars(select(User)).unique(), q)
-    g.vary_htmx = True  # one URL: the whole page, or only the rows for the live search
     context = {"users": users, "q": q, "roles": ROLES}
-    if request.headers.get("HX-Target") == "account-rows":
-        return render_block("admin/accounts.html", "rows", **context)
-    return render_template("admin/accounts.html", **context)
+    # one URL: the whole page, or only the rows for the live search
+    return answer("account-rows", lambda: render_block("admin/accounts.html", "rows", **context),
+                  lambda: render_template("admin/accounts.html", **context))
 
 
 def _account_form(user=None):
@@ -92,25 +90,25 @@ def new_account():
         return _account_page(form)
     if not form.validate_on_submit():
         return _account_page(form, status=INVALID)
-    if not idempotency.claim(form.token.data):
-        flash(_("Tài khoản này đã được tạo. Nếu chưa thấy mật khẩu tạm thời, hãy mở tài "
-                "khoản và đặt lại mật khẩu."), "info")
-        return redirect(url_for("admin.accounts"), 303)
-    try:
+
+    def create():
         user, password = service.create_account(
             current_user, form.username.data, form.full_name.data, form.position.data or "",
             form.unit_id.data, form.roles.data or [])
         if form.email.data:
             _save_email(user, form)
-        db.session.commit()
+        return user, password
+    try:  # a duplicate username: the same one, a moment ago, by someone else
+        saved = save(create, token=form.token.data, taken=(
+            "username", _("Tên đăng nhập này vừa được dùng; hãy chọn tên khác.")))
     except Refused as refused:
-        db.session.rollback()
         refused.apply_to(form, "roles")
-        return _account_page(form, status=INVALID)
-    except IntegrityError:  # the same username, a moment ago, by someone else
-        db.session.rollback()
-        form.username.errors.append(_("Tên đăng nhập này vừa được dùng; hãy chọn tên khác."))
-        return _account_page(form, status=CONFLICT)
+        return _account_page(form, status=refused.status)
+    if saved.again:
+        flash(_("Tài khoản này đã được tạo. Nếu chưa thấy mật khẩu tạm thời, hãy mở tài "
+                "khoản và đặt lại mật khẩu."), "info")
+        return redirect(url_for("admin.accounts"), 303)
+    user, password = saved.result
     # shown once, in this response only: never in a URL, a flash cookie or the log
     return _no_store((render_template("admin/temporary_password.html", user=user,
                                       password=password, created=True), 200))
@@ -133,34 +131,31 @@ def edit_account(user_id):
         return _account_page(form, user)
     if not form.validate_on_submit():
         return _account_page(form, user, status=INVALID)
-    if form.version.data != user.version:
-        return _account_conflict(form, user)
-    try:
+
+    def change():
         changed = service.update_account(current_user, user, form.full_name.data,
                                          form.position.data or "", form.unit_id.data,
                                          form.roles.data or [])
-        changed = _save_email(user, form) or changed
-        db.session.commit()
+        return _save_email(user, form) or changed
+    try:
+        saved = save(change, record=user, form=form, differs=lambda now: _account_rows(form, now))
+    except StaleEdit as stale:
+        return _account_page(form, stale.current, stale.rows, CONFLICT)
     except Refused as refused:
-        db.session.rollback()
         refused.apply_to(form, "roles")
-        return _account_page(form, db.session.get(User, user_id), status=INVALID)
-    except StaleDataError:
-        db.session.rollback()
-        return _account_conflict(form, db.session.get(User, user_id))
-    flash(_("Đã lưu tài khoản %(name)s.", name=user.username) if changed
+        return _account_page(form, user, status=INVALID)
+    flash(_("Đã lưu tài khoản %(name)s.", name=user.username) if saved.again or saved.result
           else _("Không có gì thay đổi."), "success")
     return redirect(url_for("admin.accounts"))
 
 
-def _account_conflict(form, user):
-    conflicts = stale_fields(form, user, ("full_name", "position", "unit_id"))
-    if sorted(form.roles.data or []) != sorted(user.roles):
-        conflicts.append((form.roles.label.text,
-                          ", ".join(ROLES.get(r, r) for r in sorted(form.roles.data or [])) or "—",
-                          ", ".join(ROLES.get(r, r) for r in sorted(user.roles)) or "—"))
-    form.version.data = user.version
-    return _account_page(form, user, conflicts, CONFLICT)
+def _account_rows(form, user):
+    setting = preferences.setting_of(user.id)
+    stored_email = setting.email if setting else ""
+    return [*differences(form, user, ("full_name", "position", "unit_id")),
+            *choice_difference(form.roles, form.roles.data, user.roles, ROLES),
+            *([(form.email.label.text, form.email.data or "—", stored_email or "—")]
+              if (form.email.data or "") != stored_email else [])]
 
 
 @bp.route("/admin/accounts/<int:user_id>/active", methods=["POST"])
@@ -169,22 +164,16 @@ def set_active(user_id):
     user = _user_or_404(user_id)
     form = AccountActionForm()
     if not form.validate_on_submit() or form.active.data not in ("0", "1"):
-        abort(400)
-    if form.version.data != user.version:
-        flash(_("Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."),
-              "error")
-        return redirect(url_for("admin.edit_account", user_id=user_id))
+        raise Refused(status=400)
     active = form.active.data == "1"
     try:
-        service.set_active(current_user, user, active)
-        db.session.commit()
-    except Refused as refused:
-        return _refused_page(user, refused)
-    except StaleDataError:
-        db.session.rollback()
+        save(lambda: service.set_active(current_user, user, active), record=user, form=form)
+    except StaleEdit:
         flash(_("Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."),
               "error")
         return redirect(url_for("admin.edit_account", user_id=user_id))
+    except Refused as refused:
+        return _refused_page(user, refused)
     flash(_("Đã mở khóa tài khoản %(name)s.", name=user.username) if active else
           _("Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
             name=user.username), "success")
@@ -193,8 +182,6 @@ def set_active(user_id):
 
 def _refused_page(user, refused):
     """A refused action: the account page again, with the reason, as a 409."""
-    db.session.rollback()
-    user = db.session.get(User, user.id)
     form = _account_form(user)
     del form.username
     form.version.data = user.version
@@ -210,15 +197,13 @@ def reset_password(user_id):
     user = _user_or_404(user_id)
     form = AccountActionForm()
     if not form.validate_on_submit():
-        abort(400)
+        raise Refused(status=400)
     try:
-        password = service.reset_password(current_user, user)
-        db.session.commit()
+        password = save(lambda: service.reset_password(current_user, user), record=user).result
+    except StaleEdit:
+        raise Refused(status=409) from None  # the general sentence: nothing typed to keep
     except Refused as refused:
         return _refused_page(user, refused)
-    except StaleDataError:
-        db.session.rollback()
-        abort(409)
     return _no_store((render_template("admin/temporary_password.html", user=user,
                                       password=password, created=False), 200))
 
@@ -276,22 +261,19 @@ def new_unit():
         return _unit_page(form)
     if not form.validate_on_submit():
         return _unit_page(form, status=INVALID)
-    if not idempotency.claim(form.token.data):
+    try:
+        saved = save(lambda: service.create_unit(current_user, form.slug.data, form.name.data,
+                                                 form.short_name.data or "", form.kind.data,
+                                                 form.parent_id.data),
+                     token=form.token.data,
+                     taken=("slug", _("Mã này vừa được dùng; hãy chọn mã khác.")))
+    except Refused as refused:
+        refused.apply_to(form, "slug")
+        return _unit_page(form, status=refused.status)
+    if saved.again:
         flash(_("Đơn vị này đã được tạo."), "info")
         return redirect(url_for("admin.units"), 303)
-    try:
-        unit = service.create_unit(current_user, form.slug.data, form.name.data,
-                                   form.short_name.data or "", form.kind.data,
-                                   form.parent_id.data)
-        db.session.commit()
-    except Refused as refused:
-        db.session.rollback()
-        refused.apply_to(form, "slug")
-        return _unit_page(form, status=INVALID)
-    except IntegrityError:
-        db.session.rollback()
-        form.slug.errors.append(_("Mã này vừa được dùng; hãy chọn mã khác."))
-        return _unit_page(form, status=CONFLICT)
+    unit = saved.record
     flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
     return redirect(url_for("admin.units"))
 
@@ -305,20 +287,18 @@ def edit_unit(unit_id):
         return _unit_page(form, unit)
     if not form.validate_on_submit():
         return _unit_page(form, unit, status=INVALID)
-    if form.version.data != unit.version:
-        return _unit_conflict(form, unit)
     try:
-        changed = service.update_unit(current_user, unit, form.name.data,
-                                      form.short_name.data or "", form.kind.data,
-                                      form.parent_id.data)
-        db.session.commit()
+        saved = save(lambda: service.update_unit(current_user, unit, form.name.data,
+                                                 form.short_name.data or "", form.kind.data,
+                                                 form.parent_id.data),
+                     record=unit, form=form,
+                     differs=lambda now: differences(form, now, UNIT_FIELDS))
+    except StaleEdit as stale:
+        return _unit_page(form, stale.current, stale.rows, CONFLICT)
     except Refused as refused:
-        db.session.rollback()
         refused.apply_to(form, "name")
-        return _unit_page(form, db.session.get(Unit, unit_id), status=INVALID)
-    except StaleDataError:
-        db.session.rollback()
-        return _unit_conflict(form, db.session.get(Unit, unit_id))
+        return _unit_page(form, unit, status=INVALID)
+    changed = saved.again or saved.result
     flash(_("Đã lưu đơn vị %(name)s.", name=unit.name) if changed
           else _("Không có gì thay đổi."), "success")
     if changed and unit.short_name and form.name.data != form.name.object_data:
@@ -328,10 +308,7 @@ def edit_unit(unit_id):
     return redirect(url_for("admin.units"))
 
 
-def _unit_conflict(form, unit):
-    conflicts = stale_fields(form, unit, ("name", "short_name", "kind", "parent_id"))
-    form.version.data = unit.version
-    return _unit_page(form, unit, conflicts, CONFLICT)
+UNIT_FIELDS = ("name", "short_name", "kind", "parent_id")
 
 
 @bp.route("/admin/units/<int:unit_id>/archive", methods=["POST"])
@@ -342,21 +319,16 @@ def archive_unit(unit_id):
     form = _unit_form(unit)
     if not archive.validate_on_submit():
         return _unit_page(form, unit, status=INVALID, archive=archive)
-    if archive.version.data != unit.version:
+    try:
+        moved = save(lambda: service.archive_unit(current_user, unit,
+                                                  archive.move_accounts_to.data),
+                     record=unit, form=archive).result
+    except StaleEdit:
         flash(_("Đơn vị vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error")
         return redirect(url_for("admin.edit_unit", unit_id=unit_id))
-    try:
-        moved = service.archive_unit(current_user, unit, archive.move_accounts_to.data)
-        db.session.commit()
     except Refused as refused:
-        db.session.rollback()
-        unit = db.session.get(Unit, unit_id)
         archive.move_accounts_to.errors.extend(refused.messages)
         return _unit_page(_unit_form(unit), unit, status=CONFLICT, archive=archive)
-    except StaleDataError:
-        db.session.rollback()
-        flash(_("Đơn vị vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error")
-        return redirect(url_for("admin.edit_unit", unit_id=unit_id))
     flash(_("Đã lưu trữ đơn vị %(name)s; lịch sử của đơn vị được giữ nguyên.", name=unit.name)
           + (" " + _("Đã chuyển %(n)d tài khoản.", n=moved) if moved else ""), "success")
     return redirect(url_for("admin.units"))
@@ -368,12 +340,10 @@ def restore_unit(unit_id):
     unit = _unit_or_404(unit_id)
     form = AccountActionForm()
     if not form.validate_on_submit():
-        abort(400)
+        raise Refused(status=400)
     try:
-        service.restore_unit(current_user, unit)
-        db.session.commit()
+        save(lambda: service.restore_unit(current_user, unit))
     except Refused as refused:
-        db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(url_for("admin.edit_unit", unit_id=unit_id))
     flash(_("Đã khôi phục đơn vị %(name)s.", name=unit.name), "success")

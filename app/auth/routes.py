@@ -11,6 +11,7 @@ from app.audit.service import record
 from app.auth import bp, known_browser, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
+from app.core.editing import save
 from app.core.extensions import db
 from app.auth.views_support import landing_url
 from app.core.policy import public, requires
@@ -55,20 +56,24 @@ def _sign_in(form):
         # as slow as a wrong password, so timing does not tell which usernames exist
         check_password_hash(UNKNOWN_USER_HASH, form.password.data)
     if user is None or not user.active or not user.check_password(form.password.data):
-        failures = throttle.record_failure(key, ip, browser.id)
-        if user is not None and failures == current_app.config["LOGIN_ACCOUNT_FREE_FAILURES"]:
-            # from now on each try waits: the log says so the day someone asks why
-            record("auth.guessed", "user", user.id, unit_id=user.unit_id,
-                   after={"failures": failures, "address": ip})
-        db.session.commit()
+        def failed():
+            failures = throttle.record_failure(key, ip, browser.id)
+            if user is not None and failures == current_app.config[
+                    "LOGIN_ACCOUNT_FREE_FAILURES"]:
+                # from now on each try waits: the log says so the day someone asks why
+                record("auth.guessed", "user", user.id, unit_id=user.unit_id,
+                       after={"failures": failures, "address": ip})
+        save(failed)
         form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
         response = make_response(render_template("auth/login.html", form=form), 401)
         browser.save(response)
         return response
     told, latest = throttle.failures_to_tell(user, browser.id, throttle.last_sign_in(key))
-    sessions.start_session(user)
-    record("auth.login", "user", user.id, unit_id=user.unit_id, user=user)
-    db.session.commit()
+
+    def signed_in():
+        sessions.start_session(user)
+        record("auth.login", "user", user.id, unit_id=user.unit_id, user=user)
+    save(signed_in)
     if told:
         # no notification list yet: the holder hears of the guessing on their next sign-in
         flash(_("Có %(n)s lần đăng nhập sai vào tài khoản của bạn kể từ lần đăng nhập trước "
@@ -87,9 +92,10 @@ def _sign_in(form):
 @public
 def logout():
     if current_user.is_authenticated:
-        record("auth.logout", "user", current_user.id, unit_id=current_user.unit_id)
-        sessions.end_session(current_user.session_id)
-        db.session.commit()
+        def ended():
+            record("auth.logout", "user", current_user.id, unit_id=current_user.unit_id)
+            sessions.end_session(current_user.session_id)
+        save(ended)
     flash(_("Bạn đã đăng xuất."), "info")
     response = redirect(url_for("auth.login"))
     # a shared phone keeps nothing of this person: the worker's pages, the outbox, the
@@ -115,12 +121,13 @@ def change_password():
             elif form.new.data == form.current.data:
                 form.new.errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
             else:
-                user.set_password(form.new.data)
-                user.must_change_password = False
-                # every other browser signed in as this person is signed out now
-                sessions.revoke_all(user.id, keep=user.session_id)
-                record("user.password", "user", user.id, unit_id=user.unit_id)
-                db.session.commit()
+                def changed():
+                    user.set_password(form.new.data)
+                    user.must_change_password = False
+                    # every other browser signed in as this person is signed out now
+                    sessions.revoke_all(user.id, keep=user.session_id)
+                    record("user.password", "user", user.id, unit_id=user.unit_id)
+                save(changed)
                 flash(_("Đã đổi mật khẩu."), "success")
                 return redirect(url_for("main.home"))
     return render_template("auth/password.html", form=form), status

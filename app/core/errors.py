@@ -9,12 +9,13 @@ nothing typed is lost) catches it first and puts `fields` on the form.
 
 
 class Refused(Exception):
-    """message: what the person reads (Vietnamese, a lazy string is fine); status: a 4xx;
-    fields: form field name → its message (or list of messages); current: for a 409, the
-    record as it is stored now, shown beside what the person typed."""
+    """message: what the person reads (Vietnamese, a lazy string is fine; None: the
+    status's general sentence, web.ERROR_TEXT); status: a 4xx; fields: form field name → its
+    message (or list of messages); current: for a 409, the record as it is stored now, shown
+    beside what the person typed."""
 
-    def __init__(self, message, status: int = 422, fields=None, current=None):
-        super().__init__(str(message))
+    def __init__(self, message=None, status: int = 422, fields=None, current=None):
+        super().__init__(str(message or status))
         self.message = message
         self.status = status
         self.fields = dict(fields or {})
@@ -39,4 +40,4 @@ class Refused(Exception):
         """Every message of the refusal, its fields' or else its own."""
         found = [str(m) for ms in self.fields.values()
                  for m in (ms if isinstance(ms, (list, tuple)) else [ms])]
-        return found or [str(self.message)]
+        return found or ([str(self.message)] if self.message else [])

@@ -22,10 +22,12 @@ STALE = _l("Dữ liệu vừa được người khác thay đổi. Nội dung b�
 
 class StaleEdit(Refused):
     """Someone saved the record after this person read it: the 409 kind of Refused,
-    `current` the record as they left it (for the conflict display)."""
+    `current` the record as they left it, `rows` (label, typed, stored) for each field that
+    differs (templates/_conflict.html shows them)."""
 
-    def __init__(self, message=None, current=None):
+    def __init__(self, message=None, current=None, rows=()):
         super().__init__(message or STALE, 409, current=current)
+        self.rows = list(rows)
 
 
 def read_version(text) -> int | None:

@@ -59,7 +59,7 @@ def _register_errors(app):
         # a rule the request breaks (a closed year, a step already taken…) that the view
         # had no form to show again with: the reason, as the request needs it
         db.session.rollback()
-        return error_response(err.status, str(err.message))
+        return error_response(err.status, str(err.message) if err.message else None)
 
     @app.errorhandler(HTTPException)
     def _http(err):

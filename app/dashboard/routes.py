@@ -6,14 +6,15 @@
 /dashboard/print           an A4 black-and-white copy for the chair's meetings
 /areas/<id>                one content area: its indicators and the milestones serving it
 """
-from flask import abort, g, render_template, request
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 
+from app.core.answers import answer, wants
 from app.core.errors import Refused
 from app.dashboard import bp, queries
 from app.dashboard.board import build, read_status
-from app.core.extensions import db, htmx
+from app.core.extensions import db
 from app.plans import queries as plan_queries
 from app.plans.models import Area
 from app.plans.progress import STATUS_LABELS, STATUSES
@@ -70,11 +71,14 @@ def _indicator_context(board, status, area_id):
 @bp.route("/dashboard")
 @requires("overview.view")
 def index():
-    g.vary_htmx = True
     board = _board(queries.requested_year())
     context = _indicator_context(board, *_filters(board))
-    if htmx.target == "indicators":
-        return render_block("dashboard/index.html", "indicators", **context)
+    return answer("indicators", lambda: render_block("dashboard/index.html", "indicators",
+                                                     **context),
+                  lambda: _whole(board, context))
+
+
+def _whole(board, context):
     today = vn_today()
     return render_template("dashboard/index.html", today=today, **context,
                            **_people(board.plan, today, SHORT_LIST))
@@ -102,15 +106,19 @@ def print_view():
 @bp.route("/areas/<int:area_id>")
 @requires("plan.view")
 def area(area_id):
-    g.vary_htmx = True
+    wants("indicators")  # a missing area's 404 varies too
     found = db.session.get(Area, area_id)
     if found is None:
         abort(404)
     board = _board(plan_id=found.plan_id)
     context = _indicator_context(board, *_filters(board, fixed_area=area_id))
     context["area_board"] = board.area(area_id)
-    if htmx.target == "indicators":
-        return render_block("dashboard/area.html", "indicators", **context)
+    return answer("indicators", lambda: render_block("dashboard/area.html", "indicators",
+                                                     **context),
+                  lambda: _whole_area(found, context))
+
+
+def _whole_area(found, context):
     today = vn_today()
     return render_template("dashboard/area.html", today=today,
                            milestones=queries.milestones_of_area(found, today), **context)

@@ -11,7 +11,8 @@ from app.emulation.models import (AWARD_LEVELS, METHODS, NOMINEE_KINDS, REVIEW_K
 from app.emulation.settings import LABELS
 from app.core.fields import VNDateField, VNDecimalField
 from app.core.idempotency import SubmissionField
-from app.plans.forms import ChoiceField, ChoicesField, VersionField, long_text, text
+from app.core.editing import VersionField
+from app.plans.forms import ChoiceField, ChoicesField, long_text, text
 from app.units.models import UNIT_KINDS
 
 

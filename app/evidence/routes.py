@@ -7,21 +7,21 @@ from __future__ import annotations
 import tempfile
 from urllib.parse import quote
 
-from flask import (Response, abort, flash, g, redirect, render_template, request,
-                   send_file)
+from flask import Response, abort, render_template, request, send_file
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
+from app.core.answers import answer
+from app.core.editing import save
 from app.core.errors import Refused
 from app.evidence import bp, service, store
 from app.evidence.forms import AttachForm, RemoveForm
 from app.evidence.models import EvidenceBlob, EvidenceFile
 from app.evidence.owners import OWNERS
-from app.core.extensions import db, htmx
+from app.core.extensions import db
 from app.core.policy import asker, closed_reason, requires
-from app.core.web import error_response
 
 BLOCK = "evidence-block"
 # a downloaded file runs nothing and is never read as another type (docs/design.md §7)
@@ -52,9 +52,8 @@ def evidence_block(owner_key: str, record):
 
 def _answer(owner, record, status=200, form=None, errors=()):
     ctx = block_context(owner, record, form=form, errors=errors)
-    if htmx.target == BLOCK:
-        return render_block("evidence/page.html", "block", ev=ctx), status
-    return render_template("evidence/page.html", ev=ctx), status
+    return answer(BLOCK, lambda: render_block("evidence/page.html", "block", ev=ctx),
+                  lambda: render_template("evidence/page.html", ev=ctx), status=status)
 
 
 def _file_loader(owner, live=False):
@@ -89,30 +88,26 @@ def _register(owner):
 
     @requires(owner.read, load=load)
     def files(record, **_args):
-        g.vary_htmx = True
         return _answer(owner, record)
 
     @requires(owner.attach, load=load)
     def attach(record, **_args):
-        g.vary_htmx = True
         form = AttachForm()
         if not form.validate():  # CSRF: web.py answers a bad token before we get here
             return _answer(owner, record, 400, form, form.errors.get("file", []))
         upload = request.files.get("file")
         data = upload.stream.read(service.limits()["file"] + 1) if upload else b""
         try:
-            f, again = service.attach(owner, record, data, upload and upload.filename,
-                                      form.token.data, current_user)
-            db.session.commit()
+            f, again = save(lambda: service.attach(owner, record, data,
+                                                   upload and upload.filename,
+                                                   form.token.data, current_user)).result
         except Refused as refused:
-            db.session.rollback()
             return _answer(owner, record, refused.status, AttachForm(formdata=None),
                            refused.messages)
-        if htmx.target == BLOCK:
-            return _answer(owner, record)
-        if not again:
-            flash(_("Đã đính kèm “%(name)s” (%(kind)s).", name=f.name, kind=f.label), "success")
-        return redirect(owner.page(record) + "#evidence-files", 303)
+        return answer(BLOCK, lambda: _answer(owner, record),
+                      back=owner.page(record) + "#evidence-files",
+                      said=None if again else _("Đã đính kèm “%(name)s” (%(kind)s).",
+                                                name=f.name, kind=f.label))
 
     @requires(owner.read, load=_file_loader(owner, live=True), unit=_file_unit)
     def download(f, **_args):
@@ -131,16 +126,13 @@ def _register(owner):
 
     @requires(owner.attach, load=_file_loader(owner), unit=_file_unit)
     def remove(f, **_args):
-        g.vary_htmx = True
         record = owner.load(f.owner_id)
         if not RemoveForm().validate():
-            abort(400)
-        service.remove(f, owner, record, current_user)
-        db.session.commit()
-        if htmx.target == BLOCK:
-            return _answer(owner, record)
-        flash(_("Đã gỡ “%(name)s”; tệp vẫn được lưu trong lịch sử.", name=f.name), "success")
-        return redirect(owner.page(record) + "#evidence-files", 303)
+            raise Refused(status=400)
+        save(lambda: service.remove(f, owner, record, current_user))
+        return answer(BLOCK, lambda: _answer(owner, record),
+                      back=owner.page(record) + "#evidence-files",
+                      said=_("Đã gỡ “%(name)s”; tệp vẫn được lưu trong lịch sử.", name=f.name))
 
     base = f"{owner.prefix}/<int:{id_arg}>/files"
     one = f"/evidence/{key}/<int:{file_arg}>"
@@ -192,7 +184,7 @@ def _limits(state):
         allowed = service.limits()["file"] + 256 * 1024  # the form's other fields
         request.max_content_length = allowed
         if (request.content_length or 0) > allowed:
-            return error_response(413, str(service.too_big_message()))
+            raise Refused(service.too_big_message(), 413)
         return None
 
     app.before_request_funcs.setdefault(None, []).insert(0, limit)

@@ -1,8 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectChoice, SelectField
+from wtforms import SelectChoice, SelectField
 from wtforms.validators import AnyOf, DataRequired, Length, ValidationError
 
+from app.core.editing import VersionField
 from app.core.idempotency import SubmissionField
 from app.core.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
 from app.milestones.models import MILESTONE_STATUSES
@@ -46,7 +47,7 @@ class MilestoneForm(FlaskForm):
     indicator_id = SelectField(_l("Chỉ tiêu"), coerce=form_id, validate_choice=False)
     evidence = NFCTextAreaField(_l("Minh chứng, ghi chú"), validators=[
         Length(max=4000, message=_l("Ghi chú dài tối đa %(max)d ký tự."))])
-    version = HiddenField()
+    version = VersionField()
 
     def validate_progress(self, field):
         if field.errors or field.data is None:  # unreadable (already said why), or blank: 0
@@ -66,8 +67,8 @@ class NewMilestoneForm(MilestoneForm):
 class StatusForm(FlaskForm):
     status = SelectField(choices=STATUS_CHOICES, validate_choice=False,
                          validators=[AnyOf(tuple(MILESTONE_STATUSES), message=BAD_STATUS)])
-    version = HiddenField()
+    version = VersionField()
 
 
 class DeleteForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()

@@ -8,7 +8,8 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from app.notifications.models import EMAIL_MODES
 from app.core.fields import NFCStringField
-from app.plans.forms import ChoiceField, VersionField
+from app.core.editing import VersionField
+from app.plans.forms import ChoiceField
 
 # one address and nothing else: a mailbox's own characters, one @, a domain of labels
 # (no comma, angle brackets, quotes or spaces: "a,b@c.d" or "<a@b.c>" would be a list or a

@@ -1,13 +1,15 @@
 """A person's "Việc cần làm" and notifications (marked read in one htmx request, or a
 plain form with JavaScript off), their e-mail choice, and the office's reminder button."""
-from flask import flash, g, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from app.core.errors import Refused
-from app.core.extensions import db, htmx
+from app.core.answers import answer
+from app.core.editing import save
+from app.core.extensions import db
 from app.notifications import bp, outbox, preferences, reminders, service
 from app.notifications.forms import ReadForm, RemindForm, SettingsForm
 from app.notifications.models import Notification
@@ -48,12 +50,10 @@ def read(n, notification_id):
     form = ReadForm()
     if not form.validate():
         raise Refused(_("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."), 400)
-    service.mark_read(current_user.id, n.id)
-    db.session.commit()
-    g.vary_htmx = True
-    if htmx.target == f"n-{n.id}":
-        return render_block("notifications/index.html", "row", n=n, form=form)
-    return redirect(url_for("notifications.index"), 303)
+    save(lambda: service.mark_read(current_user.id, n.id))
+    return answer(f"n-{n.id}", lambda: render_block("notifications/index.html", "row", n=n,
+                                                    form=form),
+                  back=url_for("notifications.index"))
 
 
 @bp.post("/notifications/read-all")
@@ -62,8 +62,7 @@ def read_all():
     form = ReadForm()
     if not form.validate():
         raise Refused(_("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."), 400)
-    count = service.mark_read(current_user.id)
-    db.session.commit()
+    count = save(lambda: service.mark_read(current_user.id)).result
     flash(_("Đã đánh dấu %(n)s thông báo là đã đọc.", n=count), "success")
     return redirect(url_for("notifications.index"), 303)
 
@@ -79,11 +78,10 @@ def settings():
     if request.method == "POST":
         if form.validate():
             try:
-                changed = preferences.save(current_user, form.email.data, form.email_mode.data,
-                                           form.version.data)
-                db.session.commit()
+                changed = save(lambda: preferences.save(current_user, form.email.data,
+                                                        form.email_mode.data,
+                                                        form.version.data)).result
             except Refused as e:
-                db.session.rollback()
                 e.apply_to(form)
                 status = e.status
             else:
@@ -106,8 +104,8 @@ def remind(period, period_id):
     form = RemindForm()
     if not form.validate():
         raise Refused(_("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."), 400)
-    sent, again, nobody = reminders.remind_now(period, current_user._get_current_object())
-    db.session.commit()
+    sent, again, nobody = save(lambda: reminders.remind_now(
+        period, current_user._get_current_object())).result
     if sent:
         flash(_("Đã nhắc %(n)s đơn vị chưa nộp báo cáo %(p)s.", n=sent, p=period.shown_label),
               "success")

@@ -7,34 +7,31 @@ from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app.core import idempotency
 from app.admin.units import choices, units_for_choice
+from app.core.editing import choice_difference, differences, save
 from app.core.extensions import db
+from app.core.locking import StaleEdit
 from app.plans import bp, queries
 from app.plans.editing import (AREA_FIELDS, INDICATOR_FIELDS, PLAN_FIELDS,
                                save_area, save_indicator, save_plan_text)
-from app.plans.forms import (AreaForm, IndicatorForm, NewYearForm, labels_of, plan_text_form,
-                             stale_fields)
+from app.plans.forms import AreaForm, IndicatorForm, NewYearForm, plan_text_form
 from app.plans.models import Area, Indicator, Plan
 from app.plans.years import YearExists, ensure_open, start_next_year
 from app.core.policy import requires
-from app.core.web import error_response
 from app.core.errors import Refused
 from app.core.params import query_int
 
-# 409: someone saved first — both versions side by side. A save whose version is old but
-# whose every field equals what is stored is no conflict (most often the person's own save
-# sent again after its answer was lost on a weak link): answered as saved, nothing written.
+# 409: someone saved first — both versions side by side (app/core/editing.py settles it,
+# a save whose every field equals what is stored being no conflict).
 CONFLICT = 409
 INVALID = 422
-
+CODE_TAKEN = ("code", _l("Mã này vừa được người khác dùng; hãy chọn mã khác."))
 
 
 
@@ -60,18 +57,19 @@ def edit_text():
     if not form.validate_on_submit():
         return render_template("plans/edit_text.html", plan=plan, form=form,
                                sections=sections), INVALID
-    if _text_is_stale(form, plan, sections):
-        return _text_conflict(form, plan, sections)
+    def change():
+        if any(form[f"s{s.id}_version"].data != s.version for s in sections):
+            raise StaleEdit
+        return save_plan_text(plan, {n: form[n].data for n in PLAN_FIELDS},
+                              {s.id: form[f"s{s.id}"].data for s in sections},
+                              user=current_user)
     try:
-        changed = save_plan_text(plan, {n: form[n].data for n in PLAN_FIELDS},
-                                 {s.id: form[f"s{s.id}"].data for s in sections},
-                                 user=current_user)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        plan = db.session.get(Plan, plan.id)
-        return _text_conflict(form, plan, list(plan.sections))
-    return _text_saved(plan, changed)
+        saved = save(change, record=plan, form=form, differs=lambda now: _text_rows(form, now))
+    except StaleEdit as stale:
+        plan = stale.current
+        return render_template("plans/edit_text.html", plan=plan, form=form,
+                               sections=list(plan.sections), conflicts=stale.rows), CONFLICT
+    return _text_saved(plan, saved.again or saved.result)
 
 
 def _text_saved(plan, changed=True):
@@ -79,25 +77,16 @@ def _text_saved(plan, changed=True):
     return _overview(plan)
 
 
-def _text_is_stale(form, plan, sections) -> bool:
-    return form.version.data != plan.version or any(
-        form[f"s{s.id}_version"].data != s.version for s in sections)
-
-
-def _text_conflict(form, plan, sections):
-    """Someone saved first: show what this person typed beside what is stored now, and
-    take the current versions, so saving again is a deliberate choice."""
-    conflicts = stale_fields(form, plan, PLAN_FIELDS)
-    for s in sections:
+def _text_rows(form, plan):
+    """The plan's text and each section as typed beside what is stored now; the sections'
+    current versions go to the form, so saving again is a deliberate choice."""
+    rows = differences(form, plan, PLAN_FIELDS)
+    for s in plan.sections:
         mine = form[f"s{s.id}"].data
         if mine != s.body:
-            conflicts.append((s.heading, mine or "—", s.body or "—"))
+            rows.append((s.heading, mine or "—", s.body or "—"))
         form[f"s{s.id}_version"].data = s.version
-    if not conflicts:  # already saved as typed (see CONFLICT)
-        return _text_saved(plan)
-    form.version.data = plan.version
-    return render_template("plans/edit_text.html", plan=plan, form=form, sections=sections,
-                           conflicts=conflicts), CONFLICT
+    return rows
 
 
 # ---- areas ----
@@ -140,38 +129,25 @@ def edit_area(area_id):
 def _save_area(plan, form, area):
     if not form.validate_on_submit():
         return _area_page(plan, form, area, status=INVALID)
-    if area is not None and form.version.data != area.version:
-        return _area_conflict(plan, form, area)
-    if area is None and not idempotency.claim(form.token.data):
-        flash(_("Nội dung thi đua này đã được thêm."), "info")
-        return _overview(plan)
     try:
-        area = save_area(plan, area, {n: form[n].data for n in AREA_FIELDS}, user=current_user)
-        db.session.commit()
+        saved = save(lambda: save_area(plan, area, {n: form[n].data for n in AREA_FIELDS},
+                                       user=current_user),
+                     record=area, form=form, token=None if area else form.token.data,
+                     differs=lambda now: differences(form, now, AREA_FIELDS), taken=CODE_TAKEN)
+    except StaleEdit as stale:
+        return _area_page(plan, form, stale.current, stale.rows, CONFLICT)
     except Refused as refused:
-        db.session.rollback()
         refused.apply_to(form)
         return _area_page(plan, form, area, status=refused.status)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        if area is None:  # the same code was added a moment ago by someone else
-            form.code.errors.append(_("Mã này vừa được người khác dùng; hãy chọn mã khác."))
-            return _area_page(plan, form, status=CONFLICT)
-        return _area_conflict(plan, form, db.session.get(Area, area.id))
-    return _area_saved(plan, area)
+    if saved.record is None:  # this form was sent before
+        flash(_("Nội dung thi đua này đã được thêm."), "info")
+        return _overview(plan)
+    return _area_saved(plan, saved.record)
 
 
 def _area_saved(plan, area):
     flash(_("Đã lưu nội dung thi đua %(code)s.", code=area.code), "success")
     return _overview(plan, f"area-{area.code}")
-
-
-def _area_conflict(plan, form, area):
-    conflicts = stale_fields(form, area, AREA_FIELDS)
-    if not conflicts:  # already saved as typed (see CONFLICT)
-        return _area_saved(plan, area)
-    form.version.data = area.version
-    return _area_page(plan, form, area, conflicts, CONFLICT)
 
 
 # ---- indicators ----
@@ -242,27 +218,22 @@ def edit_indicator(indicator_id):
 def _save_indicator(plan, form, ind):
     if not form.validate_on_submit():
         return _indicator_page(plan, form, ind, status=INVALID)
-    if ind is not None and form.version.data != ind.version:
-        return _indicator_conflict(plan, form, ind)
-    if ind is None and not idempotency.claim(form.token.data):
-        flash(_("Chỉ tiêu này đã được thêm."), "info")
-        return _overview(plan)
     try:
-        ind = save_indicator(plan, ind, {n: form[n].data for n in INDICATOR_FIELDS},
-                             form.contributors.data or [], form.reason.data,
-                             user=current_user, reporter_ids=form.reporters.data or [])
-        db.session.commit()
+        saved = save(lambda: save_indicator(
+                         plan, ind, {n: form[n].data for n in INDICATOR_FIELDS},
+                         form.contributors.data or [], form.reason.data,
+                         user=current_user, reporter_ids=form.reporters.data or []),
+                     record=ind, form=form, token=None if ind else form.token.data,
+                     differs=lambda now: _indicator_rows(form, now), taken=CODE_TAKEN)
+    except StaleEdit as stale:
+        return _indicator_page(plan, form, stale.current, stale.rows, CONFLICT)
     except Refused as refused:
-        db.session.rollback()
         refused.apply_to(form)
         return _indicator_page(plan, form, ind, status=refused.status)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        if ind is None:
-            form.code.errors.append(_("Mã này vừa được người khác dùng; hãy chọn mã khác."))
-            return _indicator_page(plan, form, status=CONFLICT)
-        return _indicator_conflict(plan, form, db.session.get(Indicator, ind.id))
-    return _indicator_saved(ind)
+    if saved.record is None:  # this form was sent before
+        flash(_("Chỉ tiêu này đã được thêm."), "info")
+        return _overview(plan)
+    return _indicator_saved(saved.record)
 
 
 def _indicator_saved(ind):
@@ -270,18 +241,10 @@ def _indicator_saved(ind):
     return redirect(url_for("plans.indicator", indicator_id=ind.id))
 
 
-def _indicator_conflict(plan, form, ind):
-    conflicts = stale_fields(form, ind, INDICATOR_FIELDS)
-    mine, theirs = sorted(form.contributors.data or []), sorted(u.id for u in ind.contributors)
-    if mine != theirs:
-        names = labels_of(form.contributors)
-        conflicts.append((form.contributors.label.text,
-                          ", ".join(str(names.get(i, i)) for i in mine) or "—",
-                          ", ".join(str(names.get(i, i)) for i in theirs) or "—"))
-    if not conflicts:  # already saved as typed (see CONFLICT)
-        return _indicator_saved(ind)
-    form.version.data = ind.version
-    return _indicator_page(plan, form, ind, conflicts, CONFLICT)
+def _indicator_rows(form, ind):
+    return [*differences(form, ind, INDICATOR_FIELDS),
+            *choice_difference(form.contributors, form.contributors.data,
+                               [u.id for u in ind.contributors])]
 
 
 # ---- a new year ----
@@ -301,11 +264,9 @@ def new_year():
         flash(_("Năm %(year)s đã được bắt đầu.", year=latest.year), "info")
         return _overview(latest)
     try:
-        new = start_next_year(latest, user=current_user)
-        db.session.commit()
-    except (YearExists, StaleDataError, IntegrityError):
-        db.session.rollback()
-        return error_response(409, _("Năm %(year)s đã được bắt đầu.", year=latest.year + 1))
+        new = save(lambda: start_next_year(latest, user=current_user), record=latest).result
+    except (YearExists, StaleEdit):
+        raise Refused(_("Năm %(year)s đã được bắt đầu.", year=latest.year + 1), 409) from None
     flash(_("Đã bắt đầu năm %(new)s từ năm %(old)s. Năm %(old)s được giữ nguyên, chỉ xem. "
             "Vui lòng đặt mục tiêu cho các chỉ tiêu.", new=new.year, old=latest.year),
           "success")

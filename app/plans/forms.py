@@ -1,5 +1,5 @@
 """Forms for the commune plan itself (issue 9), and the small fields they share with
-app/admin: Vietnamese messages for choices and the hidden version of optimistic locking."""
+app/admin: Vietnamese messages for choices, text of bounded length."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, SelectMultipleField
@@ -7,11 +7,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.editing import VersionField
 from app.core.idempotency import SubmissionField
 from app.core.fields import NFCStringField, NFCTextAreaField, VNDecimalField
 from app.plans.models import COMBINE, SEMANTICS, combine_choices
-from app.core.locking import read_version
-from app.core.vietnamese import format_number
 
 _CHOICE_MESSAGE = _l("Lựa chọn không hợp lệ; hãy chọn trong danh sách.")
 
@@ -42,49 +41,6 @@ class ChoicesField(SelectMultipleField):
         kwargs.setdefault("invalid_value_message", _CHOICE_MESSAGE)
         kwargs.setdefault("invalid_choice_message", _CHOICE_MESSAGE)
         super().__init__(label, validators, coerce=coerce, **kwargs)
-
-
-def labels_of(field) -> dict:
-    """{coerced value: label} of a select's choices."""
-    return {field.coerce(c.value): c.label for c in field.choices}
-
-
-class VersionField(HiddenField):
-    """The version a form was read at; a tampered value is a form error, not a 500."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or valuelist[0] == "":
-            self.data = None  # a new record has no version yet
-            return
-        self.data = read_version(valuelist[0])
-        if self.data is None:
-            raise ValueError(str(_l("Biểu mẫu không hợp lệ; hãy tải lại trang.")))
-
-    def _value(self):
-        return "" if self.data is None else str(self.data)
-
-
-def shown(field, value) -> str:
-    """A stored or typed value as the person reads it (a unit's name, 9.950,3)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(field, SelectField):
-        return str(labels_of(field).get(value, value))
-    if isinstance(field, VNDecimalField):
-        return format_number(value)
-    return str(value)
-
-
-def stale_fields(form, obj, names) -> list[tuple[str, str, str]]:
-    """(label, what the person typed, what is stored now) for each field that differs:
-    shown side by side when someone else saved first."""
-    out = []
-    for name in names:
-        field = form[name]
-        current = getattr(obj, name)
-        if field.data != current:
-            out.append((field.label.text, shown(field, field.data), shown(field, current)))
-    return out
 
 
 def required(message):

@@ -6,6 +6,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from app.core.editing import VersionField
 from app.core.fields import NFCStringField, NFCTextAreaField, VNDateField, VNDecimalField
 from app.core.idempotency import SubmissionField
 from app.reports import figures as fig
@@ -34,7 +35,7 @@ class FigureField(VNDecimalField):
 
 
 class ReportForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     draft_token = HiddenField()
 
 
@@ -55,7 +56,7 @@ def report_form_class(indicators):
 
 
 class ReviewForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     comment = NFCTextAreaField(_l("Lý do trả lại"), [Length(max=5000)])
 
 
@@ -69,6 +70,11 @@ class EmptyForm(FlaskForm):
     """A button and its CSRF token."""
 
 
+class CompileForm(EmptyForm):
+    """Compiling the commune's report: the version of the one it replaces, if any."""
+    version = VersionField()
+
+
 class UploadForm(FlaskForm):
     file = FileField(_l("Tệp Excel (.xlsx) đã điền"))
 
@@ -79,7 +85,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class PeriodForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     token = SubmissionField()  # a double tap creates one ad-hoc request
     subject = NFCStringField(_l("Nội dung yêu cầu báo cáo"), [Length(max=300)])
     starts_on = VNDateField(_l("Số liệu từ ngày"), [DataRequired(_l("Vui lòng nhập ngày."))])
@@ -95,7 +101,7 @@ def period_form_class(kinds):
 
 
 class CalendarForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
 
 
 def calendar_form_class(unit_kinds, period_kinds):
@@ -107,7 +113,7 @@ def calendar_form_class(unit_kinds, period_kinds):
 
 
 class CommuneReportForm(FlaskForm):
-    version = HiddenField()
+    version = VersionField()
     number = NFCStringField(_l("Số văn bản"), [Length(max=40)])
     subject = NFCStringField(_l("Trích yếu"), [DataRequired(_l("Vui lòng nhập trích yếu.")),
                                                Length(max=300)])

@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField
 from wtforms.validators import DataRequired, Length
 
+from app.core.editing import VersionField
 from app.core.fields import NFCTextAreaField
 from app.core.idempotency import SubmissionField
 from app.milestones.forms import form_id
@@ -11,7 +12,7 @@ from app.milestones.forms import form_id
 class SectionForm(FlaskForm):
     body = NFCTextAreaField(_l("Nội dung"), validators=[
         Length(max=20000, message=_l("Nội dung dài tối đa %(max)d ký tự."))])
-    version = HiddenField()
+    version = VersionField()
 
 
 class CommentForm(FlaskForm):

@@ -3,7 +3,7 @@ place, its comments, its history, and every unit's overview. Each view on one un
 names its loader: @requires(…, load=…) loads it once and hands it to the view."""
 from functools import cache
 
-from flask import abort, flash, g, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
@@ -11,7 +11,9 @@ from sqlalchemy import bindparam, case, select
 from sqlalchemy.orm import joinedload, load_only
 
 from app.core import idempotency
-from app.core.extensions import db, htmx
+from app.core.answers import answer, wants
+from app.core.editing import save, version_of
+from app.core.extensions import db
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
 from app.plans import queries
@@ -21,11 +23,10 @@ from app.core.policy import can, closed_reason, ensure_open, requires
 from app.reports.models import Report
 from app.units import bp, history, overview as overview_rules, service
 from app.units.forms import CommentForm, SectionForm
-from app.core.locking import NO_VERSION, StaleEdit, commit_keeping_loaded, read_version
+from app.core.locking import StaleEdit
 from app.units.models import UNIT_KINDS, Unit
 from app.units import queries as unit_queries
 from app.core.errors import Refused
-from app.core.web import error_response
 from app.core.params import query_int, query_year
 
 # ---- the unit page ------------------------------------------------------------------------
@@ -85,8 +86,7 @@ def _plan_target(slug, **_):
 @requires("unit.edit", load=_plan_target, unit=lambda target: target.unit.id)
 def create_plan(target, slug):
     """A unit added after the year's plan was loaded gets its implementation plan here."""
-    milestones.ensure_plan(target, user=current_user)
-    db.session.commit()
+    save(lambda: milestones.ensure_plan(target, user=current_user))
     return redirect(url_for("units.show", slug=slug, _anchor="plan"), 303)
 
 
@@ -101,8 +101,7 @@ def _unit_of_section(found):
 def show_section(found, slug, section_id):
     """The section as shown on the unit page: what "Hủy" in the inline editor brings back."""
     section, plan, unit = found
-    g.vary_htmx = True
-    if htmx.target == f"sec-{section.id}":
+    if wants(f"sec-{section.id}"):
         return render_block("units/show.html", "plan_section", s=section, unit=unit,
                             locked=closed_reason(plan))
     return redirect(url_for("units.show", slug=slug, _anchor=f"sec-{section.id}"))
@@ -113,43 +112,33 @@ def show_section(found, slug, section_id):
 def edit_section(found, slug, section_id):
     section, plan, unit = found
     ensure_open(plan)  # a closed year offers no form either
-    g.vary_htmx = True
-    inline = htmx.target == f"sec-{section.id}"
-    form = SectionForm(obj=section if request.method == "GET" else None)
-    unique_ids(form, f"sec{section.id}-")
+    target = f"sec-{section.id}"
+    inline = wants(target)
+    form = unique_ids(SectionForm(obj=section if request.method == "GET" else None),
+                      f"sec{section.id}-")
     conflict, status = False, 200
-    if request.method == "GET":
-        form.version.data = str(section.version)
-    else:
-        version = read_version(form.version.data)
-        if version is None:
-            return error_response(400, str(NO_VERSION))
+    if request.method == "POST":
+        version = version_of(form)
+        status = 422
         if form.validate():
             try:
-                service.save_section(section, plan, unit, version, form.body.data,
-                                     user=current_user)
-            except StaleEdit:
-                section, _plan, unit = service.load_section(slug, section_id)
-                # already saved as typed (this person's save sent again after its answer
-                # was lost, or someone else's same text): nothing to settle
-                conflict = section.body != form.body.data
-                if conflict:
-                    form.version.data = str(section.version)
-                    form.body.label.text = _("Nội dung của bạn")
-                    status = 409
-            if not conflict:
-                if inline:
-                    commit_keeping_loaded()
-                    return render_block("units/show.html", "plan_section", s=section, unit=unit)
-                db.session.commit()
-                flash(_("Đã lưu mục “%(heading)s”.", heading=section.heading), "success")
-                return redirect(url_for("units.show", slug=slug, _anchor=f"sec-{section.id}"), 303)
-        else:
-            status = 422
+                saved = save(lambda: service.save_section(section, plan, unit, version,
+                                                          form.body.data, user=current_user),
+                             record=section, form=form, keep_loaded=inline,
+                             differs=lambda now: [] if now.body == form.body.data else [
+                                 (section.heading, form.body.data, now.body)])
+            except StaleEdit as stale:
+                section, conflict, status = stale.current, True, 409
+                form.body.label.text = _("Nội dung của bạn")
+            else:
+                s = saved.record
+                return answer(target, lambda: render_block("units/show.html", "plan_section",
+                                                           s=s, unit=unit),
+                              back=url_for("units.show", slug=slug, _anchor=target),
+                              said=_("Đã lưu mục “%(heading)s”.", heading=s.heading))
     ctx = dict(s=section, unit=unit, form=form, conflict=conflict, inline=inline)
-    if inline:
-        return render_block("units/section_edit.html", "section_form", **ctx), status
-    return render_template("units/section_edit.html", **ctx), status
+    return answer(target, lambda: render_block("units/section_edit.html", "section_form", **ctx),
+                  lambda: render_template("units/section_edit.html", **ctx), status=status)
 
 
 # ---- comments -----------------------------------------------------------------------------
@@ -168,39 +157,43 @@ def add_comment(target, slug):
     form = CommentForm()
     parent_id = form.reply_to_id.data
     # htmx appends a thread to the list, or an answer to its thread
-    inline = htmx.target == (f"c-{parent_id}-replies" if parent_id else "comment-list")
-    g.vary_htmx = True
+    place = f"c-{parent_id}-replies" if parent_id else "comment-list"
+    inline = wants(place)
     if form.validate():
         try:
-            c, _again = service.add_comment(
+            c, _again = save(lambda: service.add_comment(
                 target, form.body.data, current_user._get_current_object(),
                 reply_to_id=parent_id, milestone_id=form.milestone_id.data,
-                token=idempotency.token_of(form))
+                token=idempotency.token_of(form)), keep_loaded=inline).result
         except Refused as refused:
             refused.apply_to(form)
         else:
-            if inline:
-                commit_keeping_loaded()
-                # the new item, and the form emptied for the next one (out of band)
-                blocks = ["reply_item", "reply_form"] if parent_id else ["comment_item",
-                                                                          "comment_body"]
-                titles = {target.milestone.id: target.milestone.title} if target.milestone else {}
-                return render_blocks("units/show.html", blocks, c=c, r=c, unit=unit, oob=True,
-                                     parent_id=c.reply_to_id, replies={}, milestones=[],
-                                     milestone_titles=titles, reply_form=None,
-                                     comment_form=CommentForm(formdata=None))
-            db.session.commit()
-            flash(_("Đã gửi ý kiến."), "success")
-            return redirect(url_for("units.show", slug=slug, _anchor=f"c-{c.id}"), 303)
-    if inline:
-        # the form comes back in place, with what was typed and why it was refused
-        slot = f"reply-{parent_id}" if parent_id else "comment-body"
-        block = "reply_form" if parent_id else "comment_body"
-        return (render_block("units/show.html", block, unit=unit, comment_form=form,
-                             reply_form=form, parent_id=parent_id, milestones=[], oob=False),
-                422, {"HX-Retarget": f"#{slot}", "HX-Reswap": "outerHTML"})
-    # without JavaScript: the whole page again, the form open with what was typed, or the
-    # message above the list when that form is not on the page (a thread gone, no right)
+            # in place: the new item, and the form emptied for the next one (out of band)
+            blocks = ["reply_item", "reply_form"] if parent_id else ["comment_item",
+                                                                      "comment_body"]
+            titles = {target.milestone.id: target.milestone.title} if target.milestone else {}
+            return answer(place, lambda: render_blocks(
+                "units/show.html", blocks, c=c, r=c, unit=unit, oob=True,
+                parent_id=c.reply_to_id, replies={}, milestones=[], milestone_titles=titles,
+                reply_form=None, comment_form=CommentForm(formdata=None)),
+                back=url_for("units.show", slug=slug, _anchor=f"c-{c.id}"),
+                said=_("Đã gửi ý kiến."))
+    return answer(place, lambda: _comment_refused_in_place(unit, form, parent_id),
+                  lambda: _comment_refused_page(unit, form, parent_id), status=422)
+
+
+def _comment_refused_in_place(unit, form, parent_id):
+    """The form back in place, with what was typed and why it was refused."""
+    slot = f"reply-{parent_id}" if parent_id else "comment-body"
+    block = "reply_form" if parent_id else "comment_body"
+    return (render_block("units/show.html", block, unit=unit, comment_form=form,
+                         reply_form=form, parent_id=parent_id, milestones=[], oob=False),
+            422, {"HX-Retarget": f"#{slot}", "HX-Reswap": "outerHTML"})
+
+
+def _comment_refused_page(unit, form, parent_id):
+    """Without JavaScript: the whole page again, the form open with what was typed, or the
+    message above the list when that form is not on the page (a thread gone, no right)."""
     ctx = _page_context(unit)
     shown = (any(t.id == parent_id for t in ctx["threads"]) if parent_id
              else can(current_user, "comment.start", unit.id))
@@ -232,9 +225,8 @@ def overview():
     today = milestones.today()
     rows = overview_rules.unit_rows(commune.id, today, f)
     late = overview_rules.late_milestones(commune.id, today, f)
-    g.vary_htmx = True
     ctx = dict(commune=commune, areas=areas, f=f, rows=rows, late=late, today=today,
                statuses=MILESTONE_STATUSES, kinds=UNIT_KINDS)
-    if htmx.target == "overview-results":
-        return render_block("units/overview.html", "results", **ctx)
-    return render_template("units/overview.html", **ctx)
+    return answer("overview-results", lambda: render_block("units/overview.html", "results",
+                                                           **ctx),
+                  lambda: render_template("units/overview.html", **ctx))

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Response
 
 from app.admin.units import choices as unit_choices, units_for_choice
+from app.core.editing import save as saving
 from app.core.errors import Refused
-from app.core.extensions import db
-from app.core.locking import stale_guard
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -20,17 +19,15 @@ def commune_wide(_record) -> None:
 
 
 def save_form(form, save, reload):
-    """Validate, save and commit. Returns (None, None) when saved, else the status to answer
-    with and, on a conflict, the record as stored now (its version put in the form, so the
-    next save is a deliberate one; what the person typed stays in the form)."""
+    """Validate, then save as one unit of work (app/core/editing.py). Returns (None, None)
+    when saved, else the status to answer with and, on a conflict, the record as stored now
+    (its version put in the form, so the next save is a deliberate one; what the person
+    typed stays in the form)."""
     if not form.validate():
         return 422, None
     try:
-        with stale_guard():
-            save()
-            db.session.commit()
+        saving(save)
     except Refused as e:
-        db.session.rollback()
         e.apply_to(form)
         if not e.conflict:
             return e.status, None

@@ -2,20 +2,18 @@
 from the units' accepted reports or entered by the secretariat, edited and deleted."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app.core import idempotency
+from app.core.editing import save
+from app.core.locking import StaleEdit
 from app.emulation import bp, queries
 from app.emulation.forms import ModelForm, StepForm
 from app.emulation.routes._common import save_form, set_unit_choices
 from app.emulation.services import good_models as service
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.params import query_int
 from app.core.policy import can, requires, unit_scope
 
@@ -53,12 +51,10 @@ def models():
 def gather_models():
     year = queries.requested_year()
     if not StepForm().validate():
-        abort(400)
-    try:
-        n = service.gather_models(year, user=current_user)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
+        raise Refused(status=400)
+    try:  # someone gathering at the same moment: theirs stands
+        n = save(lambda: service.gather_models(year, user=current_user)).result
+    except StaleEdit:
         n = 0
     flash(_("Đã tập hợp %(n)s mô hình từ báo cáo của các đơn vị; hãy xếp nội dung thi đua và "
             "biên tập lại.", n=n), "success")
@@ -76,11 +72,12 @@ def new_model():
     if request.method == "POST":
         status = 422
         if form.validate():
-            if not idempotency.claim(form.token.data):
+            saved = save(lambda: service.save_model(None, _model_values(form), year=year,
+                                                    user=current_user), token=form.token.data)
+            if saved.again:
                 flash(_("Mô hình này đã được ghi nhận."), "success")
                 return redirect(url_for("emulation.models", year=year), 303)
-            m = service.save_model(None, _model_values(form), year=year, user=current_user)
-            db.session.commit()
+            m = saved.record
             flash(_("Đã thêm mô hình “%(title)s”.", title=m.title), "success")
             return redirect(url_for("emulation.models", year=year, _anchor=f"gm-{m.id}"), 303)
     return render_template("emulation/model_edit.html", form=form, model=None,
@@ -112,12 +109,10 @@ def delete_model(m, model_id):
     year = m.year
     form = StepForm()
     if not form.validate():
-        abort(400)
+        raise Refused(status=400)
     try:
-        service.delete_model(m, form.version.data, user=current_user)
-        db.session.commit()
-    except (Refused, StaleDataError):
-        db.session.rollback()
+        save(lambda: service.delete_model(m, form.version.data, user=current_user))
+    except Refused:
         flash(_("Mô hình vừa được người khác sửa; hãy xem lại trước khi xóa."), "error")
         return redirect(url_for("emulation.edit_model", model_id=model_id), 303)
     flash(_("Đã xóa mô hình."), "success")

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import abort, flash, g, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
 from app.comments import service as comments
-from app.core import idempotency
+from app.core.answers import answer, wants
+from app.core.editing import save
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import (CommentForm, DecideForm, EvidenceForm, ProposalForm, StepForm,
                                  VoteForm)
@@ -24,8 +23,6 @@ from app.emulation.services import proposals as service
 from app.core.errors import Refused
 from app.evidence import service as evidence
 from app.evidence.dossier import zip_file
-from app.core.extensions import db, htmx
-from app.core.locking import commit_keeping_loaded
 from app.core.params import query_int
 from app.core.policy import can, closed_reason, ensure_open, requires, unit_scope
 from app.core.templating import level_label
@@ -101,18 +98,18 @@ def new_proposal():
         return render_template("emulation/proposal_edit.html", form=form, proposal=None,
                                year=year)
     if form.validate():
-        if not idempotency.claim(form.token.data):
-            flash(_("Đề nghị này đã được ghi nhận."), "success")
-            return redirect(url_for("emulation.proposals", year=year), 303)
         try:
-            p = service.create_proposal(year, _proposal_values(form), user=current_user)
-            db.session.commit()
+            saved = save(lambda: service.create_proposal(year, _proposal_values(form),
+                                                         user=current_user),
+                         token=form.token.data)
         except Refused as e:
-            db.session.rollback()
             e.apply_to(form)
         else:
+            if saved.again:
+                flash(_("Đề nghị này đã được ghi nhận."), "success")
+                return redirect(url_for("emulation.proposals", year=year), 303)
             flash(_("Đã lập đề nghị; hãy chọn minh chứng rồi trình Hội đồng."), "success")
-            return redirect(url_for("emulation.proposal", proposal_id=p.id), 303)
+            return redirect(url_for("emulation.proposal", proposal_id=saved.record.id), 303)
     return render_template("emulation/proposal_edit.html", form=form, proposal=None,
                            year=year), 422
 
@@ -200,15 +197,10 @@ def _step(found, act):
     """Run one step of a proposal's life; a refusal comes back on the proposal page."""
     proposal_id = found.proposal.id
     try:
-        message = act(*found)
-        db.session.commit()
+        said = save(lambda: act(*found), message=CHANGED).result
     except Refused as e:
-        db.session.rollback()
         return _proposal_page(_load(proposal_id), status=e.status, message=e.message)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        return _proposal_page(_load(proposal_id), status=409, message=CHANGED)
-    flash(message, "success")
+    flash(said, "success")
     return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
 
 
@@ -251,33 +243,25 @@ def send_proposal(found, proposal_id):
 @requires("emulation.vote")
 def vote(proposal_id):
     """A council member votes. In place with htmx (the votes block), else PRG."""
-    g.vary_htmx = True
-    inline = htmx.target == "votes"
+    inline = wants("votes")
     p, members, pass_percent = _load(proposal_id, lock="share")
     form = VoteForm()
     try:
         if not form.validate():
             raise Refused(_("Lựa chọn không hợp lệ; hãy chọn trong danh sách."), 422)
-        service.cast_vote(p, current_user._get_current_object(), form.vote.data)
-        commit_keeping_loaded()  # the votes block renders from what is loaded: no reload
+        # the votes block renders from what is loaded: no reload
+        save(lambda: service.cast_vote(p, current_user._get_current_object(), form.vote.data),
+             keep_loaded=True, message=_("Phiếu của bạn vừa được ghi nhận ở nơi khác."))
     except Refused as e:
         if inline:
             raise  # answered in the page's message area (app/core/web.py)
-        db.session.rollback()
         return _proposal_page(_load(proposal_id), status=e.status, message=e.message)
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        if inline:
-            abort(409)
-        return _proposal_page(_load(proposal_id), status=409,
-                              message=_("Phiếu của bạn vừa được ghi nhận ở nơi khác."))
-    if inline:
-        return render_block("emulation/proposal.html", "votes", p=p, members=members,
-                            counted=service.tally(p.votes), votes=VOTES,
-                            pass_percent=pass_percent, needed=_needed(members, pass_percent),
-                            mine=form.vote.data, saved=True)
-    flash(_("Đã ghi nhận phiếu: %(vote)s.", vote=_(VOTES[form.vote.data])), "success")
-    return redirect(url_for("emulation.proposal", proposal_id=proposal_id, _anchor="votes"), 303)
+    return answer("votes", lambda: render_block(
+        "emulation/proposal.html", "votes", p=p, members=members, counted=service.tally(p.votes),
+        votes=VOTES, pass_percent=pass_percent, needed=_needed(members, pass_percent),
+        mine=form.vote.data, saved=True),
+        back=url_for("emulation.proposal", proposal_id=proposal_id, _anchor="votes"),
+        said=_("Đã ghi nhận phiếu: %(vote)s.", vote=_(VOTES[form.vote.data])))
 
 
 @bp.post("/emulation/proposals/<int:proposal_id>/close")
@@ -303,17 +287,13 @@ def decide(found, proposal_id):
         return _proposal_page(found, status=422, decide_form=form,
                               message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
     try:
-        service.decide(p, form.version.data, form.decision_number.data or "",
-                       form.decision_date.data, user=current_user)
-        db.session.commit()
+        save(lambda: service.decide(p, form.version.data, form.decision_number.data or "",
+                                    form.decision_date.data, user=current_user),
+             message=CHANGED)
     except Refused as e:
-        db.session.rollback()
         e.apply_to(form)
         return _proposal_page(_load(proposal_id), status=e.status, message=e.message,
                               decide_form=form)
-    except StaleDataError:
-        db.session.rollback()
-        return _proposal_page(_load(proposal_id), status=409, decide_form=form, message=CHANGED)
     flash(_("Đã quyết định khen thưởng.") if p.status == "decided"
           else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng."), "success")
     return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
@@ -325,12 +305,10 @@ def comment_proposal(found, proposal_id):
     form = CommentForm()
     if form.validate():
         try:
-            c, _again = comments.post("proposal", found.proposal.id,
-                                      unit_id=found.proposal.unit_id, body=form.body.data,
-                                      user=current_user._get_current_object())
-            db.session.commit()
+            c, _again = save(lambda: comments.post(
+                "proposal", found.proposal.id, unit_id=found.proposal.unit_id,
+                body=form.body.data, user=current_user._get_current_object())).result
         except Refused as e:
-            db.session.rollback()
             e.apply_to(form)
         else:
             flash(_("Đã gửi ý kiến."), "success")

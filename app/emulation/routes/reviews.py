@@ -8,15 +8,14 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
+from app.core.editing import save
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import NewReviewForm, ReviewForm, StepForm, sheet_form_class
 from app.emulation.models import DERIVED
 from app.emulation.routes._common import DOCX, attachment, commune_wide, save_form
 from app.emulation.services import reviews as service
 from app.core.errors import Refused
+from app.core.locking import StaleEdit
 from app.evidence.dossier import of_year_by_unit
 from app.core.extensions import db
 from app.core.policy import can, requires, unit_scope
@@ -35,12 +34,11 @@ def new_review():
     if not form.validate():
         flash(_("Lựa chọn không hợp lệ; hãy chọn trong danh sách."), "error")
         return redirect(url_for("emulation.index", year=year), 303)
-    try:
-        review = service.create_review(year, form.kind.data)
-        db.session.commit()
-    except (Refused, IntegrityError) as e:
-        db.session.rollback()
-        flash(str(e.message) if isinstance(e, Refused) else _("Đợt này đã có."), "error")
+    try:  # the same review made a moment ago by someone else: a duplicate key
+        review = save(lambda: service.create_review(year, form.kind.data),
+                      message=_("Đợt này đã có.")).record
+    except Refused as e:
+        flash(str(e.message), "error")
         return redirect(url_for("emulation.index", year=year), 303)
     flash(_("Đã tạo đợt “%(title)s”.", title=review.title), "success")
     return redirect(url_for("emulation.review", review_id=review.id), 303)
@@ -113,12 +111,10 @@ def edit_review(r, review_id):
 @requires("emulation.manage", load=queries.review_by_id, unit=commune_wide)
 def compute_scores(r, review_id):
     if not StepForm().validate():
-        abort(400)
+        raise Refused(status=400)
     try:
-        sheets = service.compute(r, user=current_user)
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
+        sheets = save(lambda: service.compute(r, user=current_user)).result
+    except StaleEdit:
         flash(_("Có người vừa chấm điểm cùng lúc; vui lòng bấm tính điểm lại."), "error")
         return redirect(url_for("emulation.review", review_id=review_id), 303)
     flash(_("Đã tính điểm cho %(n)s đơn vị từ số liệu, nhiệm vụ và báo cáo đến ngày "
@@ -212,27 +208,20 @@ def save_score(target, review_id, slug):
         return _score_page(r, unit, queries.sheet_with_lines(r.id, unit.id), form=form,
                            status=422, message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
     try:
-        service.save_sheet(
+        save(lambda: service.save_sheet(
             sheet, posted_version or form.version.data,
             {ln.criterion_id: form[f"m_{ln.criterion_id}"].data for ln in manual},
             {ln.criterion_id: form[f"n_{ln.criterion_id}"].data or "" for ln in manual},
             form.bonus.data, form.bonus_reason.data or "", form.penalty.data,
-            form.penalty_reason.data or "", user=current_user)
-        db.session.commit()
+            form.penalty_reason.data or "", user=current_user),
+            message=_("Bảng điểm vừa được người khác thay đổi. Nội dung bạn nhập vẫn còn dưới "
+                      "đây; hãy xem rồi lưu lại."))
     except Refused as e:
-        db.session.rollback()
         e.apply_to(form)
         current = queries.sheet_with_lines(r.id, unit.id)
         if e.conflict and current is not None:
             form.version.data = current.version
         return _score_page(r, unit, current, form=form, status=e.status, message=e.message,
                            stored=current if e.conflict else None)
-    except StaleDataError:
-        db.session.rollback()
-        current = queries.sheet_with_lines(r.id, unit.id)
-        form.version.data = current.version if current else None
-        return _score_page(r, unit, current, form=form, status=409, stored=current,
-                           message=_("Bảng điểm vừa được người khác thay đổi. Nội dung bạn "
-                                     "nhập vẫn còn dưới đây; hãy xem rồi lưu lại."))
     flash(_("Đã lưu bảng điểm của %(unit)s.", unit=unit.name), "success")
     return redirect(url_for("emulation.score", review_id=r.id, slug=unit.slug), 303)

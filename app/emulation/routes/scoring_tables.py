@@ -2,27 +2,25 @@
 unit (criteria) and the titles and forms of commendation, each with its starting list."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.core import idempotency
+from app.core.editing import save
 from app.emulation import bp, queries, seed
 from app.emulation.forms import CriterionForm, NewCriterionForm, NewTitleForm, StepForm, TitleForm
 from app.emulation.models import METHODS
 from app.emulation.routes._common import commune_wide, save_form
 from app.emulation.services import scoring_tables as service
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.policy import can, requires, unit_scope
 from app.units.models import UNIT_KINDS
 
 
 def _load_defaults(seed, message, endpoint):
     if not StepForm().validate():
-        abort(400)
-    n = seed()
-    db.session.commit()
+        raise Refused(status=400)
+    n = save(seed).result
     flash(message(n), "success")
     return redirect(url_for(endpoint), 303)
 
@@ -55,19 +53,20 @@ def _criterion_values(form) -> dict:
 def new_criterion():
     form = NewCriterionForm()
     if form.validate():
-        if not idempotency.claim(form.token.data):
-            flash(_("Tiêu chí này đã được thêm."), "success")
-            return redirect(url_for("emulation.criteria"), 303)
-        try:
+        def create():
             values = _criterion_values(form)
             rows = queries.criteria_by_kind(active_only=False).get(values["unit_kind"], [])
             values["sort_order"] = max((c.sort_order for c in rows), default=0) + 1
-            c = service.save_criterion(None, values)
-            db.session.commit()
+            return service.save_criterion(None, values)
+        try:
+            saved = save(create, token=form.token.data)
         except Refused as e:
-            db.session.rollback()
             e.apply_to(form)
         else:
+            if saved.again:
+                flash(_("Tiêu chí này đã được thêm."), "success")
+                return redirect(url_for("emulation.criteria"), 303)
+            c = saved.record
             flash(_("Đã thêm tiêu chí “%(title)s”.", title=c.title), "success")
             return redirect(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"), 303)
     return _criteria_page(form, 422)
@@ -119,18 +118,19 @@ def _title_values(form) -> dict:
 def new_title():
     form = NewTitleForm()
     if form.validate():
-        if not idempotency.claim(form.token.data):
-            flash(_("Danh hiệu, hình thức này đã được thêm."), "success")
-            return redirect(url_for("emulation.titles"), 303)
-        try:
+        def create():
             values = _title_values(form)
             values["sort_order"] = len(queries.titles()) + 1
-            t = service.save_title(None, values)
-            db.session.commit()
+            return service.save_title(None, values)
+        try:
+            saved = save(create, token=form.token.data)
         except Refused as e:
-            db.session.rollback()
             e.apply_to(form)
         else:
+            if saved.again:
+                flash(_("Danh hiệu, hình thức này đã được thêm."), "success")
+                return redirect(url_for("emulation.titles"), 303)
+            t = saved.record
             flash(_("Đã thêm “%(name)s”.", name=t.name), "success")
             return redirect(url_for("emulation.titles"), 303)
     return render_template("emulation/titles.html", titles=queries.titles(), form=form), 422

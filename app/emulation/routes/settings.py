@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy.orm.exc import StaleDataError
 
+from app.core.editing import save
 from app.emulation import bp, settings
 from app.emulation.forms import SettingsForm
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.policy import requires
 from app.core.vietnamese import VNInputError, parse_number
 
@@ -48,17 +47,13 @@ def settings_page():
     status, conflict = 422, False
     if form.validate():
         try:
-            changed = settings.save({k: form[k].data for k in settings.NUMBERS},
-                                    form.decision_bases.data or "",
-                                    _posted_versions(form.versions.data))
-            db.session.commit()
+            changed = save(lambda: settings.save({k: form[k].data for k in settings.NUMBERS},
+                                                 form.decision_bases.data or "",
+                                                 _posted_versions(form.versions.data)),
+                           message=_("Cài đặt vừa được người khác thay đổi.")).result
         except Refused as e:
-            db.session.rollback()
             e.apply_to(form)
             status, conflict, flash_now = e.status, e.conflict, e.message
-        except StaleDataError:
-            db.session.rollback()
-            status, conflict, flash_now = 409, True, _("Cài đặt vừa được người khác thay đổi.")
         else:
             flash(_("Đã lưu cài đặt.") if changed else _("Không có gì thay đổi."), "success")
             return redirect(url_for("emulation.settings_page"), 303)

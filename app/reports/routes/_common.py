@@ -1,9 +1,8 @@
-"""What the reporting views share: reading a posted version, year and draft, and the
+"""What the reporting views share: reading a posted year and draft, and the
 report page itself (editing or reading, with its history, review and comment forms)."""
 import re
 import secrets
 from dataclasses import replace
-from typing import Optional
 
 from flask import abort, render_template, url_for
 from flask_babel import gettext as _
@@ -29,15 +28,6 @@ def year_asked() -> int:
     return query_year(working_year())
 
 
-def posted_version(raw) -> Optional[int]:
-    raw = (raw or "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit() or len(raw) > 9:
-        abort(400)
-    return int(raw)
-
-
 def posted_token(raw) -> str:
     raw = (raw or "").strip()
     return raw if re.fullmatch(r"[0-9a-f]{16}", raw) else ""
@@ -58,6 +48,16 @@ def report_url(ctx_or_report, **kw):
                        period_id=ctx_or_report.period_id, **kw)
     return url_for("reports.report", slug=ctx_or_report.unit.slug,
                    period_id=ctx_or_report.period.id, **kw)
+
+
+def stale_page(ctx, form, stale):
+    """Someone saved the report first: the report as they left it beside what was typed
+    (the form takes its version, so the next save is a deliberate one), or, after a lost
+    race, the page as stored now with what was typed."""
+    if isinstance(stale.current, Report):
+        form.version.data = stale.current.version
+        return page(ctx, form=form, status=409, stale=stale.current, message=stale.message)
+    return page(stale.current, form=form, status=409, message=stale.message)
 
 
 def fresh(slug, period_id):

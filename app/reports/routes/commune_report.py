@@ -2,21 +2,20 @@
 secretariat, downloaded as a Decree 30 .docx."""
 from typing import Optional
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from app.audit.service import record, snapshot
+from app.core.editing import save, version_of
 from app.core.extensions import db
+from app.core.locking import StaleEdit
 from app.plans import queries as plan_queries
 from app.core.policy import can, requires
 from app.reports import bp, commune, queries, services
-from app.reports.forms import CommuneReportForm, EmptyForm
+from app.reports.forms import CommuneReportForm, CompileForm, EmptyForm
 from app.reports.models import REPORT_SECTIONS, CommuneReport, period_unit
-from app.reports.routes._common import posted_version
 from app.reports.services import SECTION_KEYS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -51,18 +50,18 @@ def commune_report(period_id):
 @bp.post("/reports/commune/<int:period_id>/compile")
 @requires("commune_report.edit")
 def compile_commune(period_id):
-    """Nothing typed here to keep: a refusal (nothing accepted yet, someone edited first)
-    is answered by the app's handler."""
+    """Nothing typed here to keep: a refusal (nothing accepted yet) is answered by the
+    app's handler; someone compiling or editing first, by the page as stored now."""
     period = queries.period_or_404(period_id)
     cr = _commune_report(period_id)
+    version = version_of(CompileForm(), required=False)
     try:
-        commune.compile_report(period, queries.commune_plan(period.year), cr,
-                               posted_version(request.form.get("version")))
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        return _commune_page(period, _commune_report(period_id), status=409, message=_(
-            "Báo cáo của xã vừa được người khác tổng hợp. Vui lòng xem lại."))
+        save(lambda: commune.compile_report(period, queries.commune_plan(period.year), cr,
+                                            version),
+             message=_("Báo cáo của xã vừa được người khác tổng hợp. Vui lòng xem lại."))
+    except StaleEdit as stale:
+        return _commune_page(period, _commune_report(period_id), status=409,
+                             message=stale.message)
     flash(_("Đã tổng hợp báo cáo của xã từ các báo cáo đã duyệt. Hãy biên tập rồi tải về."),
           "success")
     return redirect(url_for("reports.commune_report", period_id=period_id))
@@ -79,24 +78,21 @@ def save_commune(period_id):
     if not form.validate():
         return _commune_page(period, cr, form, 422,
                              _("Vui lòng kiểm tra lại các ô được đánh dấu."))
-    if posted_version(form.version.data) != cr.version:
-        form.version.data = str(cr.version)
-        return _commune_page(period, cr, form, 409, _(
-            "Báo cáo của xã vừa được người khác sửa. Nội dung bạn nhập vẫn còn dưới đây; bấm "
-            "Lưu lần nữa để ghi đè, hoặc tải lại trang để xem bản kia."))
-    before = snapshot(cr, EDITED)
-    for name in EDITED:
-        setattr(cr, name, form[name].data if name == "issued_on" else (form[name].data or ""))
-    cr.updated_by_id = services.current_user_id()
-    try:
+
+    def change():
+        before = snapshot(cr, EDITED)
+        for name in EDITED:
+            setattr(cr, name, form[name].data if name == "issued_on" else (form[name].data or ""))
+        cr.updated_by_id = services.current_user_id()
         db.session.flush()
         record("commune_report.edit", "commune_report", cr.id, before=before,
                after=snapshot(cr, EDITED))
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        return _commune_page(period, _commune_report(period_id), form, 409, _(
-            "Báo cáo của xã vừa được người khác sửa. Vui lòng tải lại trang."))
+    try:
+        save(change, record=cr, form=form, message=_(
+            "Báo cáo của xã vừa được người khác sửa. Nội dung bạn nhập vẫn còn dưới đây; bấm "
+            "Lưu lần nữa để ghi đè, hoặc tải lại trang để xem bản kia."))
+    except StaleEdit as stale:
+        return _commune_page(period, stale.current, form, 409, stale.message)
     flash(_("Đã lưu báo cáo của xã."), "success")
     return redirect(url_for("reports.commune_report", period_id=period_id))
 

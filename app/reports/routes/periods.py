@@ -1,23 +1,21 @@
 """Reporting periods, the secretariat's: the year's calendar generated, an ad-hoc request
 added, a period's dates, deadlines and units edited."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 from wtforms.fields.choices import SelectChoice
 
-from app.core import idempotency
+from app.core.editing import save
 from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.policy import requires
 from app.reports import bp, queries, services
-from app.core.locking import StaleEdit, read_version, stale_guard
+from app.core.locking import StaleEdit
 from app.reports import calendar_setting
 from app.reports.calendar import DEFAULT_REPORTS, periods_a_year
 from app.reports.forms import EmptyForm, PeriodForm, calendar_form_class, period_form_class
 from app.reports.models import PERIOD_KINDS, PeriodDeadline, ReportingPeriod, period_unit
-from app.reports.routes._common import posted_version, year_asked
+from app.reports.routes._common import year_asked
 from app.units.models import UNIT_KINDS
 from app.core.vietnamese import today as vn_today
 
@@ -79,14 +77,14 @@ def calendar():
     if not form.validate():
         return _calendar_page(form, units, 400, _("Trang đã hết hạn; vui lòng tải lại rồi lưu."))
     wanted = {k: tuple(form[f"k_{k}"].data or ()) for k, _label in _REPORTING}
-    try:
-        with stale_guard():
-            saved = calendar_setting.save(wanted, read_version(form.version.data))
-            changed = calendar_setting.apply(vn_today(), units) if saved else 0
-            db.session.commit()
-    except (StaleEdit, IntegrityError):  # (two first saves at once: the other's row is there)
-        db.session.rollback()
-        return _calendar_page(_stored_form(Form), units, 409, calendar_setting.STALE)
+
+    def change():
+        saved = calendar_setting.save(wanted, form.version.data)
+        return saved, calendar_setting.apply(vn_today(), units) if saved else 0
+    try:  # (two first saves at once: the other's row is there, a duplicate key)
+        saved, changed = save(change, message=calendar_setting.STALE).result
+    except StaleEdit as stale:
+        return _calendar_page(_stored_form(Form), units, 409, stale.message)
     if not saved:
         flash(_("Lịch báo cáo không thay đổi."), "info")
     elif changed:
@@ -102,9 +100,8 @@ def calendar():
 def generate():
     year = request.form.get("year", type=int)
     if year is None or not 2000 <= year <= 2100:
-        abort(400)
-    n = services.generate_year(year)
-    db.session.commit()
+        raise Refused(status=400)
+    n = save(lambda: services.generate_year(year)).result
     if n:
         flash(_("Đã tạo %(n)s kỳ báo cáo của năm %(year)s.", n=n, year=year), "success")
     else:
@@ -153,24 +150,20 @@ def new_period():
         return _period_page(form, units, status=422,
                             message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
     values = _period_values(form, [])
-    if not idempotency.claim(form.token.data):
-        flash(_("Yêu cầu báo cáo này đã được tạo."), "success")
-        return redirect(url_for("reports.periods", year=values["ends_on"].year), 303)
     try:
-        period = services.create_adhoc(
+        saved = save(lambda: services.create_adhoc(
             values["ends_on"].year, values["subject"], values["starts_on"], values["ends_on"],
-            values["deadline"], values["unit_ids"] & {u.id for u in units})
-        db.session.commit()
+            values["deadline"], values["unit_ids"] & {u.id for u in units}),
+            token=form.token.data,
+            message=_("Có người vừa tạo yêu cầu khác cùng lúc; vui lòng bấm tạo lại."))
     except Refused as e:
-        db.session.rollback()
         e.apply_to(form)
         return _period_page(form, units, status=e.status, message=e.message)
-    except IntegrityError:
-        db.session.rollback()
-        return _period_page(form, units, status=409, message=_(
-            "Có người vừa tạo yêu cầu khác cùng lúc; vui lòng bấm tạo lại."))
+    if saved.again:
+        flash(_("Yêu cầu báo cáo này đã được tạo."), "success")
+        return redirect(url_for("reports.periods", year=values["ends_on"].year), 303)
     flash(_("Đã tạo yêu cầu báo cáo đột xuất."), "success")
-    return redirect(url_for("reports.periods", year=period.year))
+    return redirect(url_for("reports.periods", year=saved.record.year))
 
 
 @bp.route("/reports/periods/<int:period_id>", methods=["GET", "POST"])
@@ -199,16 +192,11 @@ def edit_period(period_id):
                             _("Vui lòng kiểm tra lại các ô được đánh dấu."))
     values = _period_values(form, kinds)
     values["unit_ids"] &= {u.id for u in units}
-    try:
-        services.update_period(period, posted_version(form.version.data), **values)
-        db.session.commit()
+    try:  # a lost race, or a version read before someone's save, among the refusals
+        save(lambda: services.update_period(period, form.version.data, **values),
+             message=_("Kỳ báo cáo vừa được người khác sửa. Vui lòng tải lại."))
     except Refused as e:
-        db.session.rollback()
         e.apply_to(form)
         return _period_page(form, units, queries.period_or_404(period_id), e.status, e.message)
-    except StaleDataError:
-        db.session.rollback()
-        return _period_page(form, units, queries.period_or_404(period_id), 409,
-                            _("Kỳ báo cáo vừa được người khác sửa. Vui lòng tải lại."))
     flash(_("Đã lưu kỳ báo cáo."), "success")
     return redirect(url_for("reports.periods", year=period.year))

@@ -6,18 +6,15 @@ from datetime import datetime
 from flask import flash, redirect, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
+from app.core.editing import save as saving, version_of
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.core.policy import requires
 from app.reports import bp, queries, services
 from app.reports import figures as fig
 from app.reports.forms import ReportForm, report_form_class
 from app.reports.routes._common import (figure_errors, fresh, merged_draft, page,
-                                        posted_token, posted_version, report_url)
+                                        posted_token, report_url, stale_page)
 from app.reports.services import SECTION_KEYS
 from app.core.vietnamese import VN_TZ, nfc
 
@@ -27,10 +24,10 @@ MAX_DRAFT_ENTRIES = 300
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-def _posted_draft():
+def _posted_draft(form=None):
     """Sections and figure boxes as typed, from the report form's post. Only the boxes
     posted are touched, so a partial post never blanks the rest."""
-    form = ReportForm()
+    form = form or ReportForm()
     errors = []
     for key in SECTION_KEYS:
         if key in request.form and not form[key].validate(form):
@@ -68,23 +65,18 @@ def save(ctx, slug, period_id):
     indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
     posted = report_form_class(indicators)()
     figure_errors(posted, indicators)
+    version = version_of(posted, required=False)
     try:
         _form, sections, entries = _posted_draft()
         draft = merged_draft(ctx.report, entries, {i.id for i in indicators})
-        services.save_draft(ctx, sections, draft, posted_version(posted.version.data),
-                            posted_token(posted.draft_token.data))
-        db.session.commit()
-    except StaleEdit as e:
-        db.session.rollback()
-        posted.version.data = str(e.current.version)  # the next save is a deliberate one
-        return page(ctx, form=posted, status=409, stale=e.current, message=e.message)
-    except Refused as e:
-        db.session.rollback()
-        return page(fresh(slug, period_id), form=posted, status=e.status, message=e.message)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        return page(fresh(slug, period_id), form=posted, status=409, message=_(
+        saving(lambda: services.save_draft(ctx, sections, draft, version,
+                                           posted_token(posted.draft_token.data)),
+               reload=lambda: fresh(slug, period_id), message=_(
             "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy lưu lại."))
+    except StaleEdit as e:
+        return stale_page(ctx, posted, e)
+    except Refused as e:
+        return page(fresh(slug, period_id), form=posted, status=e.status, message=e.message)
     bad = sum(1 for ind in indicators if posted[f"v_{ind.id}"].errors)
     if bad:  # kept as typed; the page lists them at the top, each a link to its box
         flash(_("Đã lưu nháp; còn %(n)s ô chưa hợp lệ.", n=bad), "warning")
@@ -97,27 +89,25 @@ def save(ctx, slug, period_id):
 @requires("report.edit", load=queries.report_context, unit=queries.unit_of_context)
 def autosave(ctx, slug, period_id):
     """The htmx autosave: a tiny "saved at" fragment, and the new version out of band."""
+    form = ReportForm()
+    version = version_of(form, required=False)
     try:
-        form, sections, entries = _posted_draft()
-        report, _changed = services.save_draft(
-            ctx, sections, merged_draft(ctx.report, entries),
-            posted_version(form.version.data), posted_token(form.draft_token.data))
-        version = report.version
-        db.session.commit()
-    except StaleEdit:
-        db.session.rollback()
-        return _status(409, _("Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để "
-                              "xem hai bản cạnh nhau; nội dung bạn nhập vẫn còn trên trang."))
+        _form, sections, entries = _posted_draft(form)
+        saved = saving(lambda: services.save_draft(
+            ctx, sections, merged_draft(ctx.report, entries), version,
+            posted_token(form.draft_token.data)), keep_loaded=True, message=_(
+                "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
+                "nhau."))
+    except StaleEdit as e:
+        return _status(409, e.message if e.current is None else _(
+            "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
+            "nhau; nội dung bạn nhập vẫn còn trên trang."))
     except Refused as e:
-        db.session.rollback()
         return _status(e.status, str(e.message))
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        return _status(409, _("Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để "
-                              "xem hai bản cạnh nhau."))
+    report, _changed = saved.result
     now = datetime.now(VN_TZ)
     return render_block("reports/report.html", "save_status", saved_at=f"{now:%H:%M}",
-                        version=version)
+                        version=report.version)
 
 
 def _status(code, message):
@@ -135,24 +125,17 @@ def submit(ctx, slug, period_id):
                     message=_("Báo cáo chưa gửi được: vui lòng sửa các ô được đánh dấu."))
     accepted = queries.accepted_figures([i.id for i in indicators], ctx.period.year)
     try:
-        services.submit(
+        saving(lambda: services.submit(
             ctx, {key: form[key].data or "" for key in SECTION_KEYS},
             {i.id: form[f"v_{i.id}"].data for i in indicators},
             {i.id: form[f"e_{i.id}"].data or "" for i in indicators},
-            posted_version(form.version.data), posted_token(form.draft_token.data),
-            indicators, accepted)
-        db.session.commit()
+            form.version.data, posted_token(form.draft_token.data), indicators, accepted),
+            reload=lambda: fresh(slug, period_id), message=_(
+            "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy gửi lại."))
     except StaleEdit as e:
-        db.session.rollback()
-        form.version.data = str(e.current.version)
-        return page(ctx, form=form, status=409, stale=e.current, message=e.message)
+        return stale_page(ctx, form, e)
     except Refused as e:
-        db.session.rollback()
         e.apply_to(form)
         return page(fresh(slug, period_id), form=form, status=e.status, message=e.message)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        return page(fresh(slug, period_id), form=form, status=409, message=_(
-            "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy gửi lại."))
     flash(_("Đã gửi báo cáo. Phòng Văn hóa – Xã hội sẽ xem và duyệt."), "success")
     return redirect(report_url(ctx))

@@ -3,17 +3,14 @@ to its unit with the reason, or commented on."""
 from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
 from app.core import idempotency
 from app.comments import service as comments
+from app.core.editing import save
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.policy import requires
 from app.reports import bp, queries, services
 from app.reports.forms import CommentForm, ReviewForm
-from app.reports.routes._common import context_of, page, posted_version, report_url
+from app.reports.routes._common import context_of, page, report_url
 
 
 def _again(report_id):
@@ -27,20 +24,14 @@ def _review(report, report_id, act):
         return page(context_of(report), status=422, review_form=form,
                     message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
     try:
-        message = act(report, form)
-        db.session.commit()
-    except Refused as e:
-        db.session.rollback()
+        said = save(lambda: act(report, form), message=_(
+            "Báo cáo vừa được người khác xử lý. Vui lòng xem lại.")).result
+    except Refused as e:  # a step already taken, or taken by someone else meanwhile
         report = _again(report_id)
         e.apply_to(form)
-        form.version.data = str(report.version)
+        form.version.data = report.version
         return page(context_of(report), status=e.status, message=e.message, review_form=form)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        report = _again(report_id)
-        return page(context_of(report), status=409, message=_(
-            "Báo cáo vừa được người khác xử lý. Vui lòng xem lại."))
-    flash(message, "success")
+    flash(said, "success")
     return redirect(report_url(report))
 
 
@@ -50,7 +41,7 @@ def accept(report, report_id):
     def act(report, form):
         indicators = queries.indicators_to_report(report.unit_id, report.period.year)
         accepted = queries.accepted_figures([i.id for i in indicators], report.period.year)
-        n = services.accept(report, posted_version(form.version.data), indicators, accepted,
+        n = services.accept(report, form.version.data, indicators, accepted,
                             checked=request.form.get("checked") == "1")
         return _("Đã duyệt báo cáo; %(n)s số liệu đã được ghi nhận vào chỉ tiêu.", n=n)
     return _review(report, report_id, act)
@@ -60,7 +51,7 @@ def accept(report, report_id):
 @requires("report.review", load=queries.report_by_id)
 def return_(report, report_id):
     def act(report, form):
-        services.return_report(report, posted_version(form.version.data),
+        services.return_report(report, form.version.data,
                                form.comment.data or "")
         return _("Đã trả lại báo cáo cho đơn vị kèm ý kiến.")
     return _review(report, report_id, act)
@@ -75,16 +66,14 @@ def comment(report, report_id):
                     message=_("Ý kiến chưa gửi được: vui lòng kiểm tra lại."))
     back = report_url(report)  # read before a replay's rollback expires the report
     try:
-        _c, again = comments.post(
+        _c, again = save(lambda: comments.post(
             "report", report.id, unit_id=report.unit_id, body=form.comment.data,
             user=current_user._get_current_object(), token=idempotency.token_of(form),
-            field="comment")
+            field="comment")).result
     except Refused as e:
-        db.session.rollback()
         return page(context_of(report), status=e.status, message=e.message, comment_form=form)
     if again:
         flash(_("Ý kiến này đã được gửi."), "success")
         return redirect(back, 303)
-    db.session.commit()
     flash(_("Đã gửi ý kiến."), "success")
     return redirect(back)

@@ -2,11 +2,9 @@
 into its draft."""
 from flask import Response, abort, flash, redirect, request
 from flask_babel import gettext as _
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
+from app.core.editing import save
 from app.core.errors import Refused
-from app.core.extensions import db
+from app.core.locking import StaleEdit
 from app.core.policy import ensure_open, requires
 from app.reports import bp, queries, services, xlsx
 from app.reports import figures as fig
@@ -47,11 +45,10 @@ def upload(ctx, slug, period_id):
         i: {"v": fig.draft_text(by_id[i], v), "e": got.explanations.get(i, "")}
         for i, v in got.values.items()})
     try:
-        services.save_draft(ctx, {}, draft, ctx.report.version if ctx.report else None, "",
-                            action="report.import")
-        db.session.commit()
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
+        save(lambda: services.save_draft(ctx, {}, draft,
+                                         ctx.report.version if ctx.report else None, "",
+                                         action="report.import"))
+    except StaleEdit:
         return page(fresh(slug, period_id), status=409, message=_(
             "Báo cáo vừa được lưu ở nơi khác; hãy tải tệp lên lại."))
     # say exactly what was taken and what was left, and why (issue 16)
