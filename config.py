@@ -4,6 +4,7 @@ APP_ENV picks the class: development (default), test or production. Production h
 default secret and no default database, so a missing one fails at start, not at 2 a.m.
 """
 import os
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,8 +110,11 @@ class BaseConfig:
     EVIDENCE_MAX_RECORD_FILES = int(os.environ.get("EVIDENCE_MAX_RECORD_FILES", "30"))
     EVIDENCE_MAX_PIXELS = int(os.environ.get("EVIDENCE_MAX_PIXELS", "40000000"))
     EVIDENCE_IMAGE_SIDE = int(os.environ.get("EVIDENCE_IMAGE_SIDE", "1600"))
-    # images decoded at once per app process: a near-limit one takes a few hundred MB
+    # images decoded at once on the machine, whatever the app processes (a near-limit one
+    # takes a few hundred MB and a core); their lock files live in EVIDENCE_DECODE_LOCKS
     EVIDENCE_DECODE_SLOTS = int(os.environ.get("EVIDENCE_DECODE_SLOTS", "1"))
+    EVIDENCE_DECODE_LOCKS = os.environ.get("EVIDENCE_DECODE_LOCKS",
+                                           str(Path(tempfile.gettempdir()) / "thidua-decode"))
     # "db" (default: chunks in the database) or "s3" (an S3-compatible bucket; needs boto3)
     EVIDENCE_STORE = os.environ.get("EVIDENCE_STORE", "db")
     EVIDENCE_S3_ENDPOINT = os.environ.get("EVIDENCE_S3_ENDPOINT", "")

@@ -71,7 +71,7 @@ class Browser:
 
     def sign_in(self, username):
         _status, page = self.get("/login")
-        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
         status, _ = self.form("/login", {"csrf_token": token, "username": username,
                                          "password": DEMO_PASSWORD})
         assert status == 302, status
@@ -96,8 +96,10 @@ def _multipart(fields: dict, file_bytes: bytes, name: str):
 def _gunicorn(url, tmp):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": url, "APP_ENV": "development", "MAIL_SINK_DIR": "",
-           "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2",
-           "GUNICORN_THREADS": "4", "LOGIN_MAX_FAILURES": "1000", "DEMO_TODAY": "2026-01-10"}
+           "GUNICORN_BIND": f"127.0.0.1:{port}", "LOGIN_MAX_FAILURES": "1000"}
+    # workers and threads as deploy/gunicorn.conf.py sets them for this machine
+    for name in ("GUNICORN_WORKERS", "GUNICORN_THREADS", "EVIDENCE_DECODE_SLOTS"):
+        env.pop(name, None)
     proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "deploy/gunicorn.conf.py",
                              "wsgi:app"], cwd=ROOT, env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=open(tmp / "gunicorn.log", "w"))
@@ -125,17 +127,19 @@ def _run(url, tmp):
         other.sign_in("ban02")
         _s, unit_page = head.get("/units/ban-mau-01")
         milestone = re.search(r'href="/milestones/(\d+)/files"', unit_page).group(1)
-        _s, theirs = other.get("/units/ban-mau-02")
-        action, version = re.search(r'action="(/milestones/\d+/status)".*?name="version"[^>]*'
-                                    r'value="(\d+)"', theirs, re.S).groups()
-        their_token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
-                                theirs).group(1)
+        def their_form():
+            """The other person's first milestone's status form, as their page shows it now."""
+            _s, theirs = other.get("/units/ban-mau-02")
+            action, version = re.search(r'action="(/milestones/\d+/status)".*?name="version"'
+                                        r'[^>]*value="(\d+)"', theirs, re.S).groups()
+            csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', theirs).group(1)
+            return action, version, csrf
         picture = _big_png()
         sent = []
         for _ in range(UPLOADS):  # each upload from its own freshly loaded form
             _s, page = head.get(f"/milestones/{milestone}/files")
-            csrf = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-            token = re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+            csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+            token = re.search(r'name="token"[^>]*value="([^"]+)"', page).group(1)
             sent.append(_multipart({"csrf_token": csrf, "token": token}, picture, "anh.png"))
         answers, taps = [], []
 
@@ -146,15 +150,12 @@ def _run(url, tmp):
         for t in threads:
             t.start()
         time.sleep(0.5)  # the uploads are in, decoding
-        state = {"version": int(version)}
         for n in range(TAPS):
+            action, version, csrf = their_form()
             start = time.monotonic()
-            status, _ = other.form(action, {"csrf_token": their_token,
-                                            "status": ("in_progress", "done")[n % 2],
-                                            "version": str(state["version"])})
+            status, _ = other.form(action, {"csrf_token": csrf, "version": version,
+                                            "status": ("in_progress", "done")[n % 2]})
             taps.append((status, time.monotonic() - start))
-            state["version"] += 1
-            time.sleep(0.1)
         for t in threads:
             t.join(300)
         time.sleep(1)

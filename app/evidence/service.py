@@ -2,22 +2,25 @@
 the caller's transaction. A file's content never changes; removing one marks its row."""
 from __future__ import annotations
 
+import fcntl
 import re
-import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Optional
 
 from flask import current_app
 from sqlalchemy import func, select
 
-from app.core import idempotency
 from app.audit import service as audit
+from app.core import idempotency
+from app.core.columns import utcnow
 from app.core.errors import Refused
+from app.core.extensions import db
 from app.core.policy import ensure_open
+from app.core.vietnamese import _l, fold, nfc
 from app.evidence import content, store
 from app.evidence.models import KINDS, EvidenceFile
-from app.core.extensions import db
-from app.core.columns import utcnow
-from app.core.vietnamese import _l, fold, nfc
 
 # what a name shows nothing of, or turns around: controls, zero-width and joining marks,
 # the soft hyphen, byte-order mark, bidirectional overrides, fillers that render blank
@@ -69,22 +72,42 @@ def live(owner_key: str, owner_ids):
         .order_by(EvidenceFile.owner_id, EvidenceFile.id)))
 
 
-_decoding: threading.BoundedSemaphore | None = None
-
-
 def clean_bounded(data: bytes, lim: dict) -> content.Cleaned:
-    """content.clean, a bounded number at once in this process (EVIDENCE_DECODE_SLOTS: a
-    near-limit image takes a few hundred MB while decoded), memory handed back after."""
-    global _decoding
-    if _decoding is None:
-        _decoding = threading.BoundedSemaphore(current_app.config["EVIDENCE_DECODE_SLOTS"])
-    with _decoding:
+    """content.clean, at most EVIDENCE_DECODE_SLOTS at once on this machine, whatever the
+    app processes (a near-limit image takes a few hundred MB and a core for a second or
+    two while decoded: the other core stays free for everyone's saves), memory handed back
+    after."""
+    with _decode_slot():
         try:
             return content.clean(data, max_side=current_app.config["EVIDENCE_IMAGE_SIDE"],
                                  max_pixels=current_app.config["EVIDENCE_MAX_PIXELS"],
                                  max_bytes=lim["file"], too_big=too_big_message())
         finally:
             content.give_memory_back()
+
+
+@contextmanager
+def _decode_slot():
+    """One of the machine's decoding slots: a lock file each, held with flock (released by
+    the system if the process dies); a request waits for the first that frees."""
+    folder = Path(current_app.config["EVIDENCE_DECODE_LOCKS"])
+    folder.mkdir(parents=True, exist_ok=True)
+    slots = [folder / f"decode-{n}.lock" for n in range(current_app.config["EVIDENCE_DECODE_SLOTS"])]
+    while True:
+        for path in slots:
+            handle = open(path, "a")  # its own open file: threads exclude each other too
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+                handle.close()
+            return
+        time.sleep(0.05)
 
 
 def _held(owner_key: str, owner_id: int) -> tuple[int, int]:
