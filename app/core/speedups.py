@@ -11,6 +11,7 @@ plain way (tests/test_speedups.py and tests/test_fields.py check that) and says 
   With the row blocks, these two took the unit page at ×10 from 55 476 to 41 931 Python
   calls and the completeness table from 139 409 to 76 669 (python -m bench.cpu --calls).
 """
+from flask import g
 from markupsafe import Markup, escape
 from jinja2 import pass_eval_context
 from wtforms.widgets import core as _widgets
@@ -114,10 +115,14 @@ def completeness_cells(row, report_url=None) -> Markup:
     report_url: a url_pattern() when the reader may open the unit's reports."""
     not_listed = label(N_("Không phải báo cáo"))
     accepted = _CELL_ACCEPTED % label(N_("Đã duyệt"))
+    # every row names the same periods: each name translated once a request, not once a cell
+    names = g.setdefault("period_short_names", {})
     out = []
     for period, c in row:
         # the period names its cell where the phone stacks the row (static/app.css .stack)
-        named = escape(period.shown_short_label)
+        named = names.get(period.id)
+        if named is None:
+            named = names[period.id] = escape(period.shown_short_label)
         if c is None:
             out.append(f'<td class="c muted" data-label="{named}" title="{not_listed}">–</td>')
             continue
