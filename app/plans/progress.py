@@ -116,8 +116,14 @@ def span(f: Figure) -> tuple[date, date]:
     return _months_back(f.period_end, months) + timedelta(days=1), f.period_end
 
 
-def _overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+def _overlaps_any(a: tuple[date, date], spans: list[tuple[date, date]]) -> bool:
+    # a plain loop: every indicator of every overview page asks this of each figure against
+    # the spans before it, and a generator cost two calls a comparison (issue 33)
+    start, end = a
+    for other_start, other_end in spans:
+        if start <= other_end and other_start <= end:
+            return True
+    return False
 
 
 def _finest_cover(figures: list[Figure]) -> list[Figure]:
@@ -126,7 +132,7 @@ def _finest_cover(figures: list[Figure]) -> list[Figure]:
     spans: list[tuple[date, date]] = []
     for f in sorted(figures, key=lambda f: (FLOW_KINDS.index(f.period_kind), f.period_end)):
         s = span(f)
-        if not any(_overlaps(s, other) for other in spans):
+        if not _overlaps_any(s, spans):
             chosen.append(f)
             spans.append(s)
     return chosen
@@ -142,8 +148,7 @@ def flow_figures(figures: Iterable[Figure], lead_unit_id=None) -> list[Figure]:
     lead_spans = [span(f) for f in lead]
     counted = list(lead)
     for unit_figures in by_unit.values():
-        counted += [f for f in _finest_cover(unit_figures)
-                    if not any(_overlaps(span(f), s) for s in lead_spans)]
+        counted += [f for f in _finest_cover(unit_figures) if not _overlaps_any(span(f), lead_spans)]
     return counted
 
 
