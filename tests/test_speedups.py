@@ -173,3 +173,28 @@ def test_a_milestone_row_is_the_template_block(app, lang, editable, extras):
             assert str(fast) == plain(app, MILESTONE_ROW, m=m, today=today, editable=editable,
                                       **extras)
         assert ('class="ms-tap"' in str(fast)) is editable
+
+
+# … and for a row of the units' overview (templates/units/overview.html had it as its loop)
+OVERVIEW_ROW = (
+    '<tr{% if r.overdue %} class="late"{% endif %}><td><a href="{{ url_for(\'units.show\', slug=r.slug) }}">'
+    '{{ r.name }}</a><br><small class="muted">{{ _(r.kind_label) }}</small></td>'
+    '<td class="num" data-label="{{ _("Quá hạn") }}">'
+    '{% if r.overdue %}<strong class="bad">{{ r.overdue }}</strong>{% else %}0{% endif %}</td>'
+    '{% for key, label in statuses.items() %}<td class="num" data-label="{{ _(label) }}">'
+    '{{ r.counts[key] }}</td>{% endfor %}'
+    '<td class="num" data-label="{{ _("Tổng") }}">{{ r.total }}</td></tr>')
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_units_overview_row_is_the_template_loop(app, lang):
+    from app.units.overview import UnitRow
+    rows = [UnitRow("ban-mau-01", "Bản <Mẫu> & 01", "village", 7, 2,
+                    {"not_started": 1, "in_progress": 2, "done": 3, "paused": 0, "cancelled": 1}),
+            UnitRow("phong-kinh-te", "Phòng Kinh tế", "not-a-kind", 0, 0,
+                    dict.fromkeys(MILESTONE_STATUSES, 0))]
+    for r in rows:
+        with in_language(app, lang):
+            fast = speedups.unit_overview_row(r)
+            assert isinstance(fast, Markup)
+            assert str(fast) == plain(app, OVERVIEW_ROW, r=r, statuses=MILESTONE_STATUSES)
