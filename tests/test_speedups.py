@@ -198,3 +198,31 @@ def test_a_units_overview_row_is_the_template_loop(app, lang):
             fast = speedups.unit_overview_row(r)
             assert isinstance(fast, Markup)
             assert str(fast) == plain(app, OVERVIEW_ROW, r=r, statuses=MILESTONE_STATUSES)
+
+
+# … and a unit's whole row of the completeness table (templates/reports/completeness.html had
+# it in its loop; the cells are completeness_cells, checked above)
+COMPLETENESS_ROW = (
+    '<tr><th scope="row">{{ u.short_name or u.name }}</th>\n'
+    '  {{ completeness_cells(row, report_url) }}  '
+    '<td class="cnt">{{ _("Đúng hạn %(a)s · muộn %(b)s · chưa nộp %(c)s", a=r.on_time, '
+    'b=r.received - r.on_time, c=r.expected - r.received) }}{% if not one %} · <a href="{{ base }}'
+    '&amp;unit={{ u.slug }}">{{ _("Từng kỳ") }}</a>{% endif %}</td>\n'
+    '  <td class="num" data-label="{{ _("Tỷ lệ nộp") }}">'
+    '{{ r.reporting_rate|vn_percent if r.reporting_rate is not none else "–" }}</td>'
+    '<td class="num" data-label="{{ _("Đúng hạn") }}">'
+    '{{ r.timeliness|vn_percent if r.timeliness is not none else "–" }}</td></tr>')
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("one", [False, True])
+def test_a_completeness_row_is_the_template_loop(app, lang, one):
+    from app.reports.completeness import Rate
+    u = SimpleNamespace(id=3, slug="ban-mau-01", name="Bản <Mẫu> 01", short_name="")
+    base = "/reports/completeness?year=2026&kind=month"
+    for r in (Rate(12, 10, 7), Rate(0, 0, 0)):
+        with in_language(app, lang):
+            report_url = report_links(app)[2]
+            fast = speedups.completeness_row(u, r, every_cell(), report_url, None if one else base)
+            assert str(fast) == plain(app, COMPLETENESS_ROW, u=u, r=r, row=every_cell(),
+                                      report_url=report_url, one=one, base=base)

@@ -52,6 +52,7 @@ def init_app(app):
         target_changes=target_changes, plan_years=plan_years,
         level_label=level_label, level_of=scoring.level_of, pts=scoring.pts,
         status_buttons=speedups.status_buttons, completeness_cells=speedups.completeness_cells,
+        completeness_row=speedups.completeness_row,
         milestone_row=speedups.milestone_row, unit_overview_row=speedups.unit_overview_row,
         my_work=my_work, csrf_token=csrf_token,
     )
