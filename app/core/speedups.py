@@ -101,10 +101,22 @@ def status_buttons(current: str, focus: bool = False) -> Markup:
     """A milestone row's one-tap status buttons, the one it has pressed (with autofocus when
     `focus`: htmx focuses it after the row is swapped in): five per row and forty rows on a
     village's page, so built here rather than by a template loop."""
-    pressed = _PRESSED + (" autofocus" if focus else "")
-    return Markup("".join(  # nosec B704 - fixed keys; labels are our catalogue's Markup
-        f'<button name="status" value="{key}"{pressed if key == current else _NOT_PRESSED}>'
-        f'{label(text)}</button>' for key, text in MILESTONE_STATUSES.items()))
+    # the same few strings on every row: made once per catalogue, current status and focus
+    made = _made_once()
+    found = made.get(("status_buttons", current, bool(focus)))
+    if found is None:
+        pressed = _PRESSED + (" autofocus" if focus else "")
+        found = made[("status_buttons", current, bool(focus))] = Markup("".join(  # nosec B704
+            f'<button name="status" value="{key}"{pressed if key == current else _NOT_PRESSED}>'
+            f'{label(text)}</button>' for key, text in MILESTONE_STATUSES.items()))
+    return found
+
+
+def _made_once() -> dict:
+    """Pieces of HTML that depend only on the language: kept with the request's catalogue,
+    as label() keeps labels (fixed keys only, so the store stays small)."""
+    t = _catalogue.get() or _translations()
+    return t.__dict__.setdefault("_thidua_made", {})
 
 
 # ---- the completeness table's cells ----------------------------------------------------------
@@ -167,13 +179,20 @@ def milestone_row(m, today, editable=False, notice=None, said=False, oob=False) 
     and its button focused; `oob`: appended to the list out of band (htmx)."""
     from app.core.templating import csrf_token, milestone_links, url_pattern
 
+    made = _made_once()
+    said_late, files_said, evidence_said, edit_said, delete_said, named = made.get("ms_row") or \
+        made.setdefault("ms_row", (
+            label(N_("Quá hạn")), label(N_("Tệp minh chứng")), label(N_("Minh chứng")),
+            label(N_("Sửa")), label(N_("Xóa")),
+            # our catalogue's text, trusted as formatted() trusts it; the title escaped below
+            (_catalogue.get() or _translations()).ugettext(N_("Trạng thái của mốc %(title)s"))))
     title = escape(m.title)
     status = label(m.status_label)
     overdue = m.is_overdue(today)
     out = [_OOB_OPEN if oob else "",
            f'<li id="m-{m.id}" class="ms{" late" if overdue else ""}">\n'
            f'<div><strong>{title}</strong> <span class="ms-st ms-{escape(m.status)}">{status}</span>',
-           f' <span class="st st-off_track">{label(N_("Quá hạn"))}</span>' if overdue else "",
+           f' <span class="st st-off_track">{said_late}</span>' if overdue else "",
            '</div>\n<small class="muted">']
     if m.start_on or m.due_on:
         out.append(f'{format_date(m.start_on) or "…"} – {format_date(m.due_on) or "…"} · ')
@@ -185,11 +204,10 @@ def milestone_row(m, today, editable=False, notice=None, said=False, oob=False) 
     if m.indicator:
         out.append(f" · {escape(m.indicator.code)}")
     files = url_pattern("evidence.milestone_files", "milestone_id")(m.id)
-    out.append(f' · <a\n  href="{escape(files)}" hx-boost="false">{label(N_("Tệp minh chứng"))}'
+    out.append(f' · <a\n  href="{escape(files)}" hx-boost="false">{files_said}'
                f'</a></small>\n<progress max="100" value="{m.progress}">{m.progress}%</progress>\n')
     if m.evidence:
-        out.append(f'<p class="pre"><small>{label(N_("Minh chứng"))}: {escape(m.evidence)}'
-                   '</small></p>')
+        out.append(f'<p class="pre"><small>{evidence_said}: {escape(m.evidence)}</small></p>')
     if notice:
         out.append(f'<p class="alert error" role="alert">{escape(notice)}</p>')
     if said:
@@ -198,17 +216,16 @@ def milestone_row(m, today, editable=False, notice=None, said=False, oob=False) 
     if editable:
         links = milestone_links(m.id)
         status_url, edit, delete = escape(links.status), escape(links.edit), escape(links.delete)
-        named = formatted(N_("Trạng thái của mốc %(title)s"), title=m.title)
         out.append(
             f'<form class="ms-tap" method="post" action="{status_url}" hx-post="{status_url}"\n'
             f'  hx-target="#m-{m.id}" hx-swap="outerHTML" role="group"\n'
-            f'  aria-label="{named}"><input type="hidden" name="csrf_token"\n'
+            f'  aria-label="{named % {"title": title}}"><input type="hidden" name="csrf_token"\n'
             f'  value="{escape(csrf_token())}"><input\n'
             f'  type="hidden" name="version" value="{m.version}">\n'
             f'{status_buttons(m.status, said)}</form>\n'
             f'<p class="ms-act"><a href="{edit}" hx-get="{edit}" hx-target="#m-{m.id}"\n'
-            f'  hx-swap="outerHTML">{label(N_("Sửa"))}</a> · <a href="{delete}" hx-get="{delete}"\n'
-            f'  hx-target="#m-{m.id}" hx-swap="outerHTML">{label(N_("Xóa"))}</a></p>\n')
+            f'  hx-swap="outerHTML">{edit_said}</a> · <a href="{delete}" hx-get="{delete}"\n'
+            f'  hx-target="#m-{m.id}" hx-swap="outerHTML">{delete_said}</a></p>\n')
     out.append("</li>\n</ul>" if oob else "</li>\n")
     return Markup("".join(out))  # nosec B704 - every value escaped above, labels are Markup
 

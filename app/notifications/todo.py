@@ -194,10 +194,12 @@ def _period(year, kind, number, subject):
 
 def _item(row, user, today) -> Optional[Item]:
     from flask_babel import gettext as _
+
+    from app.core.templating import url_pattern  # a page lists many: each link made once
     kind = row.kind
     if kind == "report":
         label = _period(row.n2, row.s1, row.n3, row.s2)
-        link = url_for("reports.report", slug=user.unit.slug, period_id=row.n1)
+        link = url_pattern("reports.report", "period_id", slug=user.unit.slug)(row.n1)
         left = (row.day - today).days
         if row.s3 not in ("none", "draft"):
             return Item("returned", link, _("Báo cáo %(p)s bị trả lại", p=label),
@@ -214,7 +216,7 @@ def _item(row, user, today) -> Optional[Item]:
                     _("Ý kiến của %(who)s chờ đơn vị trả lời", who=row.s2), note=row.s3)
     if kind == "milestone":
         left = (row.day - today).days
-        link = url_for("milestones.show", milestone_id=row.n1)
+        link = url_pattern("milestones.show", "milestone_id")(row.n1)
         if left < 0:
             return Item("milestone_overdue", link, _("Nhiệm vụ quá hạn %(n)s ngày: %(t)s",
                                                      n=-left, t=row.s1), day=row.day,
