@@ -193,8 +193,7 @@ def _period(year, kind, number, subject):
 
 
 def _item(row, user, today) -> Optional[Item]:
-    from flask_babel import gettext as _
-
+    from app.core.i18n import gettext as _
     from app.core.templating import url_pattern  # a page lists many: each link made once
     kind = row.kind
     if kind == "report":
