@@ -153,8 +153,12 @@ def completeness_row(u, r, row, report_url=None, base=None) -> Markup:
     its counts and rates; a commune's table has a row per unit, ~120 at ×10, each ~150
     Python calls of template around the cells (issue 33). `r`: the unit's Rate to date;
     `base`: the table's URL, when the row links to the unit's own periods."""
-    counts = formatted(N_("Đúng hạn %(a)s · muộn %(b)s · chưa nộp %(c)s"), a=r.on_time,
-                       b=r.received - r.on_time, c=r.expected - r.received)
+    made = _made_once()
+    counted = made.get("completeness_counts") or made.setdefault(
+        "completeness_counts", (_catalogue.get() or _translations()).ugettext(
+            N_("Đúng hạn %(a)s · muộn %(b)s · chưa nộp %(c)s")))
+    # our catalogue's text, trusted as formatted() trusts it; the values are numbers
+    counts = counted % {"a": r.on_time, "b": r.received - r.on_time, "c": r.expected - r.received}
     own = (f' · <a href="{escape(base)}&amp;unit={escape(u.slug)}">{label(N_("Từng kỳ"))}</a>'
            if base is not None else "")
     rate = "–" if r.reporting_rate is None else escape(format_percent(r.reporting_rate))
