@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from flask import current_app, g, has_request_context, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
+from app.core.i18n import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
