@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from app.audit import service as audit
 from app.audit.service import record, verify_chain
+from app.core.database import analyze
 from app.core.extensions import db
 
 
@@ -56,6 +57,7 @@ def seed(scale):
             click.echo(f"  (vừa tạo: {', '.join(created)})")
     else:
         db.session.commit()
+    analyze()
 
 
 @click.command("create-admin")
@@ -119,6 +121,7 @@ def plan_load(path):
         raise click.ClickException("Cơ sở dữ liệu đã có kế hoạch; chỉ nạp vào cơ sở dữ liệu trống.")
     plan = load_plan(pf)
     db.session.commit()
+    analyze()
     click.echo(f"Đã nạp kế hoạch {plan.year}.")
 
 
@@ -229,6 +232,7 @@ def restore_cmd(path, yes):
         restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
     except BackupError as exc:
         raise click.ClickException(str(exc))
+    analyze()
     ok, bad_id, reason = verify_chain()
     if not ok:
         raise click.ClickException(f"Đã khôi phục, nhưng nhật ký bị sửa: dòng {bad_id} ({reason}).")

@@ -31,7 +31,8 @@ def _flask(env, *args):
                    stdout=subprocess.DEVNULL)
 
 
-def prepare_database(kind: str, workdir: Path, scale: int = 10) -> str:
+def prepare_database(kind: str, workdir: Path, scale: int = 10, day=None) -> str:
+    """A migrated, seeded database; the demo's story as on `day` (a date) when given."""
     if kind == "sqlite":
         url = f"sqlite:///{workdir / 'bench.sqlite'}"
     else:
@@ -44,6 +45,8 @@ def prepare_database(kind: str, workdir: Path, scale: int = 10) -> str:
         admin.dispose()
         url = PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
     env = {**os.environ, "FLASK_APP": "wsgi.py", "DATABASE_URL": url, "APP_ENV": "development"}
+    if day is not None:
+        env["DEMO_TODAY"] = day.isoformat()
     _flask(env, "db", "upgrade")
     _flask(env, "seed", "--scale", str(scale))
     _flask(env, "calendar", "2026")  # the year's reporting periods, so report saves happen

@@ -33,3 +33,17 @@ def configure_engines(app):
     def _on_begin(conn):
         writing = not has_request_context() or request.method not in SAFE_METHODS
         conn.exec_driver_sql("BEGIN IMMEDIATE" if writing else "BEGIN")
+
+
+def analyze() -> None:
+    """Table statistics for PostgreSQL's planner after a bulk load (seed, plan load, restore):
+    without them it plans for empty tables, and the overview pages' summaries ran an index
+    scan per unit (issue 33). Autovacuum keeps them current after that (README, Production).
+    SQLite's planner does without."""
+    from sqlalchemy import text
+
+    from app.core.extensions import db
+    if db.engine.dialect.name == "postgresql":
+        db.session.commit()
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()

@@ -16,7 +16,7 @@ import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from flask_babel import LazyString
-from flask_babel import gettext as _babel_gettext
+from app.core.i18n import gettext as _catalogue_gettext
 
 __all__ = [
     "VNInputError",
@@ -42,7 +42,7 @@ def _gettext_or_msgid(msgid: str, **variables) -> str:
     # flask_babel works outside an app context, but raises KeyError('babel') inside an
     # app that has not initialised Babel (small test apps, CLI); fall back to the msgid.
     try:
-        return _babel_gettext(msgid, **variables)
+        return _catalogue_gettext(msgid, **variables)
     except (KeyError, RuntimeError):
         return msgid % variables if variables else msgid
 

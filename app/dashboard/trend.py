@@ -52,10 +52,21 @@ def sparkline(points: Sequence[tuple[date, Decimal]], *, year: int, semantics: s
             x1, y1, x2, y2 = PAD, y(target), w - PAD, y(target)
         parts.append(f'<line x1="{_fmt(x1)}" y1="{_fmt(y1)}" x2="{_fmt(x2)}" y2="{_fmt(y2)}" '
                      'stroke="#767676" stroke-width="1" stroke-dasharray="3 2"/>')
-    coords = [(_x(d, year, w), y(v)) for d, v in points]
+    # the points inline, as _x(), y() and _fmt() compute them: a call each per point cost
+    # the dashboard ~3 000 Python calls (issue 33)
+    start, end = year_bounds(year)
+    days = (end - start).days + 1
+    scale, span, floor = w - 2 * PAD, hi - lo, h - PAD
+    height = h - 2 * PAD
+    coords, shown = [], []
+    for d, v in points:
+        a = PAD + min(max((d - start).days + 1, 0), days) / days * scale
+        b = floor - float((v - lo) / span) * height
+        coords.append((a, b))
+        shown.append(f'{f"{a:.1f}".rstrip("0").rstrip(".")},{f"{b:.1f}".rstrip("0").rstrip(".")}')
     if len(coords) > 1:
         parts.append('<polyline fill="none" stroke="currentColor" stroke-width="1.5" points="'
-                     + " ".join(f"{_fmt(a)},{_fmt(b)}" for a, b in coords) + '"/>')
+                     + " ".join(shown) + '"/>')
     last = coords[-1]
     parts.append(f'<circle cx="{_fmt(last[0])}" cy="{_fmt(last[1])}" r="2" fill="currentColor"/>')
     parts.append("</svg>")
@@ -65,7 +76,7 @@ def sparkline(points: Sequence[tuple[date, Decimal]], *, year: int, semantics: s
 
 def _title(points, target, label) -> str:
     shown = points[-MAX_TITLE_POINTS:]
-    text = "; ".join(f"{format_date(d)[:5]}: {format_number(v.normalize())}" for d, v in shown)
+    text = "; ".join([f"{format_date(d)[:5]}: {format_number(v.normalize())}" for d, v in shown])
     if target is not None:
         text += f"; {_l('mục tiêu')} {format_number(target.normalize())}"
     return f"{label}: {text}" if label else text

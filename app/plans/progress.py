@@ -116,8 +116,14 @@ def span(f: Figure) -> tuple[date, date]:
     return _months_back(f.period_end, months) + timedelta(days=1), f.period_end
 
 
-def _overlaps(a: tuple[date, date], b: tuple[date, date]) -> bool:
-    return a[0] <= b[1] and b[0] <= a[1]
+def _overlaps_any(a: tuple[date, date], spans: list[tuple[date, date]]) -> bool:
+    # a plain loop: every indicator of every overview page asks this of each figure against
+    # the spans before it, and a generator cost two calls a comparison (issue 33)
+    start, end = a
+    for other_start, other_end in spans:
+        if start <= other_end and other_start <= end:
+            return True
+    return False
 
 
 def _finest_cover(figures: list[Figure]) -> list[Figure]:
@@ -126,7 +132,7 @@ def _finest_cover(figures: list[Figure]) -> list[Figure]:
     spans: list[tuple[date, date]] = []
     for f in sorted(figures, key=lambda f: (FLOW_KINDS.index(f.period_kind), f.period_end)):
         s = span(f)
-        if not any(_overlaps(s, other) for other in spans):
+        if not _overlaps_any(s, spans):
             chosen.append(f)
             spans.append(s)
     return chosen
@@ -142,8 +148,7 @@ def flow_figures(figures: Iterable[Figure], lead_unit_id=None) -> list[Figure]:
     lead_spans = [span(f) for f in lead]
     counted = list(lead)
     for unit_figures in by_unit.values():
-        counted += [f for f in _finest_cover(unit_figures)
-                    if not any(_overlaps(span(f), s) for s in lead_spans)]
+        counted += [f for f in _finest_cover(unit_figures) if not _overlaps_any(span(f), lead_spans)]
     return counted
 
 
@@ -162,11 +167,14 @@ def level_figures(figures: Iterable[Figure], lead_unit_id=None) -> list[Figure]:
     return [f for f in figures if f.unit_id == lead_unit_id]
 
 
-def _latest(figures: list[Figure]) -> Optional[Figure]:
+def _latest_key(f: Figure):
     # at one end date, the coarser period's figure is the more considered one
-    return max(figures, default=None, key=lambda f: (
-        f.period_end, FLOW_KINDS.index(f.period_kind) if f.period_kind in FLOW_KINDS else -1,
-        -f.unit_id))
+    return (f.period_end, FLOW_KINDS.index(f.period_kind) if f.period_kind in FLOW_KINDS else -1,
+            -f.unit_id)
+
+
+def _latest(figures: list[Figure]) -> Optional[Figure]:
+    return max(figures, default=None, key=_latest_key)
 
 
 def latest_level(figures: Iterable[Figure], lead_unit_id=None) -> tuple[Optional[Decimal], Optional[date]]:
@@ -192,18 +200,27 @@ def counted_figures(t: Target, figures: Iterable[Figure]) -> list[Figure]:
     return level_figures(asked, None if t.combine == "latest" else t.lead_unit_id)
 
 
-def _summed_level(figures: list[Figure], until=None) -> tuple[Optional[Decimal], Optional[date]]:
-    """Each unit's latest level (up to `until`), added up: a commune's area is its villages'."""
-    latest: dict[int, Figure] = {}
-    for f in figures:
+def _summed_level(figures: list[Figure], until=None, keys=None
+                  ) -> tuple[Optional[Decimal], Optional[date]]:
+    """Each unit's latest level (up to `until`), added up: a commune's area is its villages'.
+    `keys`: the figures' _latest_key()s, when the caller asks for many `until`s (series)."""
+    if keys is None:
+        keys = [_latest_key(f) for f in figures]
+    # plain loops, no call a figure: a trend asks this at every period end (issue 33)
+    latest: dict[int, tuple] = {}
+    for f, key in zip(figures, keys):
         if until is not None and f.period_end > until:
             continue
-        if f.unit_id not in latest or _latest([latest[f.unit_id], f]) is f:
-            latest[f.unit_id] = f
+        if f.unit_id not in latest or key > latest[f.unit_id][0]:  # max() keeps the first
+            latest[f.unit_id] = (key, f)
     if not latest:
         return None, None
-    return (sum((f.value for f in latest.values()), Decimal(0)),
-            max(f.period_end for f in latest.values()))
+    total, last = Decimal(0), None
+    for _key, f in latest.values():
+        total += f.value
+        if last is None or f.period_end > last:
+            last = f.period_end
+    return total, last
 
 
 def commune_level(t: Target, figures: Iterable[Figure]) -> tuple[Optional[Decimal], Optional[date]]:
@@ -283,19 +300,26 @@ def series(t: Target, figures: Iterable[Figure]) -> list[tuple[date, Decimal]]:
     Flows are cumulative; levels are the commune's level; deltas are against the baseline."""
     figures = list(figures)
     counted = counted_figures(t, figures)
+    # plain loops, no call a figure: every indicator of the dashboard draws one (issue 33)
     if t.semantics in FLOWS:
-        ends = sorted({f.period_end for f in counted})
-        return [(end, sum((f.value for f in counted if f.period_end <= end), Decimal(0)))
-                for end in ends]
+        out = []
+        for end in sorted({f.period_end for f in counted}):
+            total = Decimal(0)
+            for f in counted:
+                if f.period_end <= end:
+                    total += f.value
+            out.append((end, total))
+        return out
+    keys = [_latest_key(f) for f in counted]
     if t.combine == "sum":
-        out = [(end, _summed_level(counted, end)[0])
+        out = [(end, _summed_level(counted, end, keys)[0])
                for end in sorted({f.period_end for f in counted})]
     else:
-        points: dict[date, Figure] = {}
-        for f in counted:
-            if f.period_end not in points or _latest([points[f.period_end], f]) is f:
-                points[f.period_end] = f
-        out = sorted((end, f.value) for end, f in points.items())
+        points: dict[date, tuple] = {}
+        for f, key in zip(counted, keys):
+            if f.period_end not in points or key > points[f.period_end][0]:
+                points[f.period_end] = (key, f)
+        out = sorted((end, f.value) for end, (_key, f) in points.items())
     if t.semantics in DELTAS:
         if t.baseline is None:
             return []

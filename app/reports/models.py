@@ -2,12 +2,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Optional
 
-from flask_babel import gettext as _
 from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
-from app.core.i18n import N_
+from app.core.i18n import N_, gettext as _
 from app.core.columns import Amount, UTCDateTime, utcnow
 from app.core.vietnamese import _l
 

@@ -205,12 +205,15 @@ def _matrix_statements(some_units: bool):
                      Unit.kind, Unit.sort_order)
               .join(Unit, Unit.id == period_unit.c.unit_id)
               .where(period_unit.c.period_id.in_(ids)))
-    if some_units:
-        listed = listed.where(Unit.id.in_(bindparam("unit_ids", expanding=True)))
     deadlines = (select(PeriodDeadline.period_id, PeriodDeadline.unit_kind,
                         PeriodDeadline.deadline).where(PeriodDeadline.period_id.in_(ids)))
     sent = (select(Report.id, Report.unit_id, Report.period_id, Report.status,
                    Report.submitted_at).where(Report.period_id.in_(ids)))
+    if some_units:
+        # one unit's page reads its own reports, not every unit's of those periods
+        unit_ids = bindparam("unit_ids", expanding=True)
+        listed = listed.where(Unit.id.in_(unit_ids))
+        sent = sent.where(Report.unit_id.in_(unit_ids))
     return listed, deadlines, sent
 
 
@@ -226,7 +229,7 @@ def matrix(periods: list[ReportingPeriod], today: date, unit_ids=None) -> Matrix
     for pid, kind, d in db.session.execute(deadlines, {"ids": ids}):
         by_kind.setdefault(pid, {})[kind] = d
     reports = {(uid, pid): (rid, status, at)
-               for rid, uid, pid, status, at in db.session.execute(sent, {"ids": ids})}
+               for rid, uid, pid, status, at in db.session.execute(sent, params)}
     by_id = {p.id: p for p in periods}
     units = {}
     cells = {}

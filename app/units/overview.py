@@ -7,7 +7,7 @@ from functools import cache
 from typing import Optional
 
 from flask import request
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import bindparam, case, func, select
 
 from app.core.errors import Refused
 from app.core.extensions import db
@@ -102,20 +102,24 @@ def _params(commune_plan_id: int, on: date, f: Filters) -> dict:
 
 @cache
 def _unit_rows_stmt(area: bool, status: Optional[str], kind: bool):
-    late = func.coalesce(func.sum(case((overdue_clause(bindparam("today")), 1), else_=0)), 0)
-    per_status = [func.coalesce(func.sum(case((Milestone.status == s, 1), else_=0)), 0)
-                  for s in MILESTONE_STATUSES]
-    total = func.count(Milestone.id)
-    stmt = (select(Unit.slug, Unit.name, Unit.kind, total, late, *per_status)
-            .outerjoin(Milestone, and_(Milestone.unit_id == Unit.id,
-                                       *_milestone_conditions(area, status)))
+    # the milestones counted in one pass, grouped by unit, then joined to the units: joined
+    # first, a planner without statistics scanned the milestones once per unit (issue 33)
+    counted = (select(Milestone.unit_id, func.count(Milestone.id).label("total"),
+                      func.sum(case((overdue_clause(bindparam("today")), 1), else_=0)).label("late"),
+                      *(func.sum(case((Milestone.status == s, 1), else_=0)).label(s)
+                        for s in MILESTONE_STATUSES))
+               .where(*_milestone_conditions(area, status))
+               .group_by(Milestone.unit_id).subquery("counted"))
+    late = func.coalesce(counted.c.late, 0)
+    stmt = (select(Unit.slug, Unit.name, Unit.kind, func.coalesce(counted.c.total, 0), late,
+                   *(func.coalesce(counted.c[s], 0) for s in MILESTONE_STATUSES))
+            .outerjoin(counted, counted.c.unit_id == Unit.id)
             .where(Unit.archived_at.is_(None))
-            .group_by(Unit.id, Unit.slug, Unit.name, Unit.kind, Unit.sort_order)
             .order_by(late.desc(), _kind_order(), Unit.sort_order, Unit.name))
     if kind:
         stmt = stmt.where(Unit.kind == bindparam("kind"))
     if area or status is not None:  # Filters.narrowing
-        stmt = stmt.having(total > 0)
+        stmt = stmt.where(counted.c.total > 0)
     return stmt
 
 
