@@ -18,6 +18,7 @@ def create_app(config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1)
     register_extensions(app)
     register_blueprints(app)
+    register_request_hooks(app)
     register_web(app)
     register_commands(app)
     if app.config.get("ENV_NAME") == "production":
@@ -109,13 +110,31 @@ def register_blueprints(app):
     import importlib
 
     from app.core import params
-    from app.core.policy import guard_unchecked_views
 
     params.install(app)  # before any rule is added: every <int:…> is bounded
     for name in BLUEPRINTS:
         importlib.import_module(f"app.{name}.routes")  # attaches the views to the blueprint
         app.register_blueprint(importlib.import_module(f"app.{name}").bp)
-    guard_unchecked_views(app)
+
+
+def register_request_hooks(app):
+    """Every hook each request goes through, here and nowhere else, in the order it runs
+    (tests/test_house.py keeps it so). Flask-WTF's CSRF check and Flask-Login were added
+    with their extensions; the upload limit must still come before CSRF reads the body."""
+    from app.auth.views_support import force_password_change
+    from app.core import policy, speedups, web
+    from app.evidence.routes import upload_limit
+    from app.offline.routes import mark_keepable
+
+    app.before_request_funcs.setdefault(None, []).insert(0, upload_limit)
+    app.before_request(force_password_change)
+    app.before_request(policy.fail_closed)  # a view that declared no policy: refused
+    # after the view, last registered first: the SQL count, the headers, then the X-Keep mark
+    app.after_request(mark_keepable)
+    app.after_request(web.security_headers)
+    if app.config.get("SQL_COUNT_HEADER"):
+        app.after_request(web.count_sql(app))
+    app.teardown_request(speedups.forget_catalogue)
 
 
 def register_web(app):

@@ -79,3 +79,13 @@ def test_no_view_settles_a_write_or_picks_an_answer_by_hand():
     found = [f"{p.relative_to(ROOT)}:{n}: {line.strip()}" for p in _view_modules()
              for n, line in enumerate(p.read_text().splitlines(), 1) if by_hand.search(line)]
     assert _view_modules() and not found, found
+
+
+def test_request_hooks_are_registered_in_one_place():
+    # app/__init__.py register_request_hooks: what every request goes through, read in one go
+    hooks = re.compile(r"\b(?:before_(?:app_)?request|after_(?:app_)?request|teardown_(?:app_)?"
+                       r"request|before_request_funcs|record_once)\b")
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "app").rglob("*.py"))
+             if p != ROOT / "app" / "__init__.py"
+             for n, line in enumerate(p.read_text().splitlines(), 1) if hooks.search(line)]
+    assert not found, found

@@ -14,7 +14,7 @@ closed too.
 """
 from functools import wraps
 
-from flask import abort, g, request
+from flask import abort, current_app, g, request
 from flask_login import current_user
 
 from app.core.errors import Refused
@@ -209,14 +209,11 @@ def public(view):
     return view
 
 
-def guard_unchecked_views(app):
-    """Refuse any request whose view declared no policy: fail closed."""
-
-    @app.before_request
-    def _fail_closed():
-        if request.endpoint is None or request.endpoint == "static":
-            return None
-        view = app.view_functions.get(request.endpoint)
-        if getattr(view, "policy_action", None) is None:
-            abort(403)
+def fail_closed():
+    """Before every request: refuse one whose view declared no policy."""
+    if request.endpoint is None or request.endpoint == "static":
         return None
+    view = current_app.view_functions.get(request.endpoint)
+    if getattr(view, "policy_action", None) is None:
+        abort(403)
+    return None

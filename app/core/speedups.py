@@ -75,16 +75,17 @@ def _ngettext(eval_ctx, singular, plural, num, **variables):
     return rv % variables
 
 
+def forget_catalogue(_exc=None) -> None:
+    """When every request ends: the catalogue it looked up is not the next one's."""
+    _catalogue.set(None)
+
+
 def install_fast_gettext(app) -> None:
     """Templates' _() and ngettext() through the per-request catalogue, with the semantics
     of Jinja's newstyle gettext (the translation autoescaped, then %(name)s-formatted with
     escaped values) but without its context-passing wrappers: those copy every template
     variable into a new context at each call inside a loop or block — a few hundred times
     per page."""
-    @app.teardown_request
-    def _forget_catalogue(_exc=None):
-        _catalogue.set(None)
-
     app.jinja_env.install_gettext_callables(_gettext, _ngettext, newstyle=True)
     # {% trans %} blocks call gettext/ngettext with keyword variables (newstyle); _() too
     app.jinja_env.globals.update(gettext=_gettext, ngettext=_ngettext, _=_gettext)

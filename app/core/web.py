@@ -34,7 +34,6 @@ ERROR_TEXT = {
 
 def init_app(app):
     _register_errors(app)
-    _register_headers(app)
     templating.init_app(app)
 
 
@@ -75,26 +74,22 @@ def _register_errors(app):
         return error_response(500)
 
 
-def _register_headers(app):
-    @app.after_request
-    def _security_headers(response):
-        h = response.headers
-        h.setdefault("Content-Security-Policy", CSP)
-        h.setdefault("X-Content-Type-Options", "nosniff")
-        h.setdefault("X-Frame-Options", "DENY")
-        h.setdefault("Referrer-Policy", "same-origin")
-        h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.endpoint == "static" and request.args.get("v"):
-            h["Cache-Control"] = f"public, max-age={YEAR}, immutable"
-        elif request.endpoint != "static":
-            h.setdefault("Cache-Control", "no-cache, private")
-        if getattr(g, "vary_htmx", False):
-            response.vary.add("HX-Request")
-        _etag_page(response)
-        return response
-
-    if app.config.get("SQL_COUNT_HEADER"):
-        _count_sql(app)
+def security_headers(response):
+    """After every request: the headers every answer carries, cache rules, the page's ETag."""
+    h = response.headers
+    h.setdefault("Content-Security-Policy", CSP)
+    h.setdefault("X-Content-Type-Options", "nosniff")
+    h.setdefault("X-Frame-Options", "DENY")
+    h.setdefault("Referrer-Policy", "same-origin")
+    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint == "static" and request.args.get("v"):
+        h["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    elif request.endpoint != "static":
+        h.setdefault("Cache-Control", "no-cache, private")
+    if getattr(g, "vary_htmx", False):
+        response.vary.add("HX-Request")
+    _etag_page(response)
+    return response
 
 
 # The signed CSRF token changes on every render though the session's token does not: leave
@@ -119,7 +114,7 @@ def _etag_page(response):
     response.make_conditional(request)
 
 
-def _count_sql(app):
+def count_sql(app):
     """Bench mode only: X-SQL-Statements tells the load test what each request cost."""
     from sqlalchemy import event
 
@@ -133,7 +128,7 @@ def _count_sql(app):
                 ("BEGIN", "COMMIT", "ROLLBACK", "PRAGMA", "SAVEPOINT", "RELEASE")):
             g.sql_statements = g.get("sql_statements", 0) + 1
 
-    @app.after_request
-    def _header(response):
+    def sql_header(response):
         response.headers["X-SQL-Statements"] = str(g.get("sql_statements", 0))
         return response
+    return sql_header

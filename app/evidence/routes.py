@@ -169,22 +169,15 @@ def _send(f: EvidenceFile) -> Response:
     return response
 
 
-@bp.record_once
-def _limits(state):
-    """A file bigger than the app's usual request limit is let in to the attach routes only,
-    and one bigger than the evidence limit is refused before its body is read, with the
-    reason in Vietnamese. First in line: CSRF's check would read (and refuse) the body."""
-    app = state.app
-    from PIL import Image
-    Image.MAX_IMAGE_PIXELS = app.config["EVIDENCE_MAX_PIXELS"]
-
-    def limit():
-        if not (request.endpoint or "").endswith("_attach") or request.blueprint != "evidence":
-            return None
-        allowed = service.limits()["file"] + 256 * 1024  # the form's other fields
-        request.max_content_length = allowed
-        if (request.content_length or 0) > allowed:
-            raise Refused(service.too_big_message(), 413)
+def upload_limit():
+    """Before every request, first of all: a file bigger than the app's usual request limit
+    is let in to the attach routes only, and one bigger than the evidence limit is refused
+    before its body is read, with the reason in Vietnamese (CSRF's check would read, and
+    refuse, the body)."""
+    if not (request.endpoint or "").endswith("_attach") or request.blueprint != "evidence":
         return None
-
-    app.before_request_funcs.setdefault(None, []).insert(0, limit)
+    allowed = service.limits()["file"] + 256 * 1024  # the form's other fields
+    request.max_content_length = allowed
+    if (request.content_length or 0) > allowed:
+        raise Refused(service.too_big_message(), 413)
+    return None

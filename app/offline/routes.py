@@ -119,8 +119,7 @@ def kept_pages() -> list[tuple[str, str]]:
     return pages
 
 
-@bp.after_app_request
-def _mark_keepable(response):
+def mark_keepable(response):
     """X-Keep names whose cache may hold this page: only the person's own pages (never
     another unit's), only whole pages that rendered well."""
     if response.status_code != 200 or response.mimetype != "text/html":
