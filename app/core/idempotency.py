@@ -5,19 +5,23 @@ a timeout). Each rendered create-form carries a random submission token; the fir
 to claim it does the work, in the same transaction as the claim, and any replay is told
 "already done" instead of making a second record.
 """
+import base64
+import hashlib
+import hmac
 import re
 import secrets
 from datetime import datetime
 
-from flask import g, has_request_context
+from flask import current_app, g, has_app_context, has_request_context
 from sqlalchemy import String, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 from wtforms import HiddenField
+from wtforms.validators import StopValidation
 
-from app.core.extensions import db
 from app.core.columns import UTCDateTime, utcnow
-
+from app.core.extensions import db
+from app.core.vietnamese import _l
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -29,22 +33,61 @@ class Submission(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-def new_token() -> str:
-    """A fresh token, noted for the request so the page's ETag can leave it out (a page
-    that differs only by its unused tokens is the same page)."""
-    token = secrets.token_urlsafe(24)
+# A token is bound to the person and the form it was given for: 24 random characters and
+# a 22-character MAC of (person, form, random) under the app's secret. Another person's
+# token, or one made for another form, is refused in words (and the form comes back with a
+# fresh one and what was typed); it can never name another's record as "already done".
+RANDOM_CHARS, MAC_CHARS = 24, 22
+NOT_YOURS = _l("Biểu mẫu này được mở cho người khác hoặc cho việc khác, nên chưa được lưu. "
+               "Nội dung bạn nhập vẫn còn dưới đây; hãy bấm gửi lại.")
+
+
+def _mac(purpose: str, random_part: str) -> str:
+    from flask_login import current_user
+    who = getattr(current_user, "id", "") if has_request_context() else ""
+    key = (current_app.secret_key or "") if has_app_context() else ""  # a script's token
+    digest = hmac.new(str(key).encode(), f"{who}|{purpose}|{random_part}".encode(),
+                      hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest[:16]).decode().rstrip("=")
+
+
+def new_token(purpose: str = "") -> str:
+    """A fresh token for the signed-in person and the form `purpose` names, noted for the
+    request so the page's ETag can leave it out (a page that differs only by its unused
+    tokens is the same page)."""
+    random_part = secrets.token_urlsafe(18)
+    token = random_part + _mac(purpose, random_part)
     if has_request_context():
         g.setdefault("submission_tokens", []).append(token)
     return token
 
 
+def is_own(token: str | None, purpose: str) -> bool:
+    """Whether a well-formed token was made for this person and this form (a token of
+    another shape is no claim at all: the form then works undeduplicated)."""
+    token = clean(token)
+    if not token or len(token) != RANDOM_CHARS + MAC_CHARS:
+        return True
+    return hmac.compare_digest(token[RANDOM_CHARS:], _mac(purpose, token[:RANDOM_CHARS]))
+
+
 class SubmissionField(HiddenField):
-    """A hidden field holding a fresh token each time the form is rendered empty."""
+    """A hidden field holding a fresh token, bound to the person and its form, each time
+    the form is rendered empty; a posted token of someone else's is a field error."""
+
+    def __init__(self, *args, _form=None, **kwargs):
+        super().__init__(*args, _form=_form, **kwargs)
+        self.purpose = type(_form).__name__ if _form is not None else ""
 
     def process(self, formdata, data=None, **kwargs):
         super().process(formdata, data, **kwargs)
         if not self.data:
-            self.data = new_token()
+            self.data = new_token(self.purpose)
+
+    def pre_validate(self, form):
+        if not is_own(self.data, self.purpose):
+            self.data = new_token(self.purpose)  # the form comes back ready to send again
+            raise StopValidation(str(NOT_YOURS))
 
 
 def claim(token: str | None) -> bool:

@@ -94,7 +94,8 @@ def _register(owner):
     def attach(record, **_args):
         form = AttachForm()
         if not form.validate():  # CSRF: web.py answers a bad token before we get here
-            return _answer(owner, record, 400, form, form.errors.get("file", []))
+            return _answer(owner, record, 400, form,
+                           [*form.errors.get("file", []), *form.errors.get("token", [])])
         upload = request.files.get("file")
         data = upload.stream.read(service.limits()["file"] + 1) if upload else b""
         try:
