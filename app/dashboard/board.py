@@ -8,7 +8,7 @@ from typing import Optional
 from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import (AT_RISK, DELTAS, LEVELS, NEEDS_CHECK, NO_DATA, OFF_TRACK,
                                 STATUSES, Figure, Progress, evaluate, in_doubt, series)
-from app.plans.queries import target_of
+from app.plans.assignments import target_of
 from app.core.vietnamese import _l
 
 

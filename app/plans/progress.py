@@ -20,7 +20,12 @@ How "to date" is read:
 An indicator says how its commune figure is made (Target.combine, issue 16), and then only
 the units it asks count: "lead" — the lead unit's figures alone; "sum" — every reporting
 unit's (a flow adds all their amounts, a level adds each unit's latest); "latest" — the
-newest level any reporting unit gave. Without a combine (None) the rule above applies.
+newest level any reporting unit gave; "checked" — the lead's figures alone, checked against
+the sum of the other reporting units' parts. Without a combine (None) the rule above applies.
+
+A commune figure is never called on track when it cannot be right (issue 28): under
+"checked", the lead's figure and the parts' sum disagreeing beyond Target.tolerance puts the
+target in doubt (NEEDS_CHECK) with both numbers in Progress.doubt, until the figures agree.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -68,8 +73,14 @@ class Target:
     total: Optional[Decimal] = None
     baseline: Optional[Decimal] = None
     lead_unit_id: Optional[int] = None
-    combine: Optional[str] = None            # "lead", "sum", "latest"; None: the rule above
+    combine: Optional[str] = None            # "lead", "sum", "checked", "latest"; None: above
     reporters: frozenset = frozenset()       # the units whose figures count, lead included
+    tolerance: Decimal = Decimal("0.05")     # "checked": the share the parts may differ by
+
+
+# Why a target is in doubt from its own figures: the lead's against the parts' sum.
+# Progress.doubt = (PARTS_DISAGREE, the lead's figure, the parts' sum).
+PARTS_DISAGREE = "parts"
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,7 @@ class Progress:
     status: str
     as_of: Optional[date]
     expected: Optional[Decimal] = None  # flows and deltas: what keeps pace at as_of
+    doubt: Optional[tuple] = None       # (PARTS_DISAGREE, the lead's figure, the parts' sum)
 
     @property
     def status_label(self) -> str:
@@ -186,7 +198,8 @@ def _asked(t: Target, figures: Iterable[Figure]) -> list[Figure]:
     """The figures of the units the indicator asks (all of them without a combine)."""
     if t.combine is None:
         return list(figures)
-    units = {t.lead_unit_id} if t.combine == "lead" else set(t.reporters) | {t.lead_unit_id}
+    units = ({t.lead_unit_id} if t.combine in ("lead", "checked")
+             else set(t.reporters) | {t.lead_unit_id})
     return [f for f in figures if f.unit_id in units]
 
 
@@ -249,8 +262,50 @@ def _paced(current: Decimal, target: Decimal, as_of: date, year: int):
     return status, expected.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def parts_sum(t: Target, figures: Iterable[Figure], until: date) -> Optional[Decimal]:
+    """Under "checked": the other reporting units' parts added up to `until` — a flow's
+    amounts, a level's latest of each — or None until every one of them has a figure."""
+    parts = set(t.reporters) - {t.lead_unit_id}
+    mine = [f for f in figures if f.unit_id in parts and f.period_end <= until]
+    if not parts or {f.unit_id for f in mine} != parts:
+        return None
+    if t.semantics in FLOWS:
+        return sum((f.value for f in flow_figures(mine)), Decimal(0))
+    return _summed_level(mine)[0]
+
+
+def disagreeing_parts(t: Target, total: Decimal, figures: Iterable[Figure],
+                      until: date) -> Optional[Decimal]:
+    """Under "checked": the parts' sum when it differs from the lead's `total` by more than
+    the tolerance; None when they agree or cannot be compared yet."""
+    if t.combine != "checked" or t.semantics in DELTAS:
+        return None
+    parts = parts_sum(t, figures, until)
+    if parts is not None and abs(total - parts) > abs(total) * t.tolerance:
+        return parts
+    return None
+
+
+def _doubt(t: Target, figures: list[Figure], p: Progress) -> Optional[tuple]:
+    if p.current is None or t.semantics in DELTAS:
+        return None
+    if p.as_of is not None:
+        parts = disagreeing_parts(t, p.current, figures, p.as_of)
+        if parts is not None:
+            return PARTS_DISAGREE, p.current, parts
+    return None
+
+
 def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
     figures = list(figures)
+    p = _evaluate(t, figures, year)
+    doubt = _doubt(t, figures, p)
+    if doubt is None:
+        return p
+    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, doubt)
+
+
+def _evaluate(t: Target, figures: list[Figure], year: int) -> Progress:
     sem, target = t.semantics, t.target
     if sem not in FLOWS + DELTAS + LEVELS:
         raise ValueError(f"unknown semantics {sem!r}")
@@ -345,4 +400,4 @@ def unit_to_date(figures: Iterable[Figure], unit_id: int, before) -> Decimal:
 
 def in_doubt(p: Progress) -> Progress:
     """The progress of a target whose figure awaits the office's check."""
-    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected)
+    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, p.doubt)

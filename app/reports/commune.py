@@ -11,7 +11,7 @@ from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.core.columns import utcnow
 from app.plans.progress import DELTAS, FLOWS, STATUS_LABELS, evaluate, in_doubt
-from app.plans.queries import target_of
+from app.plans.assignments import target_of
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
 from app.reports.services import current_user_id
