@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.core.extensions import db
-from app.emulation.models import ScoreLine, ScoreSheet
+from app.emulation.models import Proposal, ScoreLine, ScoreSheet
 from app.emulation.scoring import judged_indicators
 from app.plans import assignments
 from app.plans.models import Indicator, IndicatorValue
@@ -169,3 +169,11 @@ def test_only_the_assignment_model_reads_who_reports_what():
             if OLD.search(line) and "datetime.combine" not in line:
                 found.append(f"{rel}:{n}: {line.strip()}")
     assert found == []
+
+
+def test_the_chair_decides_a_title_seeing_the_nominees_score_and_level(december_app, login):
+    with december_app.app_context():
+        pid = db.session.scalar(select(Proposal.id))
+    page = text_of(login("chutich", on=december_app).get(f"/emulation/proposals/{pid}"))
+    scores = re.search(r"Kết quả chấm điểm</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)
+    assert re.search(r"Sơ kết[^:]*: \d+(,\d+)? điểm, Hoàn thành", scores), scores
