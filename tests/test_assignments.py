@@ -22,6 +22,7 @@ from app.plans.queries import indicators_to_report
 from app.reports import checks
 from app.reports.checks import field_checks
 from app.units.models import Unit
+from tests.conftest import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
 from tests.factories import (YEAR, ask_contributors, report_url, text_of, unit_id,
                              year_period)
 
@@ -177,3 +178,32 @@ def test_the_chair_decides_a_title_seeing_the_nominees_score_and_level(december_
     page = text_of(login("chutich", on=december_app).get(f"/emulation/proposals/{pid}"))
     scores = re.search(r"Kết quả chấm điểm</dt>\s*<dd>(.*?)</dd>", page, re.S).group(1)
     assert re.search(r"Sơ kết[^:]*: \d+(,\d+)? điểm, Hoàn thành", scores), scores
+
+
+def test_the_office_sees_and_changes_who_reports_what_in_one_table(app, login, count_queries):
+    vhxh = login("vhxh")
+    with count_queries() as n:
+        wire = vhxh.get("/plan/assignments", headers={"Accept-Encoding": "br, gzip"})
+    assert wire.status_code == 200 and n() <= PAGE_SQL_BUDGET
+    assert wire_bytes(wire) <= REPEAT_VISIT_BYTES
+    html = vhxh.get("/plan/assignments").get_data(as_text=True)
+    ban01 = unit_id(app, "ban-mau-01")
+    with app.app_context():
+        iid = _indicator("III.2-04").id
+    assert f'value="{iid}.{ban01}"' in html and "Đối chiếu" not in html
+    fields = dict(re.findall(r'<select name="(r\d+)"[^>]*>.*?<option value="([a-z]+)" selected',
+                             html, re.S))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    ticked = re.findall(r'name="p" value="([0-9.]+)" checked', html)
+    assert ticked  # the parts already asked (III.2-02's villages…)
+    # the lead's figure asks no parts: refused, nothing written
+    bad = vhxh.post("/plan/assignments", {**fields, "p": [*ticked, f"{iid}.{ban01}"],
+                                          "csrf_token": token})
+    assert bad.status_code == 422 and "III.2-04" in text_of(bad)
+    ok = vhxh.post("/plan/assignments", {**fields, f"r{iid}": "latest",
+                                         "p": [*ticked, f"{iid}.{ban01}"], "csrf_token": token})
+    assert ok.status_code == 302
+    with app.app_context():
+        assert assignments.role(_indicator("III.2-04"), ban01) == assignments.PART
+        assert assignments.rule(_indicator("III.2-02")) == "checked"  # the rest unchanged
+    assert login("chutich").get("/plan/assignments").status_code == 403

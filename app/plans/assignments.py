@@ -141,3 +141,39 @@ def sentence(ind) -> str:
                  "chỉ %(lead)s báo cáo chỉ tiêu này.", lead=lead)
     return _("Số liệu của xã là số mới nhất do %(lead)s báo cáo; chỉ %(lead)s báo cáo chỉ tiêu "
              "này.", lead=lead)
+
+
+# ---------------------------------------------------------------- the office's table
+
+LEAD, ASKED, MAY = "lead", "asked", "may"
+
+
+def table(indicators) -> tuple[list, list]:
+    """The columns (every unit leading or taking part in a target, in the units' order) and
+    one row per target: (indicator, {unit id: LEAD | ASKED | MAY}). ASKED is a part the unit
+    reports; MAY a contributor the office could ask."""
+    units = {}
+    rows = []
+    for ind in indicators:
+        cells = {u.id: MAY for u in ind.contributors}
+        for u in ind.contributors:
+            units[u.id] = u
+        if ind.lead_unit is not None:
+            units[ind.lead_unit_id] = ind.lead_unit
+            cells[ind.lead_unit_id] = LEAD
+        for uid in part_ids(ind) - {ind.lead_unit_id}:
+            cells[uid] = ASKED
+        rows.append((ind, cells))
+    return sorted(units.values(), key=lambda u: (u.sort_order, u.id)), rows
+
+
+def parse_table(form, indicators) -> dict:
+    """{indicator id: (rule, part unit ids)} from the table's fields: r<id> the rule, p the
+    "<indicator id>.<unit id>" of each part ticked. Anything malformed is ignored, and
+    anything not offered is refused by the save (app/plans/editing.save_assignments)."""
+    parts: dict[int, set] = {ind.id: set() for ind in indicators}
+    for value in form.getlist("p"):
+        left, _dot, right = value.partition(".")
+        if left.isdigit() and right.isdigit() and int(left) in parts:
+            parts[int(left)].add(int(right))
+    return {ind.id: (form.get(f"r{ind.id}", rule(ind)), parts[ind.id]) for ind in indicators}

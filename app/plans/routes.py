@@ -92,3 +92,4 @@ def _is_number(cell: str) -> bool:
 
 
 from app.plans import edit_routes  # noqa: E402,F401  editing the plan itself (issue 9)
+from app.plans import assignment_routes  # noqa: E402,F401  who reports what (issue 28)
