@@ -248,7 +248,9 @@ def commune_level(t: Target, figures: Iterable[Figure]) -> tuple[Optional[Decima
 def _pct(part: Decimal, whole: Optional[Decimal]) -> Optional[Decimal]:
     if whole is None or whole == 0:
         return None
-    return (part / whole * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    pct = (part / whole * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # 9.948,3 of 9.950,3 is not "100 %": short of the whole never rounds up to it (issue 28)
+    return min(pct, Decimal("99.9")) if part < whole and whole > 0 else pct
 
 
 def _status(ok: bool, near: bool) -> str:
