@@ -4,11 +4,8 @@ changed at once. The model is app/plans/assignments.py; the save app/plans/editi
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
+from app.core.editing import save
 from app.core.errors import Refused
-from app.core.extensions import db
 from app.core.policy import requires
 from app.plans import assignments, bp, queries
 from app.plans.editing import save_assignments
@@ -37,17 +34,14 @@ def assignments_table():
     ensure_open(plan)
     if not form.validate_on_submit():
         return _page(plan, indicators, form, 422, _("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."))
+    wanted = assignments.parse_table(request.form, indicators)
     try:
-        changed = save_assignments(plan, assignments.parse_table(request.form, indicators),
-                                   user=current_user)
-        db.session.commit()
+        changed = save(lambda: save_assignments(plan, wanted, user=current_user),
+                       message=_("Người khác vừa sửa bảng này: bảng dưới đây là bản mới nhất, "
+                                 "vui lòng chọn lại.")).result
     except Refused as refused:
-        db.session.rollback()
+        if refused.status == 409:
+            indicators = queries.indicators_of(plan, with_contributors=True)
         return _page(plan, indicators, form, refused.status, refused.message)
-    except (StaleDataError, IntegrityError):
-        db.session.rollback()
-        return _page(plan, queries.indicators_of(plan, with_contributors=True), form, 409,
-                     _("Người khác vừa sửa bảng này: bảng dưới đây là bản mới nhất, vui lòng "
-                       "chọn lại."))
     flash(_("Đã lưu phân công báo cáo: %(n)s chỉ tiêu thay đổi.", n=changed), "success")
     return redirect(url_for("plans.assignments_table", year=plan.year))

@@ -29,6 +29,7 @@ TOTAL, PART = "total", "part"
 ROLES = {TOTAL: N_("Số của cả xã"), PART: N_("Số của riêng đơn vị")}
 RULES = COMBINE
 DEFAULT_TOLERANCE_PCT = 5
+DEFAULT_TOLERANCE = Decimal(DEFAULT_TOLERANCE_PCT) / 100
 
 
 def rule(ind) -> str:
@@ -65,6 +66,8 @@ def role(ind, unit_id: int) -> Optional[str]:
 
 def reporting_ids(ind) -> frozenset:
     """Every unit asked for a figure of the target, whatever its role."""
+    if rule(ind) == "lead":  # the common case, on every page: no roles to work out
+        return frozenset() if ind.lead_unit_id is None else frozenset((ind.lead_unit_id,))
     return frozenset(roles(ind))
 
 
@@ -76,8 +79,9 @@ def tolerance() -> Decimal:
 
 def target_of(ind) -> Target:
     """The target as app/plans/progress.py reads it, with who counts and how."""
+    how = rule(ind)
     return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
-                  rule(ind), reporting_ids(ind), tolerance())
+                  how, reporting_ids(ind), tolerance() if how == "checked" else DEFAULT_TOLERANCE)
 
 
 # ---------------------------------------------------------------- what a unit is asked

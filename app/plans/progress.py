@@ -78,9 +78,7 @@ class Target:
     tolerance: Decimal = Decimal("0.05")     # "checked": the share the parts may differ by
 
 
-# Why a target is in doubt from its own figures: the lead's against the parts' sum.
-# Progress.doubt = (PARTS_DISAGREE, the lead's figure, the parts' sum).
-PARTS_DISAGREE = "parts"
+PARTS_DISAGREE = "parts"  # Progress.doubt's reason: the lead's figure against the parts' sum
 
 
 @dataclass(frozen=True)
@@ -276,10 +274,8 @@ def parts_sum(t: Target, figures: Iterable[Figure], until: date) -> Optional[Dec
     return _summed_level(mine)[0]
 
 
-def disagreeing_parts(t: Target, total: Decimal, figures: Iterable[Figure],
-                      until: date) -> Optional[Decimal]:
-    """Under "checked": the parts' sum when it differs from the lead's `total` by more than
-    the tolerance; None when they agree or cannot be compared yet."""
+def disagreeing_parts(t: Target, total: Decimal, figures, until: date) -> Optional[Decimal]:
+    """Under "checked": the parts' sum when further than the tolerance from the lead's."""
     if t.combine != "checked" or t.semantics in DELTAS:
         return None
     parts = parts_sum(t, figures, until)
@@ -289,22 +285,18 @@ def disagreeing_parts(t: Target, total: Decimal, figures: Iterable[Figure],
 
 
 def _doubt(t: Target, figures: list[Figure], p: Progress) -> Optional[tuple]:
-    if p.current is None or t.semantics in DELTAS:
+    if t.combine != "checked" or p.current is None or p.as_of is None:
         return None
-    if p.as_of is not None:
-        parts = disagreeing_parts(t, p.current, figures, p.as_of)
-        if parts is not None:
-            return PARTS_DISAGREE, p.current, parts
-    return None
+    parts = disagreeing_parts(t, p.current, figures, p.as_of)
+    return None if parts is None else (PARTS_DISAGREE, p.current, parts)
 
 
 def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
     figures = list(figures)
     p = _evaluate(t, figures, year)
     doubt = _doubt(t, figures, p)
-    if doubt is None:
-        return p
-    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, doubt)
+    return p if doubt is None else Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of,
+                                            p.expected, doubt)
 
 
 def _evaluate(t: Target, figures: list[Figure], year: int) -> Progress:
