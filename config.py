@@ -57,6 +57,9 @@ class BaseConfig:
     LOGIN_ACCOUNT_MEMORY = timedelta(hours=int(os.environ.get("LOGIN_ACCOUNT_MEMORY_HOURS", "24")))
     # failures from this many addresses: a guesser hopping addresses, every unknown browser waits
     LOGIN_SPREAD_ADDRESSES = int(os.environ.get("LOGIN_SPREAD_ADDRESSES", "3"))
+    # A lead's commune figure and the sum of the units' parts may differ by this much (%)
+    # before the figure is flagged for the office (issue 28, app/plans/assignments.py).
+    PARTS_TOLERANCE_PCT = int(os.environ.get("PARTS_TOLERANCE_PCT", "5"))
     # how long a browser remembers the accounts signed in on it (and is let through)
     LOGIN_KNOWN_BROWSER = timedelta(days=int(os.environ.get("LOGIN_KNOWN_BROWSER_DAYS", "180")))
     # failed tries older than this are deleted (a holder back from a longer absence is told

@@ -286,6 +286,8 @@ def one(app, stmt):
 def year_review(app, login, period=True):
     """vhxh opens the year review and scores every unit; returns the review id."""
     if period:
+        # the village is asked for the rates it reports: a unit is scored only on those
+        ask_contributors(app, {code: "latest" for code in VILLAGE_RATES})
         pid = year_period(app)
         accept_year_report(app, pid)
     vhxh = login("vhxh")

@@ -74,8 +74,11 @@ def test_the_indicator_page_says_in_one_sentence_how_the_figure_is_made(app, log
     with app.app_context():
         ids = dict(db.session.execute(select(Indicator.code, Indicator.id)).all())
     page = text_of(login("chutich").get(f"/indicators/{ids['III.2-02']}"))
-    assert ("Số liệu của xã là tổng số mới nhất của từng đơn vị: Phòng Kinh tế và Bản mẫu 01, "
-            "Bản mẫu 02, Bản mẫu 03, Bản mẫu 04, Bản mẫu 05, Bản mẫu 06.") in page
+    assert ("Số liệu của xã là số của cả xã do Phòng Kinh tế báo cáo; số riêng của Bản mẫu 01, "
+            "Bản mẫu 02, Bản mẫu 03, Bản mẫu 04, Bản mẫu 05, Bản mẫu 06 cộng lại dùng để đối "
+            "chiếu, lệch quá 5% thì phải kiểm tra lại.") in page
+    # one sentence: the figures below never explain it a second way (issue 28)
+    assert "số mới nhất của đơn vị chủ trì" not in page
     page = text_of(login("chutich").get(f"/indicators/{ids['III.2-03']}"))
     assert ("Số liệu của xã là số liệu trong kỳ do Phòng Kinh tế báo cáo, cộng dồn từ đầu năm; "
             "chỉ Phòng Kinh tế báo cáo chỉ tiêu này.") in page

@@ -381,7 +381,7 @@ def test_the_indicator_page_shows_figures_by_period_and_by_unit_with_notes(app, 
     assert "Lũy kế <b>35</b> / 323 lao động" in figures
     assert ["Tháng 01/2026", "30", "30", "2"] in table_rows(figures)
     assert ["Tháng 02/2026", "5", "35", "1"] in table_rows(figures)
-    assert ["Bản mẫu 01", "2", "5 Tháng 02/2026", "17"] in table_rows(figures)
+    assert ["Bản mẫu 01 Số của riêng đơn vị", "2", "5 Tháng 02/2026", "17"] in table_rows(figures)
     assert "Xuất khẩu lao động 12 người" in figures
     assert "<svg" in figures and "<title>" in figures
     one = re.search(r'<section id="figures".*?</section>',

@@ -44,7 +44,7 @@ def test_a_year_to_date_typed_as_a_period_amount_is_flagged_until_the_office_che
     # December's form asks for this period's amount and shows the year-to-date before it
     page = text_of(kinhte.get(report_url("phong-kinh-te", dec)))
     assert "Thực hiện trong kỳ (từ 15/11/2026 đến 14/12/2026), không phải lũy kế." in page
-    assert "Lũy kế trước kỳ: 8.950,3" in page
+    assert "Lũy kế trước kỳ (các kỳ đã được duyệt): 8.950,3" in page
 
     # "Lưu nháp" without JavaScript: the answer shows the year-to-date it makes and the flag
     data = fill(kinhte, "phong-kinh-te", dec, {grain: "9.950,3"}, results="Thu hoạch lúa mùa.")

@@ -65,6 +65,14 @@ class Ind:
     total: D = None
     baseline: D = None
     name: str = ""
+    combine: str = "lead"
+    reporters: tuple = ()
+    over_target_pct: int = None
+
+
+@dataclass(frozen=True)
+class U:
+    id: int
 
 
 VILLAGE, LEAD, OTHER = 7, 1, 8
@@ -74,36 +82,53 @@ def fig(unit, value, end=date(2026, 6, 14), kind="half"):
     return Figure(kind, end, unit, D(value))
 
 
-def test_a_contributor_is_judged_on_its_own_rate_and_never_on_its_share_of_a_sum():
-    forest = Ind(1, "III.2-04", "at_least", D("58.39"))
-    insurance = Ind(2, "III.3-07", "at_least", D("92.1"))
-    stunting = Ind(3, "III.3-06", "at_most", D("16.90"))
-    tourists = Ind(4, "III.2-05", "sum_flow", D(431531), unit_of_measure="lượt khách")
-    income = Ind(5, "III.2-01", "latest_level", D(46), unit_of_measure="triệu đồng/người/năm")
-    poverty = Ind(6, "III.2-07", "reduce_by", D("1.2"), unit_of_measure="điểm %")
-    contributors = {i: {VILLAGE, OTHER} for i in range(1, 7)}
+def asked(*units):
+    return tuple(U(u) for u in units)
+
+
+def test_a_part_is_judged_on_its_own_rate_and_on_the_communes_figure_of_a_sum():
+    forest = Ind(1, "III.2-04", "at_least", D("58.39"), combine="latest",
+                 reporters=asked(VILLAGE, OTHER))
+    insurance = Ind(2, "III.3-07", "at_least", D("92.1"), combine="latest",
+                    reporters=asked(VILLAGE, OTHER))
+    stunting = Ind(3, "III.3-06", "at_most", D("16.90"), combine="latest",
+                   reporters=asked(VILLAGE, OTHER))
+    tourists = Ind(4, "III.2-05", "sum_flow", D(1000), unit_of_measure="lượt khách",
+                   combine="sum", reporters=asked(VILLAGE))
+    income = Ind(5, "III.2-01", "latest_level", D(46), unit_of_measure="triệu đồng/người/năm",
+                 combine="sum", reporters=asked(VILLAGE))
     figures = {1: [fig(VILLAGE, 60), fig(LEAD, 50)],        # own 60 ≥ 58,39: on track
                2: [fig(VILLAGE, 90), fig(OTHER, 99)],        # own 90: within 10 % → at risk
-               3: [fig(OTHER, 10)],                          # nothing of its own: no data
-               4: [fig(VILLAGE, 1000)], 5: [fig(VILLAGE, 50)], 6: [fig(VILLAGE, 3)]}
-    judged = judged_indicators(VILLAGE, [forest, insurance, stunting, tourists, income, poverty],
-                               contributors, figures, YEAR)
+               3: [fig(OTHER, 10)],                          # asked, gave nothing: 0
+               4: [fig(VILLAGE, 1000, date(2026, 12, 14), "year")],  # the commune's sum
+               5: []}                                        # no commune figure: left out
+    judged = judged_indicators(VILLAGE, [forest, insurance, stunting, tourists, income],
+                               figures, YEAR)
     assert [(i.code, p.status, how) for i, p, how in judged] == [
         ("III.2-04", "on_track", "own"), ("III.3-07", "at_risk", "own"),
-        ("III.3-06", "no_data", "own")]
+        ("III.3-06", "no_data", "own"), ("III.2-05", "on_track", "shared")]
     result = indicator_result(D(40), judged)
-    assert result.points == D("20")  # (1 + ½ + 0) / 3 × 40
-    assert result.basis == ("3 chỉ tiêu được đánh giá: 1 đạt, 1 có nguy cơ chậm (tính ½), "
-                            "0 chậm tiến độ, 1 chưa có số liệu → 1,5/3 × 40 = 20 điểm.")
-    assert [d["status"] for d in result.details] == ["on_track", "at_risk", "no_data"]
+    assert result.points == D("25")  # (1 + ½ + 0 + 1) / 4 × 40
+    assert result.basis == ("4 chỉ tiêu được đánh giá: 2 đạt, 1 có nguy cơ chậm (tính ½), "
+                            "0 chậm tiến độ, 1 chưa có số liệu → 2,5/4 × 40 = 25 điểm.")
+    assert [d["how"] for d in result.details] == [
+        "Số của đơn vị", "Số của đơn vị", "Số của đơn vị", "Số của xã (đơn vị góp phần)"]
+
+
+def test_a_unit_is_never_judged_on_a_target_it_is_not_asked_to_report():
+    # a contributor of a rate whose figure the lead alone gives (issue 28: seven 0/40 rows)
+    forest = Ind(1, "III.2-04", "at_least", D("58.39"))
+    figures = {1: [fig(LEAD, 60)]}
+    assert judged_indicators(VILLAGE, [forest], figures, YEAR) == []
+    assert indicator_result(D(40), []).applicable is False
 
 
 def test_the_lead_answers_for_the_communes_figure_of_every_indicator_it_leads():
-    tourists = Ind(4, "III.2-05", "sum_flow", D(1200), unit_of_measure="lượt khách")
-    contributors = {4: {VILLAGE}}
+    tourists = Ind(4, "III.2-05", "sum_flow", D(1200), unit_of_measure="lượt khách",
+                   combine="sum", reporters=asked(VILLAGE))
     figures = {4: [fig(VILLAGE, 100, date(2026, 1, 14), "month"),
                    fig(VILLAGE, 1200, date(2026, 12, 14), "month")]}
-    judged = judged_indicators(LEAD, [tourists], contributors, figures, YEAR)
+    judged = judged_indicators(LEAD, [tourists], figures, YEAR)
     assert [(i.code, p.status, how) for i, p, how in judged] == [("III.2-05", "on_track", "lead")]
     assert indicator_result(D(40), judged).points == D(40)
 

@@ -8,7 +8,8 @@ from typing import Optional
 from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import (AT_RISK, DELTAS, LEVELS, NEEDS_CHECK, NO_DATA, OFF_TRACK,
                                 STATUSES, Figure, Progress, evaluate, in_doubt, series)
-from app.plans.queries import target_of
+from app.core.vietnamese import today as vn_today
+from app.plans.assignments import target_of
 from app.core.vietnamese import _l
 
 
@@ -59,9 +60,11 @@ class Board:
 
     @property
     def as_of(self) -> Optional[date]:
-        """The latest period end of any accepted figure."""
-        return max((ln.progress.as_of for a in self.areas for ln in a.lines
-                    if ln.progress.as_of), default=None)
+        """The latest period end of any accepted figure, never after today: a period
+        accepted before it has ended is read "to today", not to its end (issue 28)."""
+        latest = max((ln.progress.as_of for a in self.areas for ln in a.lines
+                      if ln.progress.as_of), default=None)
+        return latest if latest is None else min(latest, vn_today())
 
     def attention(self) -> list[Line]:
         """What the chair must look at first: targets off track, then those at risk, then

@@ -10,10 +10,13 @@ from sqlalchemy import select
 from app.core.extensions import db
 from app.plans.models import Indicator, IndicatorValue, Plan
 from app.plans.progress import FLOWS, Figure, Progress, counted_figures, evaluate, series
-from app.plans.queries import target_of
+from app.core.i18n import N_
+from app.plans.assignments import ROLES, role, rule, target_of
 from app.reports.models import ReportingPeriod
 from app.units.models import Unit
 
+# a figure of a unit the target no longer asks: shown, never counted
+NOT_ASKED = N_("Không được giao, không tính")
 KIND_ORDER = {"month": 0, "quarter": 1, "half": 2, "year": 3, "adhoc": 4}
 
 
@@ -33,6 +36,7 @@ class UnitRow:
     latest_period: ReportingPeriod
     counted: Optional[Decimal]     # flows: the unit's share of the sum to date
     is_lead: bool
+    role: str = ""                 # what the unit is asked for (app/plans/assignments), said
 
 
 @dataclass
@@ -90,7 +94,7 @@ def indicator_figures(ind: Indicator, plan: Plan, unit_id: Optional[int] = None)
             figure = mine[0]
         else:
             in_sum = [figure_of[v.id].value for v, _ in items if figure_of[v.id] in counted]
-            if t.semantics in FLOWS or t.combine == "sum":
+            if t.semantics in FLOWS or rule(ind) == "sum":
                 figure = sum(in_sum, Decimal(0)) if in_sum else None
             else:
                 figure = in_sum[-1] if in_sum else None
@@ -103,7 +107,8 @@ def indicator_figures(ind: Indicator, plan: Plan, unit_id: Optional[int] = None)
         row = by_unit.get(unit.id)
         if row is None:
             row = by_unit[unit.id] = UnitRow(unit, 0, value.value, period, None,
-                                             unit.id == ind.lead_unit_id)
+                                             unit.id == ind.lead_unit_id,
+                                             ROLES.get(role(ind, unit.id), NOT_ASKED))
         row.periods += 1
         if (period.ends_on, KIND_ORDER.get(period.kind, 9)) >= (
                 row.latest_period.ends_on, KIND_ORDER.get(row.latest_period.kind, 9)):

@@ -20,7 +20,7 @@ from app.emulation.models import (AwardTitle, Criterion, GoodModel, Proposal, Pr
 from app.core.settings import Setting
 from app.emulation.settings import pass_percent_of
 from app.core.extensions import db
-from app.plans.models import Area, Indicator, Plan, indicator_contributor
+from app.plans.models import Area, Indicator, Plan
 from app.milestones.models import Milestone
 from app.plans.queries import commune_plan  # noqa: F401  the emulation's callers ask it here
 from app.plans.years import plan_years
@@ -118,19 +118,6 @@ def reporting_cells(year: int, until: date, today: date, unit_ids=None) -> Repor
         out.cells.setdefault(unit.id, []).append(
             (period.label, cell(status, at, deadline, today, rid)))
     return out
-
-
-def indicators_with_contributors(plan_id: int):
-    """The plan's indicators and {indicator id: contributing unit ids}: two statements."""
-    indicators = list(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)
-                                         .order_by(Indicator.sort_order)))
-    contributors: dict[int, set] = {}
-    for ind_id, unit_id in db.session.execute(
-            select(indicator_contributor.c.indicator_id, indicator_contributor.c.unit_id)
-            .join(Indicator, Indicator.id == indicator_contributor.c.indicator_id)
-            .where(Indicator.plan_id == plan_id)):
-        contributors.setdefault(ind_id, set()).add(unit_id)
-    return indicators, contributors
 
 
 def indicators_of_plan(plan_id: int) -> list[Indicator]:

@@ -2,12 +2,13 @@
 a sheet's total, the completion level from the thresholds, a ranking.
 
 How a derived criterion is scored, for one unit up to the review's cut-off date:
-- indicators: the indicators the unit leads are judged on the commune's figure (the lead
-  answers for it); those it only contributes to are judged on its own latest figure when
-  the indicator is a rate (unit of measure "%"), because a village's rate compares with
-  the commune's target while its share of a sum or a count does not (app/reports/figures.py
-  never judges a contributor's part of a flow alone either). On track counts 1, at risk ½,
-  off track or no figure 0: points = max × credit / indicators judged;
+- indicators: only those the unit is asked to report (app/plans/assignments, issue 28). The
+  ones it leads are judged on the commune's figure (the lead answers for it); a part it
+  reports of a rate (unit of measure "%") on its own latest figure, because a village's
+  rate compares with the commune's target; a part of a sum or a count on the commune's
+  figure it goes into ("Số của xã"), and not at all while there is none. On track counts 1,
+  at risk ½, off track or a figure the unit owes and did not give 0 (in doubt, "Cần kiểm
+  tra", ½ — neither proven nor disproven): points = max × credit / indicators judged;
 - milestones: each milestone of the unit's plan due by the cut-off, cancelled ones aside,
   counts 1 when done, else its progress %: points = max × the average;
 - timeliness: the share of the expected reports received on time (app/reports/completeness,
@@ -23,14 +24,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Mapping, Optional, Sequence
 
 from app.core.i18n import N_
-from app.plans.progress import (AT_RISK, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, Figure,
+from app.plans import assignments
+from app.plans.progress import (AT_RISK, NEEDS_CHECK, NO_DATA, OFF_TRACK, ON_TRACK, STATUS_LABELS, Figure,
                                 Target, evaluate)
 from app.reports.completeness import LATE, MISSING, RETURNED, Cell, rate_to_date
 from app.core.vietnamese import format_number
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-CREDIT = {ON_TRACK: Decimal(1), AT_RISK: Decimal("0.5"), OFF_TRACK: Decimal(0), NO_DATA: Decimal(0)}
+CREDIT = {ON_TRACK: Decimal(1), AT_RISK: Decimal("0.5"), OFF_TRACK: Decimal(0), NO_DATA: Decimal(0),
+          NEEDS_CHECK: Decimal("0.5")}
 # Levels of a unit's own figure that compare with the commune's target (see the docstring).
 OWN_LEVELS = ("at_least", "latest_level", "at_most")
 RATE_UNITS = frozenset({"%"})
@@ -68,21 +71,32 @@ class Result:
 
 # ---------------------------------------------------------------- indicators
 
-def judged_indicators(unit_id: int, indicators, contributors: Mapping[int, set],
-                      figures: Mapping[int, list[Figure]], year: int):
-    """(indicator, progress, how) for every indicator the unit is judged on."""
+def judged_indicators(unit_id: int, indicators, figures: Mapping[int, list[Figure]], year: int):
+    """(indicator, progress, how) for every indicator the unit is judged on — only those it
+    is asked to report (app/plans/assignments): "lead", the commune's figure it answers for;
+    "own", its own rate; "shared", the commune's figure its part goes into, left out while
+    there is none (the unit is not at fault for another's missing figure)."""
     out = []
     for ind in indicators:
+        asked = assignments.role(ind, unit_id)
+        if asked is None:
+            continue
         figs = figures.get(ind.id, [])
         if ind.lead_unit_id == unit_id:
-            target = Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id)
-            out.append((ind, evaluate(target, figs, year), "lead"))
-        elif (unit_id in contributors.get(ind.id, ()) and ind.semantics in OWN_LEVELS
-              and ind.unit_of_measure in RATE_UNITS):
+            out.append((ind, evaluate(assignments.target_of(ind), figs, year), "lead"))
+        elif ind.semantics in OWN_LEVELS and ind.unit_of_measure in RATE_UNITS:
             own = [f for f in figs if f.unit_id == unit_id]
             target = Target(ind.semantics, ind.target, ind.total, ind.baseline, unit_id)
             out.append((ind, evaluate(target, own, year), "own"))
+        else:
+            progress = evaluate(assignments.target_of(ind), figs, year)
+            if progress.status != NO_DATA:
+                out.append((ind, progress, "shared"))
     return out
+
+
+HOW = {"lead": N_("Số của xã (đơn vị chủ trì)"), "own": N_("Số của đơn vị"),
+       "shared": N_("Số của xã (đơn vị góp phần)")}
 
 
 def indicator_result(max_points: Decimal, judged) -> Result:
@@ -95,14 +109,15 @@ def indicator_result(max_points: Decimal, judged) -> Result:
         counts[progress.status] += 1
         credit += CREDIT[progress.status]
         details.append({"code": ind.code, "name": ind.name, "status": progress.status,
-                        "how": N_("Số của xã (đơn vị chủ trì)") if how == "lead"
-                        else N_("Số của đơn vị"),
+                        "how": HOW[how],
                         "current": format_number(progress.current.normalize())
                         if progress.current is not None else ""})
     n = len(judged)
     points = q(max_points * credit / n)
+    doubt = (f"{counts[NEEDS_CHECK]} cần kiểm tra số liệu (tính ½), " if counts[NEEDS_CHECK]
+             else "")
     basis = (f"{n} chỉ tiêu được đánh giá: {counts[ON_TRACK]} đạt, {counts[AT_RISK]} có nguy cơ "
-             f"chậm (tính ½), {counts[OFF_TRACK]} chậm tiến độ, {counts[NO_DATA]} chưa có số "
+             f"chậm (tính ½), {doubt}{counts[OFF_TRACK]} chậm tiến độ, {counts[NO_DATA]} chưa có số "
              f"liệu → {pts(credit)}/{n} × {pts(max_points)} = {pts(points)} điểm.")
     return Result(points, True, basis, details)
 

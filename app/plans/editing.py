@@ -170,3 +170,48 @@ def previous_targets(plan_id: int) -> dict[int, Optional[Decimal]]:
         select(IndicatorTargetChange.indicator_id, IndicatorTargetChange.old_target)
         .join(latest, latest.c.last_id == IndicatorTargetChange.id))
     return {ind_id: old for ind_id, old in rows}
+
+
+def save_assignments(plan: Plan, wanted: dict, user=None) -> int:
+    """The office's table of who reports what (issue 28): {indicator id: (combine, part unit
+    ids)}. Every row is checked before any is written; a part must be a contributor of its
+    indicator (the plan says who takes part), and "the lead's figure" asks no parts.
+    Returns how many indicators changed; each change writes its audit event."""
+    from app.plans.models import combine_choices  # the rules each kind of target allows
+    ensure_open(plan)
+    indicators = {i.id: i for i in db.session.scalars(
+        select(Indicator).where(Indicator.plan_id == plan.id, Indicator.id.in_(list(wanted))))}
+    problems = []
+    for ind_id, (combine, parts) in wanted.items():
+        ind = indicators.get(ind_id)
+        if ind is None:
+            raise Refused(_("Chỉ tiêu không thuộc kế hoạch năm %(year)s.", year=plan.year), 422)
+        allowed = {u.id for u in ind.contributors} - {ind.lead_unit_id}
+        if combine not in combine_choices(ind.semantics, ind.unit_of_measure):
+            problems.append(_("%(code)s: cách tính số của xã này không dùng được cho chỉ tiêu.",
+                              code=ind.code))
+        elif combine == "lead" and parts:
+            problems.append(_("%(code)s: số của đơn vị chủ trì thì không đơn vị nào báo phần "
+                              "của mình; bỏ chọn các đơn vị hoặc đổi cách tính.", code=ind.code))
+        elif not set(parts) <= allowed:
+            problems.append(_("%(code)s: chỉ đơn vị phối hợp mới được giao báo phần của mình.",
+                              code=ind.code))
+        elif combine == "checked" and not parts:
+            problems.append(_("%(code)s: đối chiếu với tổng các phần cần ít nhất một đơn vị "
+                              "báo phần của mình.", code=ind.code))
+    if problems:
+        raise Refused(" ".join(problems), 422)
+    changed = 0
+    for ind_id, (combine, parts) in wanted.items():
+        ind = indicators[ind_id]
+        before = {"combine": ind.combine, "reporters": sorted(u.id for u in ind.reporters)}
+        after = {"combine": combine, "reporters": sorted(set(parts))}
+        if before == after:
+            continue
+        ind.combine = combine
+        ind.reporters = list(db.session.scalars(select(Unit).where(Unit.id.in_(after["reporters"]))))
+        record("indicator.edit", "indicator", ind.id, unit_id=plan.unit_id, user=user,
+               before=before, after=after)
+        changed += 1
+    db.session.flush()
+    return changed

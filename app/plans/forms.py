@@ -163,3 +163,8 @@ class NewYearForm(FlaskForm):
     """One button: CSRF, and the year the person saw, so a double click starts one year."""
 
     from_year = HiddenField()
+
+
+class AssignmentsForm(FlaskForm):
+    """The office's table of who reports what: its rows are read from request.form (one
+    rule and the parts of each indicator), so only the CSRF token is a field here."""

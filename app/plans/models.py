@@ -23,15 +23,18 @@ SEMANTICS = {
     "yes_no": N_("Đạt / không đạt"),
 }
 
-# How the commune's figure is made from the units' figures (issue 16): the lead's own, the
-# sum of every reporting unit's, or the newest level any of them reported.
+# How the commune's figure is made from the units' figures (issues 16, 28): the lead's own,
+# the sum of every reporting unit's part, the lead's checked against the sum of the parts, or
+# the newest level any of them reported. Who reports in which role follows from it:
+# app/plans/assignments.py is the one reader of these columns.
 COMBINE = {
     "lead": N_("Số của đơn vị chủ trì"),
     "sum": N_("Tổng số của các đơn vị báo cáo"),
+    "checked": N_("Số của đơn vị chủ trì, đối chiếu với tổng các phần"),
     "latest": N_("Số mới nhất của các đơn vị báo cáo"),
 }
 # A flow adds amounts up: the newest of them is never the commune's year.
-COMBINE_FOR = {"sum_flow": ("lead", "sum")}
+COMBINE_FOR = {"sum_flow": ("lead", "sum", "checked")}
 # Rates and yes/no are not added up across units: 60 % + 70 % is no commune's rate.
 PERCENT_UNITS = frozenset({"%", "điểm %"})
 
@@ -39,7 +42,7 @@ PERCENT_UNITS = frozenset({"%", "điểm %"})
 def combine_choices(semantics: str, unit_of_measure: str = "") -> tuple[str, ...]:
     allowed = COMBINE_FOR.get(semantics, tuple(COMBINE))
     if semantics == "yes_no" or unit_of_measure.strip() in PERCENT_UNITS:
-        allowed = tuple(c for c in allowed if c != "sum")
+        allowed = tuple(c for c in allowed if c not in ("sum", "checked"))
     return allowed
 
 # The sections of a unit's implementation plan that section IV.1 of the plan asks for.
@@ -192,14 +195,6 @@ class Indicator(db.Model):
     @property
     def semantics_label(self) -> str:
         return SEMANTICS.get(self.semantics, self.semantics)
-
-    @property
-    def reporter_ids(self) -> frozenset:
-        """The units whose figure counts: the lead's alone, or the lead's and the reporters'
-        (loaded only then, so a lead-only indicator costs no statement)."""
-        if self.combine == "lead":
-            return frozenset({self.lead_unit_id})
-        return frozenset({self.lead_unit_id, *(u.id for u in self.reporters)})
 
     def set_target(self, value: Optional[Decimal]) -> None:
         """Set the target, remembering how many decimal places it was written with."""

@@ -20,7 +20,12 @@ How "to date" is read:
 An indicator says how its commune figure is made (Target.combine, issue 16), and then only
 the units it asks count: "lead" — the lead unit's figures alone; "sum" — every reporting
 unit's (a flow adds all their amounts, a level adds each unit's latest); "latest" — the
-newest level any reporting unit gave. Without a combine (None) the rule above applies.
+newest level any reporting unit gave; "checked" — the lead's figures alone, checked against
+the sum of the other reporting units' parts. Without a combine (None) the rule above applies.
+
+A commune figure is never called on track when it cannot be right (issue 28): under
+"checked", the lead's figure and the parts' sum disagreeing beyond Target.tolerance puts the
+target in doubt (NEEDS_CHECK) with both numbers in Progress.doubt, until the figures agree.
 """
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -68,8 +73,12 @@ class Target:
     total: Optional[Decimal] = None
     baseline: Optional[Decimal] = None
     lead_unit_id: Optional[int] = None
-    combine: Optional[str] = None            # "lead", "sum", "latest"; None: the rule above
+    combine: Optional[str] = None            # "lead", "sum", "checked", "latest"; None: above
     reporters: frozenset = frozenset()       # the units whose figures count, lead included
+    tolerance: Decimal = Decimal("0.05")     # "checked": the share the parts may differ by
+
+
+PARTS_DISAGREE = "parts"  # Progress.doubt's reason: the lead's figure against the parts' sum
 
 
 @dataclass(frozen=True)
@@ -79,6 +88,7 @@ class Progress:
     status: str
     as_of: Optional[date]
     expected: Optional[Decimal] = None  # flows and deltas: what keeps pace at as_of
+    doubt: Optional[tuple] = None       # (PARTS_DISAGREE, the lead's figure, the parts' sum)
 
     @property
     def status_label(self) -> str:
@@ -186,7 +196,8 @@ def _asked(t: Target, figures: Iterable[Figure]) -> list[Figure]:
     """The figures of the units the indicator asks (all of them without a combine)."""
     if t.combine is None:
         return list(figures)
-    units = {t.lead_unit_id} if t.combine == "lead" else set(t.reporters) | {t.lead_unit_id}
+    units = ({t.lead_unit_id} if t.combine in ("lead", "checked")
+             else set(t.reporters) | {t.lead_unit_id})
     return [f for f in figures if f.unit_id in units]
 
 
@@ -235,7 +246,9 @@ def commune_level(t: Target, figures: Iterable[Figure]) -> tuple[Optional[Decima
 def _pct(part: Decimal, whole: Optional[Decimal]) -> Optional[Decimal]:
     if whole is None or whole == 0:
         return None
-    return (part / whole * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    pct = (part / whole * HUNDRED).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    # 9.948,3 of 9.950,3 is not "100 %": short of the whole never rounds up to it (issue 28)
+    return min(pct, Decimal("99.9")) if part < whole and whole > 0 else pct
 
 
 def _status(ok: bool, near: bool) -> str:
@@ -249,8 +262,44 @@ def _paced(current: Decimal, target: Decimal, as_of: date, year: int):
     return status, expected.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def parts_sum(t: Target, figures: Iterable[Figure], until: date) -> Optional[Decimal]:
+    """Under "checked": the other reporting units' parts added up to `until` — a flow's
+    amounts, a level's latest of each — or None until every one of them has a figure."""
+    parts = set(t.reporters) - {t.lead_unit_id}
+    mine = [f for f in figures if f.unit_id in parts and f.period_end <= until]
+    if not parts or {f.unit_id for f in mine} != parts:
+        return None
+    if t.semantics in FLOWS:
+        return sum((f.value for f in flow_figures(mine)), Decimal(0))
+    return _summed_level(mine)[0]
+
+
+def disagreeing_parts(t: Target, total: Decimal, figures, until: date) -> Optional[Decimal]:
+    """Under "checked": the parts' sum when further than the tolerance from the lead's."""
+    if t.combine != "checked" or t.semantics in DELTAS:
+        return None
+    parts = parts_sum(t, figures, until)
+    if parts is not None and abs(total - parts) > abs(total) * t.tolerance:
+        return parts
+    return None
+
+
+def _doubt(t: Target, figures: list[Figure], p: Progress) -> Optional[tuple]:
+    if t.combine != "checked" or p.current is None or p.as_of is None:
+        return None
+    parts = disagreeing_parts(t, p.current, figures, p.as_of)
+    return None if parts is None else (PARTS_DISAGREE, p.current, parts)
+
+
 def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
     figures = list(figures)
+    p = _evaluate(t, figures, year)
+    doubt = _doubt(t, figures, p)
+    return p if doubt is None else Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of,
+                                            p.expected, doubt)
+
+
+def _evaluate(t: Target, figures: list[Figure], year: int) -> Progress:
     sem, target = t.semantics, t.target
     if sem not in FLOWS + DELTAS + LEVELS:
         raise ValueError(f"unknown semantics {sem!r}")
@@ -345,4 +394,4 @@ def unit_to_date(figures: Iterable[Figure], unit_id: int, before) -> Decimal:
 
 def in_doubt(p: Progress) -> Progress:
     """The progress of a target whose figure awaits the office's check."""
-    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected)
+    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, p.doubt)

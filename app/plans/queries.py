@@ -12,9 +12,9 @@ from sqlalchemy import (Date, Integer, String, bindparam, cast, literal, null, o
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.extensions import db
-from app.plans.models import (Area, Indicator, IndicatorValue, Plan, indicator_contributor,
-                              indicator_reporter)
-from app.plans.progress import Figure, Target, evaluate, in_doubt
+from app.plans import assignments
+from app.plans.models import Area, Indicator, IndicatorValue, Plan, indicator_contributor
+from app.plans.progress import Figure, evaluate, in_doubt
 from app.plans.years import plan_years
 from app.reports.models import Report, ReportingPeriod, ReportValue
 from app.core.params import query_year
@@ -29,8 +29,8 @@ def _commune_plan_stmt(by_year: bool):
 
 
 @cache
-def _unit_indicators_stmt(by_year: bool, reporting: bool = False):
-    table = indicator_reporter if reporting else indicator_contributor
+def _unit_indicators_stmt(by_year: bool):
+    table = indicator_contributor
     involved = select(table.c.indicator_id).where(table.c.unit_id == bindparam("unit_id"))
     stmt = (select(Indicator)
             .where(or_(Indicator.lead_unit_id == bindparam("unit_id"),
@@ -43,21 +43,19 @@ def _unit_indicators_stmt(by_year: bool, reporting: bool = False):
 
 
 def indicators_of_unit(unit_id: int, year: Optional[int] = None, *,
-                       plan_id: Optional[int] = None, reporting: bool = False) -> list[Indicator]:
+                       plan_id: Optional[int] = None) -> list[Indicator]:
     """The indicators of a commune plan (the year's, or the one with this id) that the unit
-    leads or contributes to, in the plan's order; `reporting`: only those it reports a
-    figure for — it leads them, or the office asked it (issue 16)."""
+    leads or contributes to, in the plan's order."""
     if plan_id is not None:
         params = {"unit_id": unit_id, "plan_id": plan_id}
     else:
         params = {"unit_id": unit_id, "year": year}
-    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None, reporting),
-                                   params).unique())
+    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None), params).unique())
 
 
 def indicators_to_report(unit_id: int, year: int) -> list[Indicator]:
-    """What a unit's report form asks: the indicators it reports a figure for."""
-    return indicators_of_unit(unit_id, year, reporting=True)
+    """What a unit's report form asks: the targets it has a role in (app/plans/assignments)."""
+    return assignments.reported_by(unit_id, year)
 
 
 def commune_plan(year=None):
@@ -124,11 +122,6 @@ def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
     return by_indicator(db.session.execute(_figures(), {"plan_id": plan.id}))
 
 
-def target_of(ind: Indicator) -> Target:
-    return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
-                  ind.combine, ind.reporter_ids)
-
-
 @cache
 def _doubtful():
     return (select(ReportValue.indicator_id).distinct()
@@ -170,8 +163,8 @@ def judged(ind: Indicator, progress, doubt: frozenset):
 def progress_of(plan: Plan, indicators) -> dict:
     figures = figures_by_indicator(plan)
     doubt = doubtful(plan)
-    return {ind.id: judged(ind, evaluate(target_of(ind), figures.get(ind.id, []), plan.year),
-                           doubt) for ind in indicators}
+    return {ind.id: judged(ind, evaluate(assignments.target_of(ind), figures.get(ind.id, []),
+                                         plan.year), doubt) for ind in indicators}
 
 
 def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:

@@ -9,7 +9,7 @@ from app.core.exports import neutralise
 from app.core.extensions import db
 from app.core.params import query_int
 from app.plans import bp, queries
-from app.plans.counting import counting_sentence
+from app.plans import assignments
 from app.plans.editing import target_history
 from app.plans.models import Indicator, Plan, PlanSection
 from app.plans.progress import share_of_total
@@ -30,7 +30,7 @@ def overview():
     sections = [s for s in plan.sections if isinstance(s, PlanSection)]
     return render_template("plans/overview.html", plan=plan, areas=areas, by_area=by_area,
                            progress=progress, sections=sections, years=queries.years(),
-                           share_of_total=lambda ind: share_of_total(queries.target_of(ind)))
+                           share_of_total=lambda ind: share_of_total(assignments.target_of(ind)))
 
 
 # ---- one indicator, read-only: its target's history, figures and trend ----
@@ -49,8 +49,8 @@ def indicator(ind, indicator_id):
     figs.progress = queries.judged(ind, figs.progress, queries.doubtful(plan))
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
                            history=target_history(ind.id), figs=figs,
-                           share=share_of_total(queries.target_of(ind)),
-                           counting=counting_sentence(ind))
+                           share=share_of_total(assignments.target_of(ind)),
+                           counting=assignments.sentence(ind))
 
 
 # ---- the indicators as CSV ----
@@ -92,3 +92,4 @@ def _is_number(cell: str) -> bool:
 
 
 from app.plans import edit_routes  # noqa: E402,F401  editing the plan itself (issue 9)
+from app.plans import assignment_routes  # noqa: E402,F401  who reports what (issue 28)

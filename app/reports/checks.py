@@ -12,7 +12,11 @@ corrects it or confirms it with an explanation, and the office confirms it has c
 - ytd_like: a period amount that looks like a year-to-date total: close to (within 10 %),
   or above, the unit's sum so far;
 - over_target: a year-to-date above the annual target by more than the indicator's setting
-  (30 % when not set).
+  (30 % when not set);
+- over_level: the commune's level with this figure (an area, a count that adds up) above
+  the annual target by more than that same setting — a total added to its own parts;
+- parts: the lead's commune-wide figure of a "checked" target far from the sum of the parts
+  the other units reported (app/plans/assignments, issue 28).
 """
 from __future__ import annotations
 
@@ -23,12 +27,15 @@ from typing import Iterable, Optional
 
 from app.core.i18n import N_
 from app.plans.models import PERCENT_UNITS
-from app.plans.progress import FLOWS, FLOW_KINDS, Figure, counted_figures, unit_to_date
+from app.plans.progress import (FLOWS, FLOW_KINDS, Figure, commune_level, counted_figures,
+                                disagreeing_parts, unit_to_date)
 from app.core.templating import vn_number
 
 OVER_TARGET_PCT = 30
 YTD_CLOSE = Decimal("0.9")      # within 10 % of the sum so far "looks like" it
 MIN_HISTORY = 3
+# levels whose commune figure adds up, so far above its target means something added twice
+OVER_LEVELS = ("at_least", "latest_level")
 LEVEL_HIGH_TIMES = 10           # a level ten times its target is a typing slip, not a record
 
 MESSAGES = {
@@ -37,6 +44,10 @@ MESSAGES = {
     "ytd_like": N_("Số này gần bằng hoặc lớn hơn lũy kế trước kỳ (%(before)s): có phải là lũy "
                    "kế từ đầu năm? Chỉ nhập số của riêng kỳ này."),
     "over_target": N_("Lũy kế %(ytd)s vượt kế hoạch năm %(target)s quá %(pct)s%%."),
+    "over_level": N_("Số của xã %(level)s vượt kế hoạch năm %(target)s quá %(pct)s%%: có phải "
+                     "đã cộng số của cả xã với số của các đơn vị?"),
+    "parts": N_("Số của cả xã %(total)s khác tổng số các đơn vị báo cáo phần của mình "
+                "(%(parts)s) quá %(pct)s%%: kiểm tra lại số nào đúng."),
 }
 
 
@@ -100,6 +111,13 @@ def ytd_like_flag(amount: Decimal, before: Decimal) -> Optional[Flag]:
     return None
 
 
+def over_level_flag(level: Optional[Decimal], target: Optional[Decimal],
+                    pct: Optional[int]) -> Optional[Flag]:
+    found = over_target_flag(level, target, pct)
+    return found and Flag("over_level", {"level": found.args["ytd"], "target": found.args["target"],
+                                         "pct": found.args["pct"]})
+
+
 def over_target_flag(ytd: Optional[Decimal], target: Optional[Decimal],
                      pct: Optional[int]) -> Optional[Flag]:
     pct = OVER_TARGET_PCT if pct is None else pct
@@ -145,7 +163,27 @@ def check(ind, target, value: Optional[Decimal], ctx: Context) -> list[Flag]:
         flags += [history_flag(value, ctx.past), ytd_like_flag(value, ctx.before),
                   over_target_flag(commune_to_date(target, ctx, value), ind.target,
                                    ind.over_target_pct)]
+    elif ind.semantics in OVER_LEVELS and ind.unit_of_measure.strip() not in PERCENT_UNITS:
+        kind, end, unit_id, start = ctx.figure
+        level, _as_of = commune_level(target, [*ctx.others, Figure(kind, end, unit_id, value,
+                                                                    start)])
+        flags.append(over_level_flag(level, ind.target, ind.over_target_pct))
+    flags.append(parts_flag(ind, target, value, ctx))
     return [f for f in flags if f is not None]
+
+
+def parts_flag(ind, target, value: Decimal, ctx: Context) -> Optional[Flag]:
+    """The lead's commune figure against the parts the others reported, as the target's
+    status compares them (progress.disagreeing_parts)."""
+    kind, end, unit_id, _start = ctx.figure
+    if unit_id != target.lead_unit_id:
+        return None
+    total = commune_to_date(target, ctx, value) if ind.semantics in FLOWS else value
+    parts = None if total is None else disagreeing_parts(target, total, ctx.others, end)
+    if parts is None:
+        return None
+    return Flag("parts", {"total": _show(total), "parts": _show(parts),
+                          "pct": int(target.tolerance * 100)})
 
 
 def dump(flags: list[Flag]) -> str:
@@ -171,10 +209,11 @@ class FieldCheck:
     share: Optional[Decimal]
     flags: list
     history: Optional[tuple]
+    role: Optional[str] = None      # what the unit is asked for (app/plans/assignments)
 
 
 def field_checks(indicators, accepted, period, unit_id: int, values) -> dict:
-    from app.plans.queries import target_of  # the plans' reading of an indicator
+    from app.plans.assignments import role, target_of  # who reports what, how it adds up
     out = {}
     for ind in indicators:
         ctx = context(accepted.get(ind.id, ()), period, unit_id)
@@ -185,7 +224,7 @@ def field_checks(indicators, accepted, period, unit_id: int, values) -> dict:
             if ind.target:
                 share = (after / ind.target * 100).quantize(Decimal("0.1"))
         out[ind.id] = FieldCheck(ctx, after, share, check(ind, target_of(ind), value, ctx),
-                                 history_bounds(ctx.past))
+                                 history_bounds(ctx.past), role(ind, unit_id))
     return out
 
 

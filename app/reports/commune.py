@@ -10,8 +10,8 @@ from app.documents import decree30
 from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.core.columns import utcnow
-from app.plans.progress import DELTAS, FLOWS, STATUS_LABELS, evaluate, in_doubt
-from app.plans.queries import target_of
+from app.plans.progress import DELTAS, FLOWS, STATUS_LABELS, counted_figures, evaluate, in_doubt
+from app.plans.assignments import target_of
 from app.reports import figures as fig
 from app.reports.models import REPORT_SECTIONS, CommuneReport, Report
 from app.reports.services import current_user_id
@@ -115,6 +115,9 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
     return cr
 
 
+NOTHING_ACCEPTED = "chưa có số liệu đã duyệt"
+
+
 def in_period(ind, figures, period) -> str:
     """The commune's figure of the period itself: a flow's amount within it (the year to
     date at its end less that before it), a level as read at its end."""
@@ -122,6 +125,10 @@ def in_period(ind, figures, period) -> str:
     now = evaluate(t, figures, period.year).current
     if now is None:
         return "–"
+    if not any(period.starts_on <= f.period_end <= period.ends_on
+               for f in counted_figures(t, figures)):
+        # nothing of the period accepted yet: a 0 here would be a figure nobody reported
+        return NOTHING_ACCEPTED
     if ind.semantics in FLOWS:
         before = evaluate(t, [f for f in figures if f.period_end < period.starts_on],
                           period.year).current or 0

@@ -23,7 +23,9 @@ from app.core.extensions import db
 from app.notifications import service as notices
 from app.plans.models import Indicator, IndicatorValue
 from app.plans.progress import FLOWS, Figure, year_share
-from app.plans.queries import commune_plan, target_of
+from app.plans import assignments
+from app.plans.assignments import target_of
+from app.plans.queries import commune_plan
 from app.reports import checks, services
 from app.reports import figures as fig
 from app.reports.calendar import deadline_for, year_calendar
@@ -91,15 +93,15 @@ def _flow(ind: Indicator, period: ReportingPeriod, share: int, year: int) -> Dec
 
 
 def _asked(indicators) -> dict[int, list[tuple[Indicator, int]]]:
-    """unit id → [(indicator, how many units share its figure)] of what each unit reports."""
+    """unit id → [(indicator, how many parts make its figure)] of what each unit reports: a
+    part of a sum is the target shared out; the lead's commune figure, or a level, is whole."""
     out: dict[int, list] = {}
     for ind in indicators:
-        units = [ind.lead_unit_id] if ind.combine == "lead" else \
-            [ind.lead_unit_id, *(u.id for u in ind.reporters if u.id != ind.lead_unit_id)]
-        share = len(units) if ind.combine == "sum" else 1
-        for uid in units:
-            if uid is not None:
-                out.setdefault(uid, []).append((ind, share))
+        roles = assignments.roles(ind)
+        shared = assignments.rule(ind) in ("sum", "checked")
+        parts = sum(1 for r in roles.values() if r == assignments.PART) if shared else 1
+        for uid, role in roles.items():
+            out.setdefault(uid, []).append((ind, parts if role == assignments.PART else 1))
     return out
 
 

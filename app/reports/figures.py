@@ -16,7 +16,7 @@ from typing import Iterable, Mapping, Optional
 
 from app.plans.models import PERCENT_UNITS
 from app.plans.progress import OFF_TRACK, Figure, evaluate
-from app.plans.queries import target_of
+from app.plans.assignments import target_of
 from app.core.vietnamese import MAX_ABS_NUMBER, VNInputError, _l, fold, nfc, parse_number
 from app.core.templating import vn_number
 

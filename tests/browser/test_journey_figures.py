@@ -28,7 +28,7 @@ def test_the_year_to_date_and_the_flag_show_live_at_the_box(page, live_server):
     page.goto(f"{base}/units/phong-kinh-te/reports/{dec}")
     box = page.locator(f"#v_{grain}")
     field = page.locator("fieldset.figure", has=box)
-    expect(field.locator(".ytd")).to_contain_text("Lũy kế trước kỳ: 8.950,3")
+    expect(field.locator(".ytd")).to_contain_text("Lũy kế trước kỳ (các kỳ đã được duyệt): 8.950,3")
     box.fill("1.000")                                   # a month's harvest: nothing to say
     expect(field.locator(".ytd output")).to_have_text("9.950,3")
     expect(field.locator(".checks li")).to_have_count(0)

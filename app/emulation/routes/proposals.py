@@ -182,7 +182,9 @@ def _proposal_page(found, status=200, message=None, comment_form=None, decide_fo
         step=StepForm(formdata=None, version=p.version),
         comment_form=comment_form or CommentForm(formdata=None),
         decide_form=decide_form or DecideForm(formdata=None, version=p.version),
-        evidence_kinds=EVIDENCE_KINDS), status
+        evidence_kinds=EVIDENCE_KINDS,
+        # the nominee's scores beside the proposal: the chair decides knowing them (issue 28)
+        scores=[(label, url) for key, label, url in offered if key.startswith("score:")]), status
 
 
 @bp.get("/emulation/proposals/<int:proposal_id>")

@@ -80,8 +80,8 @@ def intro(review: Review) -> str:
 
 def _result_for(criterion: Criterion, unit, ctx) -> scoring.Result:
     if criterion.method == "indicators":
-        judged = scoring.judged_indicators(unit.id, ctx["indicators"], ctx["contributors"],
-                                           ctx["figures"], ctx["year"])
+        judged = scoring.judged_indicators(unit.id, ctx["indicators"], ctx["figures"],
+                                           ctx["year"])
         return scoring.indicator_result(criterion.max_points, judged)
     if criterion.method == "milestones":
         return scoring.milestone_result(criterion.max_points, ctx["milestones"].get(unit.id, []),
@@ -110,10 +110,9 @@ def compute(review: Review, today: Optional[date] = None, unit_ids=None,
         return []
     ids = [u.id for u in units]
     by_kind = queries.criteria_by_kind()
-    indicators, contributors = queries.indicators_with_contributors(review.plan_id)
+    indicators = queries.indicators_of_plan(review.plan_id)
     ctx = dict(
         year=review.year, cutoff=cut, today=today, indicators=indicators,
-        contributors=contributors,
         figures=accepted_figures([i.id for i in indicators], review.year, until=cut),
         milestones=queries.milestones_by_unit(review.plan_id, ids),
         cells=queries.reporting_cells(review.year, cut, today, ids).cells)

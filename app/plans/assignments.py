@@ -1,0 +1,183 @@
+"""Who reports each target, in which role, and how the commune's figure is made (issue 28):
+the one reader of an indicator's lead unit, its `combine` rule and its reporting units.
+The report form, the roll-up, the checks, the dashboard, the indicator page, the scores and
+the commune report all ask here, so they cannot disagree about who reports what.
+
+Roles of a unit for a target:
+- TOTAL: the lead's commune-wide figure (rules "lead", "checked", "latest");
+- PART: the unit's own part, added up into the commune's ("sum", where the lead's own figure
+  is a part too; "checked", where the parts check the lead's total; "latest": any may give
+  the newest level);
+- none: the unit is not asked for a figure (it may still help, as a contributor).
+The arithmetic itself is app/plans/progress.py's, on the Target made here.
+"""
+from decimal import Decimal
+from functools import cache
+from typing import Optional
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import Integer, bindparam, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.core.extensions import db
+from app.core.i18n import N_
+from app.plans.models import COMBINE, Indicator, Plan, indicator_reporter
+from app.plans.progress import FLOWS, Target
+
+TOTAL, PART = "total", "part"
+ROLES = {TOTAL: N_("Số của cả xã"), PART: N_("Số của riêng đơn vị")}
+RULES = COMBINE
+DEFAULT_TOLERANCE_PCT = 5
+DEFAULT_TOLERANCE = Decimal(DEFAULT_TOLERANCE_PCT) / 100
+
+
+def rule(ind) -> str:
+    """How the commune's figure is made: "lead", "sum", "checked" or "latest"."""
+    return ind.combine or "lead"
+
+
+def lead_id(ind) -> Optional[int]:
+    return ind.lead_unit_id
+
+
+def part_ids(ind) -> frozenset:
+    """The units whose own part is asked (the lead's among them under "sum")."""
+    how = rule(ind)
+    if how == "lead":
+        return frozenset()
+    parts = frozenset(u.id for u in ind.reporters)
+    if how == "sum" and ind.lead_unit_id is not None:
+        return parts | {ind.lead_unit_id}
+    return parts - {ind.lead_unit_id}
+
+
+def roles(ind) -> dict:
+    """{unit id: TOTAL or PART} of every unit asked for a figure of this target."""
+    out = {u: PART for u in part_ids(ind)}
+    if ind.lead_unit_id is not None and rule(ind) != "sum":
+        out[ind.lead_unit_id] = TOTAL
+    return out
+
+
+def role(ind, unit_id: int) -> Optional[str]:
+    return roles(ind).get(unit_id)
+
+
+def reporting_ids(ind) -> frozenset:
+    """Every unit asked for a figure of the target, whatever its role."""
+    if rule(ind) == "lead":  # the common case, on every page: no roles to work out
+        return frozenset() if ind.lead_unit_id is None else frozenset((ind.lead_unit_id,))
+    return frozenset(roles(ind))
+
+
+def tolerance() -> Decimal:
+    pct = (current_app.config.get("PARTS_TOLERANCE_PCT", DEFAULT_TOLERANCE_PCT)
+           if has_app_context() else DEFAULT_TOLERANCE_PCT)
+    return Decimal(pct) / 100
+
+
+def target_of(ind) -> Target:
+    """The target as app/plans/progress.py reads it, with who counts and how."""
+    how = rule(ind)
+    return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
+                  how, reporting_ids(ind), tolerance() if how == "checked" else DEFAULT_TOLERANCE)
+
+
+# ---------------------------------------------------------------- what a unit is asked
+
+@cache
+def _reported_by_stmt(by_year: bool):
+    asked = select(indicator_reporter.c.indicator_id).where(
+        indicator_reporter.c.unit_id == bindparam("unit_id", type_=Integer))
+    stmt = (select(Indicator)
+            .where(or_(Indicator.lead_unit_id == bindparam("unit_id", type_=Integer),
+                       Indicator.id.in_(asked)))
+            .options(joinedload(Indicator.reporters)).order_by(Indicator.sort_order))
+    if by_year:
+        return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
+            Plan.year == bindparam("year"), Plan.parent_id.is_(None))
+    return stmt.where(Indicator.plan_id == bindparam("plan_id"))
+
+
+def reported_by(unit_id: int, year: Optional[int] = None, *,
+                plan_id: Optional[int] = None) -> list:
+    """The targets a unit's report form asks, in the plan's order: those it has a role in."""
+    params = ({"unit_id": unit_id, "plan_id": plan_id} if plan_id is not None
+              else {"unit_id": unit_id, "year": year})
+    found = db.session.scalars(_reported_by_stmt(plan_id is None), params).unique()
+    return [ind for ind in found if unit_id in reporting_ids(ind)]
+
+
+# ---------------------------------------------------------------- said in words
+
+def _name(unit) -> str:
+    return unit.short_name or unit.name
+
+
+def _names(units) -> str:
+    return ", ".join(_name(u) for u in units)
+
+
+def sentence(ind) -> str:
+    """One Vietnamese sentence saying how the commune's figure is made: on the indicator
+    page and beside the box on a report form, so a unit knows how its figure counts."""
+    lead = _name(ind.lead_unit) if ind.lead_unit else _("đơn vị chủ trì")
+    how = rule(ind)
+    parts = sorted((u for u in ind.reporters if u.id != ind.lead_unit_id),
+                   key=lambda u: (u.sort_order, u.id)) if how != "lead" else []
+    flow = ind.semantics in FLOWS
+    if how == "sum" and parts:
+        if flow:
+            return _("Số liệu của xã là tổng số liệu trong kỳ do %(lead)s và %(others)s báo cáo, "
+                     "cộng dồn từ đầu năm.", lead=lead, others=_names(parts))
+        return _("Số liệu của xã là tổng số mới nhất của từng đơn vị: %(lead)s và %(others)s.",
+                 lead=lead, others=_names(parts))
+    if how == "checked" and parts:
+        return _("Số liệu của xã là số của cả xã do %(lead)s báo cáo; số riêng của %(others)s "
+                 "cộng lại dùng để đối chiếu, lệch quá %(pct)s%% thì phải kiểm tra lại.",
+                 lead=lead, others=_names(parts), pct=int(tolerance() * 100))
+    if how == "latest" and parts:
+        return _("Số liệu của xã là số mới nhất do %(lead)s hoặc %(others)s báo cáo.",
+                 lead=lead, others=_names(parts))
+    if flow:
+        return _("Số liệu của xã là số liệu trong kỳ do %(lead)s báo cáo, cộng dồn từ đầu năm; "
+                 "chỉ %(lead)s báo cáo chỉ tiêu này.", lead=lead)
+    return _("Số liệu của xã là số mới nhất do %(lead)s báo cáo; chỉ %(lead)s báo cáo chỉ tiêu "
+             "này.", lead=lead)
+
+
+# ---------------------------------------------------------------- the office's table
+
+LEAD, ASKED, MAY = "lead", "asked", "may"
+
+
+def table(indicators) -> tuple[list, list]:
+    """The columns (every unit leading or taking part in a target, in the units' order) and
+    one row per target: (indicator, {unit id: LEAD | ASKED | MAY}). ASKED is a part the unit
+    reports; MAY a contributor the office could ask."""
+    units = {}
+    rows = []
+    for ind in indicators:
+        cells = {u.id: MAY for u in ind.contributors}
+        for u in ind.contributors:
+            units[u.id] = u
+        if ind.lead_unit is not None:
+            units[ind.lead_unit_id] = ind.lead_unit
+            cells[ind.lead_unit_id] = LEAD
+        for uid in part_ids(ind) - {ind.lead_unit_id}:
+            cells[uid] = ASKED
+        rows.append((ind, cells))
+    return sorted(units.values(), key=lambda u: (u.sort_order, u.id)), rows
+
+
+def parse_table(form, indicators) -> dict:
+    """{indicator id: (rule, part unit ids)} from the table's fields: r<id> the rule, p the
+    "<indicator id>.<unit id>" of each part ticked. Anything malformed is ignored, and
+    anything not offered is refused by the save (app/plans/editing.save_assignments)."""
+    parts: dict[int, set] = {ind.id: set() for ind in indicators}
+    for value in form.getlist("p"):
+        left, _dot, right = value.partition(".")
+        if left.isdigit() and right.isdigit() and int(left) in parts:
+            parts[int(left)].add(int(right))
+    return {ind.id: (form.get(f"r{ind.id}", rule(ind)), parts[ind.id]) for ind in indicators}
