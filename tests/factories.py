@@ -15,10 +15,8 @@ from sqlalchemy import func, insert, select
 from app.auth.models import User, username_key
 from app.core.extensions import db
 from app.core.vietnamese import format_number, parse_number, today
-from app.core.vietnamese import today as vn_today
 from app.emulation.models import AwardTitle, GoodModel, Proposal, Review
 from app.evidence import service
-from app.evidence import service as evidence_service
 from app.evidence.models import EvidenceFile
 from app.evidence.owners import OWNERS
 from app.milestones.models import Milestone
@@ -123,7 +121,7 @@ def picture() -> bytes:
 def evidence(owner_key: str, record, by: User) -> EvidenceFile:
     """A picture attached to the record (of kind "milestone", "report", "model", "proposal")
     the way the attach form does it: the record must still be open."""
-    made, _again = evidence_service.attach(OWNERS[owner_key], record, picture(),
+    made, _again = service.attach(OWNERS[owner_key], record, picture(),
                                            f"anh-{next(_n)}.png", None, by)
     return made
 
@@ -241,7 +239,7 @@ def year_period(app, slugs=("ban-mau-01",)) -> int:
     with app.app_context():
         period = ReportingPeriod(year=YEAR, kind="year", number=1, starts_on=date(2025, 12, 15),
                                  ends_on=date(2026, 12, 14),
-                                 deadline=vn_today() + timedelta(days=30))
+                                 deadline=today() + timedelta(days=30))
         db.session.add(period)
         db.session.flush()
         units = db.session.scalars(select(Unit.id).where(Unit.slug.in_(slugs))).all()
