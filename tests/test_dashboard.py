@@ -465,3 +465,23 @@ def test_a_sparkline_is_small_self_describing_svg_without_inline_style():
                         semantics="reduce_by", target=Decimal("1.2"), status="off_track"))
     cy = float(re.search(r'cy="([\d.]+)"', neg).group(1))
     assert 0 <= cy <= 24
+
+
+def test_a_remembered_line_follows_every_change_to_what_it_shows(app, login):
+    """The dashboard remembers each target's line (issue 33); a new figure, a renamed
+    target, a new target and another language are each seen on the very next view."""
+    c = login("chutich")
+    assert "Chưa có số liệu" in item(body(c.get("/dashboard")), "III.2-08")
+    with app.app_context():
+        jan = add_period("month", 1)
+        add_value("III.2-08", jan, "ban-mau-01", "30")
+        db.session.commit()
+    assert "Lũy kế <b>30</b> / 323 lao động" in item(body(c.get("/dashboard")), "III.2-08")
+    with app.app_context():
+        ind = indicator("III.2-08")
+        ind.name, ind.target = "Việc làm mới cho lao động", Decimal(400)
+        db.session.commit()
+    jobs = item(body(c.get("/dashboard")), "III.2-08")
+    assert "Việc làm mới cho lao động" in jobs and "Lũy kế <b>30</b> / 400 lao động" in jobs
+    c.get("/lang/en")
+    assert "Cumulative <b>30</b> / 400" in item(body(c.get("/dashboard")), "III.2-08")

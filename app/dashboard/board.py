@@ -3,13 +3,19 @@ by content area, with a tally per status. Plain functions over loaded rows."""
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional
+from functools import lru_cache
+from typing import NamedTuple, Optional
+
+from flask import get_template_attribute, request
+from flask_babel import get_locale
+from markupsafe import Markup
 
 from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import (AT_RISK, DELTAS, LEVELS, NEEDS_CHECK, NO_DATA, OFF_TRACK,
-                                STATUSES, Figure, Progress, evaluate, in_doubt, series)
+                                STATUSES, Figure, Progress)
 from app.core.vietnamese import today as vn_today
 from app.plans.assignments import target_of
+from app.plans.queries import progress_and_trend
 from app.core.vietnamese import _l
 
 
@@ -19,12 +25,57 @@ NO_BASELINE = _l("Chưa có số liệu gốc để tính mức tăng, giảm.")
 WAITING_FOR_LEAD = _l("Đã có số liệu của đơn vị phối hợp, chờ số liệu của đơn vị chủ trì.")
 
 
+class Lead(NamedTuple):
+    short_name: Optional[str]
+    name: str
+
+
+class Face(NamedTuple):
+    """What a line of the list shows of its indicator, and nothing else: part of the key
+    under which the line's HTML is remembered, so nothing it shows can change unseen."""
+    id: int
+    code: str
+    name: str
+    semantics: str
+    target: object
+    target_places: Optional[int]
+    total: object
+    unit_of_measure: str
+    lead_unit: Optional[Lead]  # named only beside a disputed figure
+
+
+class Shown(NamedTuple):
+    """A line as dashboard/_macros.html's indicator_line() draws it."""
+    indicator: Face
+    progress: Progress
+    points: tuple
+    note: Optional[str]
+
+
 @dataclass
 class Line:
     indicator: Indicator
     progress: Progress
-    points: list
+    points: tuple
     note: Optional[object] = None  # a lazy message, see why_no_status
+
+    def html(self, year: int) -> Markup:
+        """The line as the dashboard and an area page list it."""
+        ind, p = self.indicator, self.progress
+        lead = ind.lead_unit if p.doubt else None
+        face = Face(ind.id, ind.code, ind.name, ind.semantics, ind.target, ind.target_places,
+                    ind.total, ind.unit_of_measure, lead and Lead(lead.short_name, lead.name))
+        note = None if self.note is None else str(self.note)
+        return _line_html(Shown(face, p, self.points, note), year, str(get_locale()),
+                          request.script_root)
+
+
+@lru_cache(maxsize=1024)
+def _line_html(shown: Shown, year: int, _locale: str, _script_root: str) -> Markup:
+    """A line's HTML, remembered by all it shows and the language and address it is shown
+    in: the dashboard lists every target on each request though its figures change a few
+    times a month, and a line drawn anew costs ~600 Python calls (issue 33)."""
+    return Markup(get_template_attribute("dashboard/_macros.html", "indicator_line")(shown, year))
 
 
 def why_no_status(ind: Indicator, p: Progress, has_figures: bool):
@@ -92,15 +143,12 @@ def build(plan: Plan, areas: list[Area], indicators: list[Indicator],
           figures: dict[int, list[Figure]], doubtful: frozenset = frozenset()) -> Board:
     boards = {a.id: AreaBoard(a, []) for a in areas}
     for ind in indicators:
-        t = target_of(ind)
-        figs = figures.get(ind.id, [])
-        p = evaluate(t, figs, plan.year)
-        if ind.id in doubtful:  # a flagged figure awaits the office: never "on track"
-            p = in_doubt(p)
         board = boards.get(ind.area_id)
         if board is None:
             continue
-        board.lines.append(Line(ind, p, series(t, figs), why_no_status(ind, p, bool(figs))))
+        figs = tuple(figures.get(ind.id, ()))
+        p, points = progress_and_trend(target_of(ind), figs, plan.year, ind.id in doubtful)
+        board.lines.append(Line(ind, p, points, why_no_status(ind, p, bool(figs))))
         board.counts[p.status] += 1
     return Board(plan, list(boards.values()))
 

@@ -3,7 +3,7 @@
 Statements asked on every page view are built once per process (functools.cache, one per
 variant) with bindparam()s, and executed with their values: SQLAlchemy then skips both
 building them and computing their cache key, a good part of a page's CPU."""
-from functools import cache
+from functools import cache, lru_cache
 from typing import Optional
 
 from flask import abort
@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.extensions import db
 from app.plans import assignments
 from app.plans.models import Area, Indicator, IndicatorValue, Plan, indicator_contributor
-from app.plans.progress import Figure, evaluate, in_doubt
+from app.plans.progress import Figure, Progress, Target, evaluate, in_doubt, series
 from app.plans.years import plan_years
 from app.reports.models import Report, ReportingPeriod, ReportValue
 from app.core.params import query_year
@@ -161,10 +161,20 @@ def judged(ind: Indicator, progress, doubt: frozenset):
 
 
 def progress_of(plan: Plan, indicators) -> dict:
-    figures = figures_by_indicator(plan)
-    doubt = doubtful(plan)
-    return {ind.id: judged(ind, evaluate(assignments.target_of(ind), figures.get(ind.id, []),
-                                         plan.year), doubt) for ind in indicators}
+    """{indicator id: Progress} of the plan's targets, as every overview reads them."""
+    figures, doubt = figures_and_doubt(plan)
+    return {ind.id: progress_and_trend(assignments.target_of(ind), tuple(figures.get(ind.id, ())),
+                                       plan.year, ind.id in doubt)[0] for ind in indicators}
+
+
+@lru_cache(maxsize=1024)
+def progress_and_trend(t: Target, figures: tuple[Figure, ...], year: int, doubtful: bool
+                       ) -> tuple[Progress, tuple]:
+    """evaluate() and series() of one target, remembered by everything they read: both are
+    pure functions of their arguments (issue 33). `doubtful`: a flagged figure awaits the
+    office, so the target is never "on track" until it is checked."""
+    p = evaluate(t, figures, year)
+    return (in_doubt(p) if doubtful else p), tuple(series(t, figures))
 
 
 def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:
