@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from app.plans.models import Area, Indicator, Plan
 from app.plans.progress import (AT_RISK, DELTAS, LEVELS, NEEDS_CHECK, NO_DATA, OFF_TRACK,
-                                STATUSES, Figure, Progress)
+                                STATUSES, Progress)
 from app.core.vietnamese import today as vn_today
 from app.plans.assignments import target_of
 from app.plans.queries import progress_and_trend
@@ -140,13 +140,13 @@ class Board:
 
 
 def build(plan: Plan, areas: list[Area], indicators: list[Indicator],
-          figures: dict[int, list[Figure]], doubtful: frozenset = frozenset()) -> Board:
+          figures: dict[int, tuple], doubtful: frozenset = frozenset()) -> Board:
     boards = {a.id: AreaBoard(a, []) for a in areas}
     for ind in indicators:
         board = boards.get(ind.area_id)
         if board is None:
             continue
-        figs = tuple(figures.get(ind.id, ()))
+        figs = figures.get(ind.id, ())
         p, points = progress_and_trend(target_of(ind), figs, plan.year, ind.id in doubtful)
         board.lines.append(Line(ind, p, points, why_no_status(ind, p, bool(figs))))
         board.counts[p.status] += 1

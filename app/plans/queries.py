@@ -4,6 +4,8 @@ Statements asked on every page view are built once per process (functools.cache,
 variant) with bindparam()s, and executed with their values: SQLAlchemy then skips both
 building them and computing their cache key, a good part of a page's CPU."""
 from functools import cache, lru_cache
+from itertools import groupby
+from operator import itemgetter
 from typing import Optional
 
 from flask import abort
@@ -98,28 +100,33 @@ def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
 
 
 def figure_rows():
-    """Accepted figures as rows (indicator id, then a Figure's fields), for a caller to narrow."""
-    return (select(IndicatorValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
-                   IndicatorValue.unit_id, IndicatorValue.value, ReportingPeriod.starts_on)
+    """Accepted figures as rows, for a caller to narrow and to order by FIGURE_ORDER: the
+    indicator id, a 1 (see figures_and_doubt), then a Figure's fields under its names, so
+    that a row reads as a Figure (row.period_end) and none need be made (issue 33)."""
+    return (select(IndicatorValue.indicator_id, literal(1, Integer).label("is_figure"),
+                   ReportingPeriod.kind.label("period_kind"),
+                   ReportingPeriod.ends_on.label("period_end"), IndicatorValue.unit_id,
+                   IndicatorValue.value, ReportingPeriod.starts_on.label("period_start"))
             .join(ReportingPeriod, ReportingPeriod.id == IndicatorValue.period_id))
 
 
-def by_indicator(rows) -> dict[int, list[Figure]]:
-    """figure_rows() results grouped: indicator id → its figures."""
-    out: dict[int, list[Figure]] = {}
-    for ind_id, kind, ends_on, unit_id, value, starts_on in rows:
-        out.setdefault(ind_id, []).append(Figure(kind, ends_on, unit_id, value, starts_on))
-    return out
+# figure_rows()' order: by indicator (by_indicator() groups runs of rows), then a stable one
+FIGURE_ORDER = ("indicator_id", "is_figure", "period_end", "unit_id", "period_kind")
+
+
+def ordered(stmt):
+    return stmt.order_by(*(stmt.selected_columns[name] for name in FIGURE_ORDER))
+
+
+def by_indicator(rows) -> dict[int, tuple]:
+    """figure_rows() results, in FIGURE_ORDER, grouped: indicator id → its figures."""
+    return {ind_id: tuple(group) for ind_id, group in groupby(rows, itemgetter(0))}
 
 
 @cache
 def _figures():
     return (figure_rows().join(Indicator, Indicator.id == IndicatorValue.indicator_id)
             .where(Indicator.plan_id == bindparam("plan_id")))
-
-
-def figures_by_indicator(plan: Plan) -> dict[int, list[Figure]]:
-    return by_indicator(db.session.execute(_figures(), {"plan_id": plan.id}))
 
 
 @cache
@@ -133,21 +140,31 @@ def _doubtful():
 
 @cache
 def _figures_and_doubt():
-    # one statement for both: the dashboard's partials are held to five (docs/design.md §5)
+    # one statement for both: the dashboard's partials are held to five (docs/design.md §5);
+    # an indicator in doubt has one row with is_figure 0, ordered before its figures
     doubt = (_doubtful().with_only_columns(
-        ReportValue.indicator_id, literal(DOUBT, String), cast(null(), Date), cast(null(), Integer),
-        cast(null(), IndicatorValue.value.type), cast(null(), Date)).distinct())
-    return union_all(_figures(), doubt)
+        ReportValue.indicator_id, literal(0, Integer), literal(DOUBT, String), cast(null(), Date),
+        cast(null(), Integer), cast(null(), IndicatorValue.value.type), cast(null(), Date))
+        .distinct())
+    return ordered(union_all(_figures(), doubt))
 
 
 DOUBT = "doubt"
 
 
-def figures_and_doubt(plan: Plan) -> tuple[dict[int, list[Figure]], frozenset]:
-    """figures_by_indicator() and doubtful() in one statement."""
+def figures_and_doubt(plan: Plan) -> tuple[dict[int, tuple], frozenset]:
+    """The plan's accepted figures by indicator, and the indicators in doubt (doubtful()),
+    in one statement."""
     rows = db.session.execute(_figures_and_doubt(), {"plan_id": plan.id}).all()
-    doubt = frozenset(r[0] for r in rows if r[1] == DOUBT)
-    return by_indicator(r for r in rows if r[1] != DOUBT), doubt
+    figures, doubt = {}, set()
+    for ind_id, group in groupby(rows, itemgetter(0)):
+        group = tuple(group)
+        if not group[0].is_figure:
+            doubt.add(ind_id)
+            group = group[1:]
+        if group:
+            figures[ind_id] = group
+    return figures, frozenset(doubt)
 
 
 def doubtful(plan: Plan) -> frozenset:
@@ -163,16 +180,24 @@ def judged(ind: Indicator, progress, doubt: frozenset):
 def progress_of(plan: Plan, indicators) -> dict:
     """{indicator id: Progress} of the plan's targets, as every overview reads them."""
     figures, doubt = figures_and_doubt(plan)
-    return {ind.id: progress_and_trend(assignments.target_of(ind), tuple(figures.get(ind.id, ())),
+    return {ind.id: progress_and_trend(assignments.target_of(ind), figures.get(ind.id, ()),
                                        plan.year, ind.id in doubt)[0] for ind in indicators}
 
 
+def progress_and_trend(t: Target, rows, year: int, doubtful: bool) -> tuple[Progress, tuple]:
+    """A target's progress and trend from its figure_rows() (as figures_and_doubt() gives
+    them). `doubtful`: a flagged figure awaits the office, so the target is never "on
+    track" until it is checked."""
+    # the rows as plain tuples for the key: a Row compares in Python, a tuple in C
+    return _progress_and_trend(t, tuple(map(tuple, rows)), year, doubtful)
+
+
 @lru_cache(maxsize=1024)
-def progress_and_trend(t: Target, figures: tuple[Figure, ...], year: int, doubtful: bool
-                       ) -> tuple[Progress, tuple]:
-    """evaluate() and series() of one target, remembered by everything they read: both are
-    pure functions of their arguments (issue 33). `doubtful`: a flagged figure awaits the
-    office, so the target is never "on track" until it is checked."""
+def _progress_and_trend(t: Target, rows: tuple, year: int, doubtful: bool):
+    """Remembered by everything it reads: evaluate() and series() are pure functions, and
+    every overview asks them of every target on each request though the figures change a
+    few times a month (issue 33)."""
+    figures = [Figure(*row[2:]) for row in rows]  # figure_rows(): after id and is_figure
     p = evaluate(t, figures, year)
     return (in_doubt(p) if doubtful else p), tuple(series(t, figures))
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 from app.core.i18n import N_
 from app.core.vietnamese import local_date
@@ -29,8 +29,9 @@ STATE_LABELS = {
 RECEIVED = frozenset({"submitted", "accepted"})
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """One expected report's state (a tuple: a page makes one per unit and period, and a
+    frozen dataclass cost six calls each, issue 33)."""
     state: str
     deadline: date
     status: Optional[str] = None      # the report's status, None when there is no report

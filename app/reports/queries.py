@@ -18,7 +18,7 @@ from app.comments.models import Comment
 from app.core.extensions import db
 from app.plans.models import IndicatorValue
 from app.plans.progress import Figure
-from app.plans.queries import by_indicator, figure_rows
+from app.plans.queries import by_indicator, figure_rows, ordered
 from app.plans.queries import (commune_plan,  # noqa: F401  reporting's callers ask them here
                                indicators_of_unit, indicators_to_report)
 from app.reports import completeness
@@ -90,7 +90,7 @@ def period_or_404(period_id: int) -> ReportingPeriod:
 def _accepted_figures_stmt(until: bool):
     stmt = figure_rows().where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)),
                                ReportingPeriod.year == bindparam("year"))
-    return stmt.where(ReportingPeriod.ends_on <= bindparam("until")) if until else stmt
+    return ordered(stmt.where(ReportingPeriod.ends_on <= bindparam("until")) if until else stmt)
 
 
 def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> dict[int, list[Figure]]:
