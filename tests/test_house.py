@@ -89,3 +89,14 @@ def test_request_hooks_are_registered_in_one_place():
              if p != ROOT / "app" / "__init__.py"
              for n, line in enumerate(p.read_text().splitlines(), 1) if hooks.search(line)]
     assert not found, found
+
+
+def test_which_unit_owes_which_report_by_when_is_said_in_one_module():
+    # app/reports/obligations.py: the join on the unit's kind and the fall-back to the
+    # period's deadline; every other module composes what it gives
+    own = ROOT / "app" / "reports" / "obligations.py"
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "app").rglob("*.py"))
+             if p != own
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if "PeriodDeadline.unit_kind" in line]
+    assert own.exists() and not found, found
