@@ -137,10 +137,19 @@ def register_request_hooks(app):
     app.teardown_request(speedups.forget_catalogue)
 
 
+# the domains whose app/<domain>/templating.py registers filters and globals every page
+# may use (pages of one domain use another's: a unit page shows milestone statuses)
+TEMPLATING = ("dashboard", "emulation", "milestones", "notifications", "plans", "units")
+
+
 def register_web(app):
+    import importlib
+
     from app.core import web
 
-    web.init_app(app)
+    web.init_app(app)  # error pages, and core's filters and globals
+    for name in TEMPLATING:
+        importlib.import_module(f"app.{name}.templating").register_template_globals(app)
 
 
 def register_commands(app):

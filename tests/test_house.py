@@ -100,3 +100,29 @@ def test_which_unit_owes_which_report_by_when_is_said_in_one_module():
              for n, line in enumerate(p.read_text().splitlines(), 1)
              if "PeriodDeadline.unit_kind" in line]
     assert own.exists() and not found, found
+
+
+def _imported_app_packages(path):
+    """The packages of app/ a module imports, wherever the import statement is."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        found |= {n.split(".")[1] for n in names
+                  if n.startswith("app.") and (ROOT / "app" / n.split(".")[1]).is_dir()}
+    return found
+
+
+def test_core_imports_no_domain():
+    # app/core is what every domain uses; a domain registers its own template globals
+    # (app/<domain>/templating.py), so nothing in core reaches back into one
+    found = [f"{p.relative_to(ROOT)} imports app.{pkg}"
+             for p in sorted((ROOT / "app" / "core").rglob("*.py"))
+             for pkg in sorted(_imported_app_packages(p) - {"core"})]
+    assert not found, found

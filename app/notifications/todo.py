@@ -22,6 +22,7 @@ from app.auth.models import User
 from app.comments.models import Comment
 from app.emulation.models import Proposal, ProposalVote
 from app.core.extensions import db
+from app.core.templating import comment_url, url_pattern  # a page lists many: each link made once
 from app.milestones.models import Milestone
 from app.notifications.models import Notification
 from app.plans.models import Plan
@@ -193,7 +194,6 @@ def _period(year, kind, number, subject):
 
 def _item(row, user, today) -> Optional[Item]:
     from app.core.i18n import gettext as _
-    from app.core.templating import url_pattern  # a page lists many: each link made once
     kind = row.kind
     if kind == "report":
         label = _period(row.n2, row.s1, row.n3, row.s2)
@@ -209,7 +209,6 @@ def _item(row, user, today) -> Optional[Item]:
                                           n=left), day=row.day, days_left=left)
     if kind == "comment":
         subject = SimpleNamespace(subject_type=row.s1, subject_id=row.n2)
-        from app.core.templating import comment_url
         return Item("comment", comment_url(subject, user.unit, row.n3),
                     _("Ý kiến của %(who)s chờ đơn vị trả lời", who=row.s2), note=row.s3)
     if kind == "milestone":
