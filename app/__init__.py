@@ -123,8 +123,8 @@ def register_request_hooks(app):
     with their extensions; the upload limit must still come before CSRF reads the body."""
     from app.auth.views_support import force_password_change
     from app.core import policy, speedups, web
-    from app.evidence.routes import upload_limit
-    from app.offline.routes import mark_keepable
+    from app.evidence.service import upload_limit
+    from app.offline.keeping import mark_keepable
 
     app.before_request_funcs.setdefault(None, []).insert(0, upload_limit)
     app.before_request(force_password_change)

@@ -126,3 +126,25 @@ def test_core_imports_no_domain():
              for p in sorted((ROOT / "app" / "core").rglob("*.py"))
              for pkg in sorted(_imported_app_packages(p) - {"core"})]
     assert not found, found
+
+
+def test_no_module_imports_another_packages_routes():
+    # views are reached through their blueprint (create_app registers them by name); what
+    # another package needs of a domain lives in its service, queries or templating
+    import ast
+
+    found = []
+    for p in sorted((ROOT / "app").rglob("*.py")):
+        rel = p.relative_to(ROOT / "app").parts
+        own = rel[0] if len(rel) > 1 else None
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            found += [f"{p.relative_to(ROOT)} imports {n}" for n in names
+                      if n.startswith("app.") and "routes" in n.split(".")[2:3]
+                      and n.split(".")[1] != own]
+    assert not found, found
