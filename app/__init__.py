@@ -123,8 +123,8 @@ def register_request_hooks(app):
     with their extensions; the upload limit must still come before CSRF reads the body."""
     from app.auth.views_support import force_password_change
     from app.core import policy, speedups, web
-    from app.evidence.routes import upload_limit
-    from app.offline.routes import mark_keepable
+    from app.evidence.service import upload_limit
+    from app.offline.keeping import mark_keepable
 
     app.before_request_funcs.setdefault(None, []).insert(0, upload_limit)
     app.before_request(force_password_change)
@@ -137,10 +137,19 @@ def register_request_hooks(app):
     app.teardown_request(speedups.forget_catalogue)
 
 
+# the domains whose app/<domain>/templating.py registers filters and globals every page
+# may use (pages of one domain use another's: a unit page shows milestone statuses)
+TEMPLATING = ("dashboard", "emulation", "milestones", "notifications", "plans", "units")
+
+
 def register_web(app):
+    import importlib
+
     from app.core import web
 
-    web.init_app(app)
+    web.init_app(app)  # error pages, and core's filters and globals
+    for name in TEMPLATING:
+        importlib.import_module(f"app.{name}.templating").register_template_globals(app)
 
 
 def register_commands(app):

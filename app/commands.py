@@ -237,7 +237,7 @@ def restore_cmd(path, yes):
     if not ok:
         raise click.ClickException(f"Đã khôi phục, nhưng nhật ký bị sửa: dòng {bad_id} ({reason}).")
     click.echo("Đã khôi phục; nhật ký toàn vẹn.")
-    from app.core.backup import check_evidence
+    from app.evidence.store import check_evidence
     files, bad = check_evidence()
     if bad:
         raise click.ClickException(f"Đã khôi phục, nhưng {len(bad)} tệp minh chứng không khớp "

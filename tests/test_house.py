@@ -89,3 +89,62 @@ def test_request_hooks_are_registered_in_one_place():
              if p != ROOT / "app" / "__init__.py"
              for n, line in enumerate(p.read_text().splitlines(), 1) if hooks.search(line)]
     assert not found, found
+
+
+def test_which_unit_owes_which_report_by_when_is_said_in_one_module():
+    # app/reports/obligations.py: the join on the unit's kind and the fall-back to the
+    # period's deadline; every other module composes what it gives
+    own = ROOT / "app" / "reports" / "obligations.py"
+    found = [f"{p.relative_to(ROOT)}:{n}" for p in sorted((ROOT / "app").rglob("*.py"))
+             if p != own
+             for n, line in enumerate(p.read_text().splitlines(), 1)
+             if "PeriodDeadline.unit_kind" in line]
+    assert own.exists() and not found, found
+
+
+def _imported_app_packages(path):
+    """The packages of app/ a module imports, wherever the import statement is."""
+    import ast
+
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            names = [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [f"{node.module}.{a.name}" for a in node.names]
+        else:
+            continue
+        found |= {n.split(".")[1] for n in names
+                  if n.startswith("app.") and (ROOT / "app" / n.split(".")[1]).is_dir()}
+    return found
+
+
+def test_core_imports_no_domain():
+    # app/core is what every domain uses; a domain registers its own template globals
+    # (app/<domain>/templating.py), so nothing in core reaches back into one
+    found = [f"{p.relative_to(ROOT)} imports app.{pkg}"
+             for p in sorted((ROOT / "app" / "core").rglob("*.py"))
+             for pkg in sorted(_imported_app_packages(p) - {"core"})]
+    assert not found, found
+
+
+def test_no_module_imports_another_packages_routes():
+    # views are reached through their blueprint (create_app registers them by name); what
+    # another package needs of a domain lives in its service, queries or templating
+    import ast
+
+    found = []
+    for p in sorted((ROOT / "app").rglob("*.py")):
+        rel = p.relative_to(ROOT / "app").parts
+        own = rel[0] if len(rel) > 1 else None
+        for node in ast.walk(ast.parse(p.read_text())):
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            else:
+                continue
+            found += [f"{p.relative_to(ROOT)} imports {n}" for n in names
+                      if n.startswith("app.") and "routes" in n.split(".")[2:3]
+                      and n.split(".")[1] != own]
+    assert not found, found

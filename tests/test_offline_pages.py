@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from app.milestones.models import Milestone
-from app.offline.routes import OPEN_MILESTONES_KEPT
+from app.offline.keeping import OPEN_MILESTONES_KEPT
 from app.units.models import Unit
 from app.core.vietnamese import today
 from tests import factories

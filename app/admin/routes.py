@@ -13,7 +13,7 @@ from app.core.errors import Refused
 from app.core.locking import StaleEdit
 from app.admin import bp, service
 from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
-from app.admin.units import choices, unit_order, units_for_choice
+from app.units.choices import choices, unit_order, units_for_choice
 from app.auth.models import ROLES, User
 from app.core.extensions import db
 from app.notifications import preferences

@@ -71,18 +71,5 @@ def restore(database_url: str, source: Path) -> None:
         raise BackupError(f"no restore for {url.get_backend_name()}")
 
 
-def check_evidence() -> tuple[int, list[str]]:
-    """After a restore: the evidence contents and the hashes they were stored under (issue
-    21). In the database (the default) the files travel inside the backup itself; this says
-    they came back whole. Returns (how many, the SHA-256 of any that did not)."""
-    from sqlalchemy import func, select
-
-    from app.evidence import store
-    from app.evidence.models import EvidenceBlob
-    from app.core.extensions import db
-
-    return db.session.scalar(select(func.count(EvidenceBlob.id))), store.verify_all()
-
-
 S3_NOTE = ("Lưu ý: tệp minh chứng nằm trong kho S3 (EVIDENCE_STORE=s3), không nằm trong bản sao "
            "lưu này; hãy sao lưu kho đó riêng (README, mục Evidence files).")

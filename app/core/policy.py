@@ -14,11 +14,12 @@ closed too.
 """
 from functools import wraps
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_login import current_user
 
 from app.core.errors import Refused
-from app.core.extensions import db
+from app.core.extensions import db, htmx
+from app.core.i18n import gettext as _
 
 ANY, OWN = "any", "own"
 ALL_ROLES = ("admin", "chair", "secretariat", "supervisor", "editor", "council")
@@ -120,10 +121,18 @@ def unit_scope(action: str):
     return unit_id
 
 
+def login_required_response():
+    """The login wall: htmx gets HX-Redirect (never a login form swapped into a cell)."""
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if htmx:
+        return "", 401, {"HX-Redirect": target}
+    flash(_("Vui lòng đăng nhập để tiếp tục."), "info")
+    return redirect(target)
+
+
 def unit_of(record) -> int | None:
     """The unit a loaded record belongs to: a unit itself, its unit_id, or its unit's id."""
-    from app.units.models import Unit
-    if isinstance(record, Unit):
+    if getattr(type(record), "__tablename__", None) == "unit":  # a unit (core imports no domain)
         return record.id
     unit_id = getattr(record, "unit_id", None)
     if unit_id is None and getattr(record, "unit", None) is not None:
@@ -150,7 +159,6 @@ def requires(action: str, load=None, unit=unit_of, scoped_in_view=False):
         @wraps(view)
         def wrapped(**kwargs):
             if not current_user.is_authenticated:
-                from app.auth.views_support import login_required_response
                 return login_required_response()
             if load is not None:
                 record = load(**kwargs)

@@ -1,10 +1,10 @@
-"""Everything templates may call that is not a page's own variable: filters, globals and
-per-render helpers, registered for the whole app in one place (pages of one domain use
-another's: the dashboard links reports, a unit page shows milestone statuses)."""
+"""What every template may call and no domain owns: Vietnamese formats, can(), links made
+once a request, the CSRF and submission tokens, static files' fingerprints. Each domain
+registers its own filters and globals (app/<domain>/templating.py, called by create_app
+after these): core imports no domain."""
 import hashlib
 from decimal import Decimal
 from pathlib import Path
-from typing import NamedTuple
 
 from flask import current_app, g, has_request_context, url_for
 from flask_babel import get_locale
@@ -15,13 +15,6 @@ from flask_wtf.csrf import generate_csrf
 from app.core import idempotency
 from app.core import policy
 from app.core import vietnamese
-from app.dashboard.trend import sparkline
-from app.emulation import scoring
-from app.emulation.models import NOMINEE_KINDS, REVIEW_KINDS
-from app.milestones.models import MILESTONE_STATUSES
-from app.plans.editing import previous_targets
-from app.plans.years import plan_years
-from app.units.models import UNIT_KINDS
 
 
 def init_app(app):
@@ -37,25 +30,15 @@ def init_app(app):
         vn_percent=vietnamese.format_percent,
         vn_date=vietnamese.format_date,
         vn_datetime=vietnamese.format_datetime,
-        nominee_kind=nominee_kind,
-        review_kind=review_kind,
-        unit_kind_label=unit_kind_label,
-        status_label=emulation_status_label,
-        milestone_status=milestone_status,
     )
     app.jinja_env.globals.update(
         # can(): macros imported without context see this one; pages get a per-render one
         can=lambda action, unit_id=None: policy.can(current_user, action, unit_id),
         closed_reason=policy.closed_reason,
         submission_token=idempotency.new_token, url_pattern=url_pattern,
-        report_url=report_url, comment_url=comment_url, milestone_links=milestone_links,
-        trend_svg=trend_svg, indicator_trend=indicator_trend,
-        target_changes=target_changes, plan_years=plan_years,
-        level_label=level_label, level_of=scoring.level_of, pts=scoring.pts,
-        status_buttons=speedups.status_buttons, completeness_cells=speedups.completeness_cells,
-        completeness_row=speedups.completeness_row,
-        milestone_row=speedups.milestone_row, unit_overview_row=speedups.unit_overview_row,
-        my_work=my_work, csrf_token=csrf_token,
+        report_url=report_url, comment_url=comment_url,
+        completeness_cells=speedups.completeness_cells,
+        completeness_row=speedups.completeness_row, csrf_token=csrf_token,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -100,35 +83,9 @@ def vn_number(value, decimals=None):
     return vietnamese.format_number(value, decimals)
 
 
-def _label_of(table, value):
+def label_of(table, value):
     """A stored key shown by its label in the reader's language; an unknown key as is."""
     return _(table[value]) if value in table else value
-
-
-def nominee_kind(value):
-    return _label_of(NOMINEE_KINDS, value)
-
-
-def review_kind(value):
-    return _label_of(REVIEW_KINDS, value)
-
-
-def unit_kind_label(value):
-    return _label_of(UNIT_KINDS, value)
-
-
-def milestone_status(value):
-    return _label_of(MILESTONE_STATUSES, value)
-
-
-def emulation_status_label(value):
-    label = scoring.status_label(value)
-    return _(label) if label else label
-
-
-def level_label(level):
-    label = scoring.level_label(level)
-    return _(label) if label else label
 
 
 # ---- links -------------------------------------------------------------------------------
@@ -147,23 +104,6 @@ def comment_url(comment, unit, period_id=None):
     if comment.subject_type == "report" and period_id is not None:
         return report_url(unit, period_id)
     return url_for("units.show", slug=unit.slug) + "#comments"
-
-
-class RowLinks(NamedTuple):
-    status: str
-    edit: str
-    delete: str
-
-
-def milestone_links(milestone_id: int) -> RowLinks:
-    """A milestone row's three links, from patterns made once per request."""
-    patterns = g.get("milestone_patterns")
-    if patterns is None:
-        patterns = g.milestone_patterns = [url_pattern(endpoint, "milestone_id") for endpoint in
-                                           ("milestones.set_status", "milestones.edit",
-                                            "milestones.delete")]
-    status, edit, delete = patterns
-    return RowLinks(status(milestone_id), edit(milestone_id), delete(milestone_id))
 
 
 def url_pattern(endpoint, key, **values) -> "UrlPattern":
@@ -192,30 +132,3 @@ class UrlPattern:
 
     def __call__(self, value) -> str:
         return f"{self.before}{int(value)}{self.after}"
-
-
-def my_work():
-    """The signed-in person's "Việc cần làm" and unread notifications: one statement a
-    request, shared by the header's count and the home page's list (issue 19)."""
-    from app.notifications.todo import current_work
-    return current_work()
-
-
-# ---- the plan and the dashboard ----------------------------------------------------------
-
-def target_changes(plan):
-    """The overview's {indicator_id: target before the last change}."""
-    return previous_targets(plan.id)
-
-
-def trend_svg(line, year):
-    ind, p = line.indicator, line.progress
-    return sparkline(line.points, year=year, semantics=ind.semantics, target=ind.target,
-                     status=p.status, label=_("Xu hướng %(code)s", code=ind.code))
-
-
-def indicator_trend(ind, figs, year):
-    """The indicator page's larger trend."""
-    return sparkline(figs.points, year=year, semantics=ind.semantics, target=ind.target,
-                     status=figs.progress.status, label=_("Xu hướng %(code)s", code=ind.code),
-                     w=320, h=72)

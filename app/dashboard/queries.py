@@ -20,7 +20,8 @@ from app.milestones.service import overdue_clause
 from app.plans.models import Area, Plan
 from app.milestones.models import Milestone
 from app.reports.completeness import MISSING, RETURNED, Cell, Rate, cell, rate
-from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.reports.models import Report, ReportingPeriod, period_unit
+from app.reports.obligations import DEADLINE, with_deadline
 from app.units.models import Unit
 from app.core.params import query_year
 
@@ -97,15 +98,14 @@ def _period_status_stmt(by_year: bool):
     if by_year:
         current = current.where(ReportingPeriod.year == bindparam("year"))
     current = current.scalar_subquery()
-    return (select(ReportingPeriod, Unit, Report.id, Report.status, Report.submitted_at,
-                   PeriodDeadline.deadline)
-            .select_from(ReportingPeriod)
-            .outerjoin(period_unit, period_unit.c.period_id == ReportingPeriod.id)
-            .outerjoin(Unit, Unit.id == period_unit.c.unit_id)
-            .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
-                                    Report.unit_id == Unit.id))
-            .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
-                                            PeriodDeadline.unit_kind == Unit.kind))
+    return (with_deadline(
+                select(ReportingPeriod, Unit, Report.id, Report.status, Report.submitted_at,
+                       DEADLINE)
+                .select_from(ReportingPeriod)
+                .outerjoin(period_unit, period_unit.c.period_id == ReportingPeriod.id)
+                .outerjoin(Unit, Unit.id == period_unit.c.unit_id)
+                .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
+                                        Report.unit_id == Unit.id)))
             .where(ReportingPeriod.id == current)
             .order_by(Unit.sort_order, Unit.name))
 
@@ -120,7 +120,7 @@ def current_period_status(today: date, year: Optional[int] = None) -> PeriodStat
         return PeriodStatus(None)
     period = rows[0][0]
     return PeriodStatus(period, [
-        (unit, cell(status, submitted_at, deadline or period.deadline, today, report_id))
+        (unit, cell(status, submitted_at, deadline, today, report_id))
         for _, unit, report_id, status, submitted_at, deadline in rows if unit is not None])
 
 

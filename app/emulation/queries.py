@@ -27,7 +27,8 @@ from app.plans.years import plan_years
 from app.reports import calendar
 from app.core.vietnamese import today as vn_today
 from app.reports.completeness import Cell, cell
-from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.reports.models import Report, ReportingPeriod
+from app.reports.obligations import DEADLINE, owed
 from app.units.models import Unit
 from app.units.queries import unit_by_slug
 from app.core.params import query_year
@@ -97,23 +98,16 @@ def reporting_cells(year: int, until: date, today: date, unit_ids=None) -> Repor
     """Every report a unit was expected to send for the year's periods ending by `until`,
     as app/reports/completeness states it. One statement (the units × periods matrix of
     app/reports/queries takes four), so a review page keeps within its budget."""
-    stmt = (select(ReportingPeriod, Unit, Report.id, Report.status,
-                   Report.submitted_at, PeriodDeadline.deadline)
-            .select_from(period_unit)
-            .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
-            .join(Unit, Unit.id == period_unit.c.unit_id)
+    stmt = (owed(ReportingPeriod, Unit, Report.id, Report.status, Report.submitted_at,
+                 DEADLINE)
             .outerjoin(Report, and_(Report.unit_id == Unit.id,
                                     Report.period_id == ReportingPeriod.id))
-            .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
-                                            PeriodDeadline.unit_kind == Unit.kind))
             .where(ReportingPeriod.year == year, ReportingPeriod.ends_on <= until)
             .order_by(ReportingPeriod.ends_on, ReportingPeriod.id))
     if unit_ids is not None:
         stmt = stmt.where(Unit.id.in_(list(unit_ids)))
     out = Reporting({}, {})
-    for period, unit, rid, status, at, kind_deadline in db.session.execute(stmt):
-        deadline = calendar.deadline_for(unit.kind, period.deadline,
-                                         {unit.kind: kind_deadline} if kind_deadline else {})
+    for period, unit, rid, status, at, deadline in db.session.execute(stmt):
         out.units[unit.id] = unit
         out.cells.setdefault(unit.id, []).append(
             (period.label, cell(status, at, deadline, today, rid)))

@@ -168,17 +168,3 @@ def _send(f: EvidenceFile) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, max-age=3600"
     return response
-
-
-def upload_limit():
-    """Before every request, first of all: a file bigger than the app's usual request limit
-    is let in to the attach routes only, and one bigger than the evidence limit is refused
-    before its body is read, with the reason in Vietnamese (CSRF's check would read, and
-    refuse, the body)."""
-    if not (request.endpoint or "").endswith("_attach") or request.blueprint != "evidence":
-        return None
-    allowed = service.limits()["file"] + 256 * 1024  # the form's other fields
-    request.max_content_length = allowed
-    if (request.content_length or 0) > allowed:
-        raise Refused(service.too_big_message(), 413)
-    return None

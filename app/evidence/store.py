@@ -8,7 +8,7 @@ import hashlib
 from contextlib import contextmanager
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.errors import Refused
@@ -87,6 +87,13 @@ def verify_all() -> list[str]:
         if h.hexdigest() != blob.sha256:
             bad.append(blob.sha256)
     return bad
+
+
+def check_evidence() -> tuple[int, list[str]]:
+    """After a restore: the evidence contents and the hashes they were stored under (issue
+    21). In the database (the default) the files travel inside the backup itself; this says
+    they came back whole. Returns (how many, the SHA-256 of any that did not)."""
+    return db.session.scalar(select(func.count(EvidenceBlob.id))), verify_all()
 
 
 # ---- S3-compatible (tests/test_evidence_s3.py, against s3rver) -------------------------

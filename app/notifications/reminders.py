@@ -18,13 +18,14 @@ from datetime import date, timedelta
 from typing import Optional
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_
 from sqlalchemy.exc import IntegrityError
 
 from app.core.extensions import db
 from app.notifications import service
 from app.notifications.models import Reminder
-from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.reports.models import Report, ReportingPeriod
+from app.reports.obligations import DEADLINE, owed
 from app.units.models import Unit
 from app.core.vietnamese import format_date
 from app.core.vietnamese import today as vn_today
@@ -43,13 +44,7 @@ def owing(today: date, period_id: Optional[int] = None, since: Optional[date] = 
           ) -> list[Owing]:
     """Units listed for a period whose report is not sent (none, draft or returned), with
     their deadline: one statement."""
-    deadline = func.coalesce(PeriodDeadline.deadline, ReportingPeriod.deadline)
-    stmt = (select(ReportingPeriod, Unit, deadline)
-            .select_from(period_unit)
-            .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
-            .join(Unit, Unit.id == period_unit.c.unit_id)
-            .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
-                                            PeriodDeadline.unit_kind == Unit.kind))
+    stmt = (owed(ReportingPeriod, Unit, DEADLINE)
             .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
                                     Report.unit_id == Unit.id))
             .where(Unit.archived_at.is_(None),
@@ -58,7 +53,7 @@ def owing(today: date, period_id: Optional[int] = None, since: Optional[date] = 
     if period_id is not None:
         stmt = stmt.where(ReportingPeriod.id == period_id)
     if since is not None:
-        stmt = stmt.where(deadline >= since)
+        stmt = stmt.where(DEADLINE >= since)
     return [Owing(p, u, d) for p, u, d in db.session.execute(stmt)]
 
 

@@ -22,10 +22,12 @@ from app.auth.models import User
 from app.comments.models import Comment
 from app.emulation.models import Proposal, ProposalVote
 from app.core.extensions import db
+from app.core.templating import comment_url, url_pattern  # a page lists many: each link made once
 from app.milestones.models import Milestone
 from app.notifications.models import Notification
 from app.plans.models import Plan
-from app.reports.models import PeriodDeadline, Report, ReportingPeriod, period_unit
+from app.reports.models import Report, ReportingPeriod, period_unit
+from app.reports.obligations import DEADLINE, with_deadline
 from app.units.models import Unit
 from app.core.vietnamese import today as vn_today
 
@@ -68,28 +70,26 @@ def _unread():
 
 def _unit_reports():
     """Periods the unit must report in whose report is missing, a draft, or returned."""
-    deadline = func.coalesce(PeriodDeadline.deadline, ReportingPeriod.deadline)
     reason = (select(Comment.body).where(Comment.subject_type == "report",
                                          Comment.subject_id == Report.id,
                                          Comment.kind == "return")
               .order_by(Comment.id.desc()).limit(1).scalar_subquery())
     kind = func.coalesce(Report.status, "none")
     rank = case((Report.status == "returned", RANK["returned"]),
-                (deadline < TODAY, RANK["report_overdue"]), else_=RANK["report_due"])
-    return (select(*_row(
-        "report", rank, day=deadline, n1=ReportingPeriod.id,
+                (DEADLINE < TODAY, RANK["report_overdue"]), else_=RANK["report_due"])
+    listed = (select(*_row(
+        "report", rank, day=DEADLINE, n1=ReportingPeriod.id,
         n2=ReportingPeriod.year, n3=ReportingPeriod.number, s1=ReportingPeriod.kind,
         s2=ReportingPeriod.subject, s3=func.coalesce(reason, kind)))
         .select_from(period_unit)
-        .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
-        .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
-                                        PeriodDeadline.unit_kind == UNIT_KIND))
-        .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
-                                Report.unit_id == UNIT_ID))
-        .where(period_unit.c.unit_id == UNIT_ID,
-               or_(Report.status == "returned",
-                   and_(or_(Report.id.is_(None), Report.status == "draft"),
-                        deadline <= SOON))))
+        .join(ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id))
+    return (with_deadline(listed, unit_kind=UNIT_KIND)
+            .outerjoin(Report, and_(Report.period_id == ReportingPeriod.id,
+                                    Report.unit_id == UNIT_ID))
+            .where(period_unit.c.unit_id == UNIT_ID,
+                   or_(Report.status == "returned",
+                       and_(or_(Report.id.is_(None), Report.status == "draft"),
+                            DEADLINE <= SOON))))
 
 
 def _comments_waiting():
@@ -194,7 +194,6 @@ def _period(year, kind, number, subject):
 
 def _item(row, user, today) -> Optional[Item]:
     from app.core.i18n import gettext as _
-    from app.core.templating import url_pattern  # a page lists many: each link made once
     kind = row.kind
     if kind == "report":
         label = _period(row.n2, row.s1, row.n3, row.s2)
@@ -210,7 +209,6 @@ def _item(row, user, today) -> Optional[Item]:
                                           n=left), day=row.day, days_left=left)
     if kind == "comment":
         subject = SimpleNamespace(subject_type=row.s1, subject_id=row.n2)
-        from app.core.templating import comment_url
         return Item("comment", comment_url(subject, user.unit, row.n3),
                     _("Ý kiến của %(who)s chờ đơn vị trả lời", who=row.s2), note=row.s3)
     if kind == "milestone":

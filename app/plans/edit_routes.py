@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from wtforms.fields.choices import SelectChoice
 
-from app.admin.units import choices, units_for_choice
+from app.units.choices import choices, units_for_choice
 from app.core.editing import choice_difference, differences, save
 from app.core.extensions import db
 from app.core.locking import StaleEdit

@@ -4,7 +4,7 @@ import io
 from flask import Response, render_template
 from sqlalchemy import select
 
-from app.dashboard.indicator_figures import indicator_figures
+from app.plans.indicator_figures import indicator_figures
 from app.core.exports import neutralise
 from app.core.extensions import db
 from app.core.params import query_int

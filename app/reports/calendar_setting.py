@@ -15,6 +15,7 @@ from app.core import settings
 from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.notifications.models import Reminder
+from app.reports import obligations
 from app.reports.calendar import REPORT_KINDS, default_deadlines, reports_of
 from app.reports.models import (CommuneReport, PeriodDeadline, Report, ReportingPeriod,
                                 period_unit)
@@ -79,8 +80,8 @@ def apply(today: date, units) -> int:
         CommuneReport.period_id.in_(ids)).union(select(Reminder.period_id).where(
             Reminder.period_id.in_(ids)))))
     kinds_by_period = {}
-    for pid, kind in db.session.execute(select(PeriodDeadline.period_id, PeriodDeadline.unit_kind)
-                                        .where(PeriodDeadline.period_id.in_(ids))):
+    for pid, kind, _d in db.session.execute(
+            obligations.KIND_DEADLINES.where(PeriodDeadline.period_id.in_(ids))):
         kinds_by_period.setdefault(pid, set()).add(kind)
     changed = []
     for p in periods:
@@ -88,7 +89,7 @@ def apply(today: date, units) -> int:
         want |= {uid for pid, uid in wrote if pid == p.id}
         have = {uid for pid, uid in listed if pid == p.id}
         if not want and p.id not in pinned:
-            db.session.execute(delete(PeriodDeadline).where(PeriodDeadline.period_id == p.id))
+            obligations.drop_deadlines(p.id)
             db.session.execute(delete(period_unit).where(period_unit.c.period_id == p.id))
             db.session.delete(p)
             changed.append(p.label)
@@ -104,10 +105,8 @@ def apply(today: date, units) -> int:
         # keep what the office set
         _deadline, by_kind = default_deadlines(p.ends_on)
         old = kinds_by_period.get(p.id, set())
-        db.session.execute(delete(PeriodDeadline).where(PeriodDeadline.period_id == p.id,
-                                                        PeriodDeadline.unit_kind.not_in(kinds)))
-        db.session.add_all(PeriodDeadline(period_id=p.id, unit_kind=k, deadline=by_kind[k])
-                           for k in kinds - old if k in by_kind)
+        obligations.drop_deadlines(p.id, keep_kinds=kinds)
+        obligations.add_deadlines(p.id, {k: by_kind[k] for k in kinds - old if k in by_kind})
         changed.append(p.label)
     if changed:
         db.session.flush()

@@ -26,12 +26,11 @@ from app.plans.progress import FLOWS, Figure, year_share
 from app.plans import assignments
 from app.plans.assignments import target_of
 from app.plans.queries import commune_plan
-from app.reports import checks, services
+from app.reports import checks, obligations, services
 from app.reports import figures as fig
 from app.reports.calendar import deadline_for, year_calendar
-from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
+from app.reports.models import (Report, ReportEvent, ReportingPeriod,
                                 ReportValue, period_unit)
-from app.units.models import Unit
 from app.core.vietnamese import VN_TZ
 
 # How each target's figures run (the rest keep pace): a demo shows every status.
@@ -201,8 +200,7 @@ def load_reports(year: int, today: date) -> int:
         ReportingPeriod.year == year, ReportingPeriod.ends_on < today)
         .order_by(ReportingPeriod.ends_on, ReportingPeriod.id)))
     kinds = {}
-    for pid, kind, d in db.session.execute(select(PeriodDeadline.period_id, PeriodDeadline.unit_kind,
-                                                  PeriodDeadline.deadline)):
+    for pid, kind, d in db.session.execute(obligations.KIND_DEADLINES):
         kinds.setdefault(pid, {})[kind] = d
     listed = {}
     for pid, uid in db.session.execute(select(period_unit.c.period_id, period_unit.c.unit_id)):

@@ -26,6 +26,7 @@ from app.reports.calendar import deadline_for
 from app.core.vietnamese import today as vn_today
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
                                 ReportValue, period_unit)
+from app.reports.obligations import DEADLINE, KIND_DEADLINES, with_deadline
 from app.units.models import Unit
 
 
@@ -42,14 +43,14 @@ class ReportContext:
 @cache
 def _report_context():
     return (
-        select(Unit, ReportingPeriod, Report, period_unit.c.unit_id, PeriodDeadline.deadline)
-        .select_from(Unit)
-        .join(ReportingPeriod, ReportingPeriod.id == bindparam("period_id"))
-        .outerjoin(Report, and_(Report.unit_id == Unit.id, Report.period_id == ReportingPeriod.id))
-        .outerjoin(period_unit, and_(period_unit.c.unit_id == Unit.id,
-                                     period_unit.c.period_id == ReportingPeriod.id))
-        .outerjoin(PeriodDeadline, and_(PeriodDeadline.period_id == ReportingPeriod.id,
-                                        PeriodDeadline.unit_kind == Unit.kind))
+        with_deadline(
+            select(Unit, ReportingPeriod, Report, period_unit.c.unit_id, DEADLINE)
+            .select_from(Unit)
+            .join(ReportingPeriod, ReportingPeriod.id == bindparam("period_id"))
+            .outerjoin(Report, and_(Report.unit_id == Unit.id,
+                                    Report.period_id == ReportingPeriod.id))
+            .outerjoin(period_unit, and_(period_unit.c.unit_id == Unit.id,
+                                         period_unit.c.period_id == ReportingPeriod.id)))
         .where(Unit.slug == bindparam("slug")))
 
 
@@ -59,9 +60,9 @@ def report_context(slug: str, period_id: int, **_view_args) -> Optional[ReportCo
     row = db.session.execute(_report_context(), {"slug": slug, "period_id": period_id}).first()
     if row is None:
         return None
-    unit, period, report, listed, kind_deadline = row
+    unit, period, report, listed, deadline = row
     return ReportContext(unit, period, report, listed is not None or report is not None,
-                         kind_deadline or period.deadline)
+                         deadline)
 
 
 def unit_of_context(ctx: ReportContext) -> int:
@@ -205,8 +206,7 @@ def _matrix_statements(some_units: bool):
                      Unit.kind, Unit.sort_order)
               .join(Unit, Unit.id == period_unit.c.unit_id)
               .where(period_unit.c.period_id.in_(ids)))
-    deadlines = (select(PeriodDeadline.period_id, PeriodDeadline.unit_kind,
-                        PeriodDeadline.deadline).where(PeriodDeadline.period_id.in_(ids)))
+    deadlines = KIND_DEADLINES.where(PeriodDeadline.period_id.in_(ids))
     sent = (select(Report.id, Report.unit_id, Report.period_id, Report.status,
                    Report.submitted_at).where(Report.period_id.in_(ids)))
     if some_units:

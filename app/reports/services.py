@@ -24,8 +24,9 @@ from app.notifications import service as notices
 from app.plans.models import IndicatorValue
 from app.reports import checks
 from app.reports import figures as fig
+from app.reports import obligations
 from app.reports.calendar import NOT_REPORTING_KINDS, year_calendar
-from app.reports.models import (REPORT_SECTIONS, PeriodDeadline, Report, ReportEvent,
+from app.reports.models import (REPORT_SECTIONS, Report, ReportEvent,
                                 ReportingPeriod, ReportValue, period_unit)
 from app.units.models import Unit
 from app.core.vietnamese import _l
@@ -72,8 +73,8 @@ def generate_year(year: int) -> int:
                                  deadline=spec.deadline)
         db.session.add(period)
         db.session.flush()
-        db.session.add_all(PeriodDeadline(period_id=period.id, unit_kind=k, deadline=d)
-                           for k, d in spec.deadlines.items() if k in kinds)
+        obligations.add_deadlines(period.id, {k: d for k, d in spec.deadlines.items()
+                                              if k in kinds})
         if listed:
             db.session.execute(insert(period_unit),
                                [{"period_id": period.id, "unit_id": u.id} for u in listed])
@@ -138,9 +139,7 @@ def listed_units(period: ReportingPeriod) -> set[int]:
 
 
 def deadlines_by_kind(period: ReportingPeriod) -> dict[str, date]:
-    return {k: d for k, d in db.session.execute(
-        select(PeriodDeadline.unit_kind, PeriodDeadline.deadline)
-        .where(PeriodDeadline.period_id == period.id))}
+    return obligations.deadlines_by_kind(period.id)
 
 
 def update_period(period: ReportingPeriod, version: int, *, subject: str, starts_on: date,
@@ -165,9 +164,8 @@ def update_period(period: ReportingPeriod, version: int, *, subject: str, starts
     period.starts_on, period.ends_on, period.deadline = starts_on, ends_on, deadline
     # a change to the deadlines or the list alone still makes the period a new version
     flag_modified(period, "deadline")
-    db.session.execute(delete(PeriodDeadline).where(PeriodDeadline.period_id == period.id))
-    db.session.add_all(PeriodDeadline(period_id=period.id, unit_kind=k, deadline=d)
-                       for k, d in by_kind.items() if d is not None)
+    obligations.drop_deadlines(period.id)
+    obligations.add_deadlines(period.id, by_kind)
     _set_units(period, unit_ids)
     db.session.flush()
     record("period.update", "reporting_period", period.id, before=_plain(before),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from app.admin.units import choices as unit_choices, units_for_choice
+from app.units.choices import choices as unit_choices, units_for_choice
 from app.core.editing import save as saving
 from app.core.errors import Refused
 

@@ -25,7 +25,7 @@ from app.evidence import service as evidence
 from app.evidence.dossier import zip_file
 from app.core.params import query_int
 from app.core.policy import can, closed_reason, ensure_open, requires, unit_scope
-from app.core.templating import level_label
+from app.emulation.templating import level_label
 from app.core.vietnamese import _l
 
 CHANGED = _l("Đề nghị vừa được người khác thay đổi; trang đã tải lại trạng thái mới nhất.")

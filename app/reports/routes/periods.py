@@ -11,7 +11,7 @@ from app.core.extensions import db
 from app.core.policy import requires
 from app.reports import bp, queries, services
 from app.core.locking import StaleEdit
-from app.reports import calendar_setting
+from app.reports import calendar_setting, obligations
 from app.reports.calendar import DEFAULT_REPORTS, periods_a_year
 from app.reports.forms import EmptyForm, PeriodForm, calendar_form_class, period_form_class
 from app.reports.models import PERIOD_KINDS, PeriodDeadline, ReportingPeriod, period_unit
@@ -30,7 +30,7 @@ def periods():
         .where(ReportingPeriod.year == year).group_by(period_unit.c.period_id)).all())
     deadlines = {}
     for pid, kind, d in db.session.execute(
-            select(PeriodDeadline.period_id, PeriodDeadline.unit_kind, PeriodDeadline.deadline)
+            obligations.KIND_DEADLINES
             .join(ReportingPeriod, ReportingPeriod.id == PeriodDeadline.period_id)
             .where(ReportingPeriod.year == year)):
         deadlines.setdefault(pid, {}).setdefault(d, []).append(kind)
