@@ -50,3 +50,39 @@ def test_migrations_up_down_up_on_postgresql(pg_template):
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+def test_the_crop_area_moves_to_checked_only_where_it_keeps_the_old_default(tmp_path):
+    """Migration 0014 (issue 28): III.2-02 loaded as "sum" before the plan file said
+    "checked" is moved; one the office set otherwise since is left as it is."""
+    from sqlalchemy import select
+    from app.plans.loader import DEFAULT_PLAN_FILE, load_plan, read_plan_file
+    from app.plans.models import Indicator
+    from app.units.models import Unit
+
+    def rule_after(change):
+        app = create_app(make_config(f"sqlite:///{tmp_path / change.__name__}.sqlite"))
+        runner = app.test_cli_runner()
+        assert runner.invoke(args=["db", "upgrade", "0013"]).exit_code == 0
+        with app.app_context():
+            load_plan(read_plan_file(DEFAULT_PLAN_FILE))
+            ind = db.session.scalar(select(Indicator).where(Indicator.code == "III.2-02"))
+            ind.combine = "sum"  # as the plan file loaded it before issue 28
+            change(ind)
+            db.session.commit()
+            db.session.remove()
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+        with app.app_context():
+            rule = db.session.scalar(select(Indicator.combine).where(Indicator.code == "III.2-02"))
+            db.session.remove()
+            db.engine.dispose()
+        return rule
+
+    def old_default(ind):
+        pass
+
+    def office_asked_the_farmers_too(ind):
+        ind.reporters.append(db.session.scalar(select(Unit).where(Unit.slug == "hoi-nong-dan")))
+
+    assert rule_after(old_default) == "checked"
+    assert rule_after(office_asked_the_farmers_too) == "sum"

@@ -117,7 +117,8 @@ def reporting_cells(year: int, until: date, today: date, unit_ids=None) -> Repor
 def indicators_of_plan(plan_id: int) -> list[Indicator]:
     # the reporters joined: the commune's figure of an indicator summed over units needs them
     return list(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan_id)
-                                   .options(joinedload(Indicator.reporters))
+                                   .options(joinedload(Indicator.reporters),
+                                            joinedload(Indicator.settlements))
                                    .order_by(Indicator.sort_order)).unique())
 
 

@@ -80,8 +80,14 @@ def tolerance() -> Decimal:
 def target_of(ind) -> Target:
     """The target as app/plans/progress.py reads it, with who counts and how."""
     how = rule(ind)
+    if how != "checked":
+        return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
+                      how, reporting_ids(ind), DEFAULT_TOLERANCE)
+    # the office's word on a disagreement, read here so every reader follows it
+    settled = tuple((s.period_end, s.lead_value, s.parts_value, s.choice)
+                    for s in ind.settlements)
     return Target(ind.semantics, ind.target, ind.total, ind.baseline, ind.lead_unit_id,
-                  how, reporting_ids(ind), tolerance() if how == "checked" else DEFAULT_TOLERANCE)
+                  how, reporting_ids(ind), tolerance(), settled)
 
 
 # ---------------------------------------------------------------- what a unit is asked
@@ -93,7 +99,8 @@ def _reported_by_stmt(by_year: bool):
     stmt = (select(Indicator)
             .where(or_(Indicator.lead_unit_id == bindparam("unit_id", type_=Integer),
                        Indicator.id.in_(asked)))
-            .options(joinedload(Indicator.reporters)).order_by(Indicator.sort_order))
+            .options(joinedload(Indicator.reporters),
+                     joinedload(Indicator.settlements)).order_by(Indicator.sort_order))
     if by_year:
         return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
             Plan.year == bindparam("year"), Plan.parent_id.is_(None))

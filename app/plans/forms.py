@@ -168,3 +168,9 @@ class NewYearForm(FlaskForm):
 class AssignmentsForm(FlaskForm):
     """The office's table of who reports what: its rows are read from request.form (one
     rule and the parts of each indicator), so only the CSRF token is a field here."""
+
+
+class SettleForm(FlaskForm):
+    """The office's choice between a lead's figure and its parts' sum (issue 28): the
+    choice and the numbers shown are read by app/plans/settling.read, so only the CSRF
+    token is a field here."""

@@ -189,6 +189,10 @@ class Indicator(db.Model):
     lead_unit: Mapped[Optional["Unit"]] = relationship()  # noqa: F821
     contributors: Mapped[list["Unit"]] = relationship(secondary=indicator_contributor)  # noqa: F821
     reporters: Mapped[list["Unit"]] = relationship(secondary=indicator_reporter)  # noqa: F821
+    # the office's word on a lead's figure that its parts contradict (issue 28): read by
+    # app/plans/assignments.target_of for a "checked" target only
+    settlements: Mapped[list["FigureSettlement"]] = relationship(
+        back_populates="indicator", order_by="FigureSettlement.period_end")
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -236,3 +240,34 @@ class IndicatorValue(db.Model):
     report_id: Mapped[Optional[int]] = mapped_column(ForeignKey("report.id"))
     accepted_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     accepted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# What the office decided when a lead's commune figure and the sum of the parts disagreed
+# (issue 28): the lead's figure is right, or the parts' sum is.
+SETTLE_LEAD, SETTLE_PARTS = "lead", "parts"
+SETTLE_CHOICES = {
+    SETTLE_LEAD: N_("Lấy số của đơn vị chủ trì"),
+    SETTLE_PARTS: N_("Lấy tổng các đơn vị"),
+}
+
+
+class FigureSettlement(db.Model):
+    """The office's choice for one "checked" target at one period's end, with the two
+    numbers it chose between: it holds while the figures are still those numbers, so a
+    figure changed afterwards is in doubt again until the office looks at it again."""
+
+    __tablename__ = "figure_settlement"
+    __table_args__ = (UniqueConstraint("indicator_id", "period_end",
+                                       name="one_settlement_per_figure"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    period_end: Mapped[date] = mapped_column(Date)
+    choice: Mapped[str] = mapped_column(String(10))
+    lead_value: Mapped[Decimal] = mapped_column(Amount)
+    parts_value: Mapped[Decimal] = mapped_column(Amount)
+    settled_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    settled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    indicator: Mapped[Indicator] = relationship(back_populates="settlements")
+    settled_by: Mapped[Optional["User"]] = relationship()  # noqa: F821

@@ -1,4 +1,6 @@
 """Achievement and on-track status of a target, from its semantics (docs/design.md §2).
+This module is longer because a figure's doubt and the office's settlement of it are judged
+inside evaluate(), the one function every reader calls: split off, they could be skipped.
 
 Plain functions on plain values, so every rule is tested without a database or request
 (tests/test_progress.py). A figure is one accepted value: period kind, the period's first and
@@ -25,9 +27,12 @@ the sum of the other reporting units' parts. Without a combine (None) the rule a
 
 A commune figure is never called on track when it cannot be right (issue 28): under
 "checked", the lead's figure and the parts' sum disagreeing beyond Target.tolerance puts the
-target in doubt (NEEDS_CHECK) with both numbers in Progress.doubt, until the figures agree.
+target in doubt (NEEDS_CHECK) with both numbers in Progress.doubt, until the figures agree
+or the office settles which is right (Target.settled): the lead's figure ("lead") or the
+parts' sum ("parts"), which is then the commune's figure. A settlement holds for the
+period's end and the two numbers it was made on; a figure changed since is in doubt again.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, NamedTuple, Optional
@@ -76,6 +81,8 @@ class Target:
     combine: Optional[str] = None            # "lead", "sum", "checked", "latest"; None: above
     reporters: frozenset = frozenset()       # the units whose figures count, lead included
     tolerance: Decimal = Decimal("0.05")     # "checked": the share the parts may differ by
+    # "checked": the office's word on disagreements, ((period end, lead's, parts', choice), ...)
+    settled: tuple = ()
 
 
 PARTS_DISAGREE = "parts"  # Progress.doubt's reason: the lead's figure against the parts' sum
@@ -89,6 +96,7 @@ class Progress:
     as_of: Optional[date]
     expected: Optional[Decimal] = None  # flows and deltas: what keeps pace at as_of
     doubt: Optional[tuple] = None       # (PARTS_DISAGREE, the lead's figure, the parts' sum)
+    settled: Optional[tuple] = None     # (the office's choice, the lead's figure, the parts' sum)
 
     @property
     def status_label(self) -> str:
@@ -291,12 +299,37 @@ def _doubt(t: Target, figures: list[Figure], p: Progress) -> Optional[tuple]:
     return None if parts is None else (PARTS_DISAGREE, p.current, parts)
 
 
+SETTLE_LEAD, SETTLE_PARTS = "lead", "parts"  # app/plans/models.SETTLE_CHOICES says them
+
+
+def settled_choice(t: Target, as_of: date, lead: Decimal, parts: Decimal) -> Optional[str]:
+    """The office's choice for these two numbers at this period's end, if it made one."""
+    for end, lead_value, parts_value, choice in t.settled:
+        if end == as_of and lead_value == lead and parts_value == parts:
+            return choice
+    return None
+
+
+def parts_target(t: Target) -> Target:
+    """The target read from the parts alone, added up: the office chose their sum."""
+    return Target(t.semantics, t.target, t.total, t.baseline, None, "sum",
+                  frozenset(t.reporters) - {t.lead_unit_id}, t.tolerance)
+
+
 def evaluate(t: Target, figures: Iterable[Figure], year: int) -> Progress:
     figures = list(figures)
     p = _evaluate(t, figures, year)
     doubt = _doubt(t, figures, p)
-    return p if doubt is None else Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of,
-                                            p.expected, doubt)
+    if doubt is None:
+        return p
+    _reason, lead, parts = doubt
+    choice = settled_choice(t, p.as_of, lead, parts)
+    if choice == SETTLE_LEAD:
+        return replace(p, settled=(choice, lead, parts))
+    if choice == SETTLE_PARTS:
+        q = _evaluate(parts_target(t), [f for f in figures if f.period_end <= p.as_of], year)
+        return replace(q, settled=(choice, lead, parts))
+    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, doubt)
 
 
 def _evaluate(t: Target, figures: list[Figure], year: int) -> Progress:
@@ -394,4 +427,5 @@ def unit_to_date(figures: Iterable[Figure], unit_id: int, before) -> Decimal:
 
 def in_doubt(p: Progress) -> Progress:
     """The progress of a target whose figure awaits the office's check."""
-    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, p.doubt)
+    return Progress(p.current, p.achievement_pct, NEEDS_CHECK, p.as_of, p.expected, p.doubt,
+                    p.settled)

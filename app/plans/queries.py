@@ -37,7 +37,8 @@ def _unit_indicators_stmt(by_year: bool):
     stmt = (select(Indicator)
             .where(or_(Indicator.lead_unit_id == bindparam("unit_id"),
                        Indicator.id.in_(involved)))
-            .options(joinedload(Indicator.reporters)).order_by(Indicator.sort_order))
+            .options(joinedload(Indicator.reporters),
+                     joinedload(Indicator.settlements)).order_by(Indicator.sort_order))
     if by_year:
         return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
             Plan.year == bindparam("year"), Plan.parent_id.is_(None))
@@ -91,7 +92,7 @@ def _indicators_stmt(with_contributors: bool):
     if with_contributors:
         stmt = stmt.options(selectinload(Indicator.contributors))
     # joined, not a second statement: a page's budget counts statements (docs/design.md §5)
-    return stmt.options(joinedload(Indicator.reporters))
+    return stmt.options(joinedload(Indicator.reporters), joinedload(Indicator.settlements))
 
 
 def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
@@ -207,4 +208,5 @@ def indicator_page(indicator_id: int, **_view_args) -> Optional[Indicator]:
     return db.session.scalar(
         select(Indicator).where(Indicator.id == indicator_id)
         .options(joinedload(Indicator.area), joinedload(Indicator.lead_unit),
-                 selectinload(Indicator.contributors), joinedload(Indicator.reporters)))
+                 selectinload(Indicator.contributors), joinedload(Indicator.reporters),
+                 joinedload(Indicator.settlements)))

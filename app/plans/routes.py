@@ -1,7 +1,9 @@
 import csv
 import io
 
-from flask import Response, render_template
+from flask import Response, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 from sqlalchemy import select
 
 from app.plans.indicator_figures import indicator_figures
@@ -13,7 +15,13 @@ from app.plans import assignments
 from app.plans.editing import target_history
 from app.plans.models import Indicator, Plan, PlanSection
 from app.plans.progress import share_of_total
+from app.core.answers import answer
+from app.core.editing import save
+from app.core.errors import Refused
 from app.core.policy import requires
+from app.plans import settling
+from app.plans.forms import SettleForm
+from app.plans.models import SETTLE_CHOICES
 
 CSV_COLUMNS = ("code", "area", "name", "unit", "semantics", "target", "baseline", "latest",
                "achievement_pct")
@@ -38,6 +46,10 @@ def overview():
 @bp.route("/indicators/<int:indicator_id>")
 @requires("plan.view", load=queries.indicator_page)
 def indicator(ind, indicator_id):
+    return _indicator_page(ind)
+
+
+def _indicator_page(ind, status=200, message=None):
     plan = db.session.get(Plan, ind.plan_id)
     # the same indicator (by code) in every year, to switch year on this page
     years = db.session.execute(
@@ -50,7 +62,29 @@ def indicator(ind, indicator_id):
     return render_template("plans/indicator.html", ind=ind, plan=plan, years=years,
                            history=target_history(ind.id), figs=figs,
                            share=share_of_total(assignments.target_of(ind)),
-                           counting=assignments.sentence(ind))
+                           counting=assignments.sentence(ind), message=message,
+                           settlement=settling.settlement_of(ind, figs.progress),
+                           settle_choices=SETTLE_CHOICES), status
+
+
+# ---- the office settles a lead's figure its parts contradict (issue 28) ----
+
+@bp.post("/indicators/<int:indicator_id>/settle")
+@requires("report.review", load=queries.indicator_page)
+def settle_figure(ind, indicator_id):
+    plan = db.session.get(Plan, ind.plan_id)
+    try:
+        if not SettleForm().validate_on_submit():
+            raise Refused(_("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."), 422)
+        as_of, lead, parts, choice = settling.read(request.form)
+        save(lambda: settling.settle(ind, plan, as_of, lead, parts, choice, user=current_user))
+    except Refused as refused:
+        # the save rolled back: the page shows the figures and the choice as stored now
+        return _indicator_page(ind, refused.status, refused.message)
+    back = url_for("plans.indicator", indicator_id=ind.id) + "#figures"
+    return answer("figures", lambda: _indicator_page(ind), back=back,
+                  said=_("Đã lưu lựa chọn cho chỉ tiêu %(code)s: %(choice)s.", code=ind.code,
+                         choice=_(SETTLE_CHOICES[choice]).lower()))
 
 
 # ---- the indicators as CSV ----

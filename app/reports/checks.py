@@ -21,7 +21,7 @@ corrects it or confirms it with an explanation, and the office confirms it has c
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Iterable, Optional
 
@@ -210,13 +210,21 @@ class FieldCheck:
     flags: list
     history: Optional[tuple]
     role: Optional[str] = None      # what the unit is asked for (app/plans/assignments)
+    pending: int = 0                # periods in ctx.before sent but not accepted yet
 
 
-def field_checks(indicators, accepted, period, unit_id: int, values) -> dict:
+def field_checks(indicators, accepted, period, unit_id: int, values, pending=None) -> dict:
+    """pending: the unit's own figures sent but not accepted yet; its year-to-date before
+    this period counts them too, and says how many periods of them it holds (issue 28)."""
     from app.plans.assignments import role, target_of  # who reports what, how it adds up
     out = {}
     for ind in indicators:
+        mine = [f for f in (pending or {}).get(ind.id, ())
+                if f.period_end < period.starts_on and f.period_kind in FLOW_KINDS]
         ctx = context(accepted.get(ind.id, ()), period, unit_id)
+        if mine and ind.semantics in FLOWS:
+            ctx = replace(ctx, before=unit_to_date([*accepted.get(ind.id, ()), *mine],
+                                                   unit_id, period.starts_on))
         value = values.get(ind.id)
         after = share = None
         if ind.semantics in FLOWS:
@@ -224,7 +232,8 @@ def field_checks(indicators, accepted, period, unit_id: int, values) -> dict:
             if ind.target:
                 share = (after / ind.target * 100).quantize(Decimal("0.1"))
         out[ind.id] = FieldCheck(ctx, after, share, check(ind, target_of(ind), value, ctx),
-                                 history_bounds(ctx.past), role(ind, unit_id))
+                                 history_bounds(ctx.past), role(ind, unit_id),
+                                 len(mine) if ind.semantics in FLOWS else 0)
     return out
 
 

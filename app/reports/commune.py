@@ -116,6 +116,7 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
 
 
 NOTHING_ACCEPTED = "chưa có số liệu đã duyệt"
+NOTHING_KNOWN = "chưa có số liệu"  # nothing accepted in the year yet: no figure, never 0
 
 
 def in_period(ind, figures, period) -> str:
@@ -124,7 +125,7 @@ def in_period(ind, figures, period) -> str:
     t = target_of(ind)
     now = evaluate(t, figures, period.year).current
     if now is None:
-        return "–"
+        return NOTHING_KNOWN
     if not any(period.starts_on <= f.period_end <= period.ends_on
                for f in counted_figures(t, figures)):
         # nothing of the period accepted yet: a 0 here would be a figure nobody reported
@@ -149,7 +150,7 @@ def indicator_rows(indicators, figures, year, doubtful=frozenset(), period=None)
             target = f"{fig.show(ind.target)}/{fig.show(ind.total)}"
         else:
             target = fig.show(ind.target)
-        current = fig.show_figure(ind, p.current) if p.current is not None else "–"
+        current = fig.show_figure(ind, p.current) if p.current is not None else NOTHING_KNOWN
         pct = f"{fig.show(p.achievement_pct)}%" if p.achievement_pct is not None else "–"
         own = [in_period(ind, figures.get(ind.id, []), period)] if period is not None else []
         rows.append([str(n), f"{ind.code} {ind.name}", ind.unit_of_measure, target, *own,

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Optional
 
 from flask import abort
-from sqlalchemy import and_, bindparam, select
+from sqlalchemy import and_, bindparam, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.comments.models import Comment
@@ -102,6 +102,35 @@ def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> 
     if until is not None:
         params["until"] = until
     return by_indicator(db.session.execute(_accepted_figures_stmt(until is not None), params))
+
+
+@cache
+def _accepted_and_pending_stmt():
+    pending = (select(ReportValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
+                      Report.unit_id, ReportValue.value, ReportingPeriod.starts_on,
+                      literal(PENDING).label("state"))
+               .join(Report, Report.id == ReportValue.report_id)
+               .join(ReportingPeriod, ReportingPeriod.id == Report.period_id)
+               .where(ReportValue.indicator_id.in_(bindparam("ids", expanding=True)),
+                      ReportingPeriod.year == bindparam("year"),
+                      Report.unit_id == bindparam("unit_id"), Report.status == "submitted",
+                      ReportValue.value.is_not(None)))
+    return union_all(_accepted_figures_stmt(False).add_columns(literal(ACCEPTED)), pending)
+
+
+ACCEPTED, PENDING = "accepted", "pending"
+
+
+def accepted_and_pending(indicator_ids, year: int, unit_id: int) -> tuple[dict, dict]:
+    """accepted_figures(), and the unit's own figures sent but not yet accepted (a report
+    "submitted"): the report form counts both in its "Lũy kế trước kỳ" and says how many
+    periods are not accepted yet (issue 28). One statement."""
+    if not indicator_ids:
+        return {}, {}
+    rows = db.session.execute(_accepted_and_pending_stmt(), {
+        "ids": list(indicator_ids), "year": year, "unit_id": unit_id}).all()
+    return (by_indicator(r[:6] for r in rows if r[6] == ACCEPTED),
+            by_indicator(r[:6] for r in rows if r[6] == PENDING))
 
 
 @cache

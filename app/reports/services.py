@@ -222,7 +222,7 @@ def save_draft(ctx, sections: Mapping[str, str], draft: Mapping[int, Mapping[str
 
 def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decimal]],
            explanations: Mapping[int, str], version: Optional[int], token: str,
-           indicators, accepted) -> Report:
+           indicators, accepted, pending=None) -> Report:
     """Send the report. Figures must already be parsed strictly; a figure that would put
     its indicator off track needs an explanation. After this the unit cannot change it."""
     if ctx.report is not None:
@@ -237,7 +237,7 @@ def submit(ctx, sections: Mapping[str, str], values: Mapping[int, Optional[Decim
         raise Refused(_l("Có số liệu làm chỉ tiêu chậm tiến độ cần giải trình trước khi "
                          "gửi."), 422, missing)
     # issue 16: a figure the checks flag is corrected, or confirmed with an explanation
-    found = checks.field_checks(indicators, accepted, ctx.period, ctx.unit.id, values)
+    found = checks.field_checks(indicators, accepted, ctx.period, ctx.unit.id, values, pending)
     unconfirmed = {f"v_{i}": " ".join(f.message(_l) for f in c.flags)
                    for i, c in found.items() if c.flags and not (explanations.get(i) or "").strip()}
     if unconfirmed:

@@ -63,6 +63,13 @@ def _number(value: Optional[Decimal]):
 
 # --- export: every figure ------------------------------------------------------------
 
+NO_FIGURE = "chưa có số liệu"  # a period the unit has no accepted figure for: never 0 (issue 28)
+
+
+def _figure_or_none(value: Optional[Decimal]):
+    return NO_FIGURE if value is None else _number(value)
+
+
 def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
     """`values`: IndicatorValue rows of the year. Sheet 1: a row per indicator and
     reporting unit, a column per period; sheet 2: one row per figure with who accepted it."""
@@ -81,7 +88,7 @@ def figures_workbook(year: int, indicators, periods, values, units) -> bytes:
         ind, unit = indicators[ind_id], units[unit_id]
         ws.append([text_cell(ind.code), text_cell(ind.name), text_cell(ind.unit_of_measure),
                    text_cell(unit.short_name or unit.name),
-                   *[_number(cells.get((ind_id, unit_id, p.id))) for p in with_figures]])
+                   *[_figure_or_none(cells.get((ind_id, unit_id, p.id))) for p in with_figures]])
     for row in ws.iter_rows(min_row=2, min_col=5):
         for cell in row:
             cell.number_format = NUMBER_FORMAT

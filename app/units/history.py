@@ -49,6 +49,7 @@ ACTION_LABELS = {
     "area.edit": N_("Sửa nội dung thi đua"),
     "indicator.create": N_("Thêm chỉ tiêu"),
     "indicator.edit": N_("Sửa chỉ tiêu"),
+    "figure.settle": N_("Chọn số đúng khi hai số liệu lệch nhau"),
     "comment.add": N_("Ý kiến"),
     "report.draft": N_("Lưu nháp báo cáo"),
     "report.create": N_("Bắt đầu soạn báo cáo"),

@@ -120,7 +120,8 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
     if report is None and not ctx.expected:
         abort(404)
     indicators = queries.indicators_to_report(unit.id, period.year)
-    accepted = queries.accepted_figures([i.id for i in indicators], period.year)
+    accepted, pending = queries.accepted_and_pending([i.id for i in indicators], period.year,
+                                                     unit.id)
     editing = can(current_user, "report.edit", unit.id) and (report is None or report.editable)
     if editing:
         form = form or _form_from_draft(indicators, report)
@@ -134,7 +135,7 @@ def page(ctx, *, form=None, status=200, stale=None, message=None, review_form=No
         shown = stored
     flags = fig.flagged(indicators, accepted, period, unit.id,
                         {k: v for k, v in numbers.items() if v is not None})
-    found = checks.field_checks(indicators, accepted, period, unit.id, numbers)
+    found = checks.field_checks(indicators, accepted, period, unit.id, numbers, pending)
     if not editing:  # what was sent carries the flags found then, and who confirmed them
         for ind_id, rv in shown.items():
             if ind_id in found:

@@ -13,6 +13,7 @@ from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.plans import queries as plan_queries
 from app.core.policy import can, requires
+from app.core.vietnamese import today as vn_today
 from app.reports import bp, commune, queries, services
 from app.reports.forms import CommuneReportForm, CompileForm, EmptyForm
 from app.reports.models import REPORT_SECTIONS, CommuneReport, period_unit
@@ -37,7 +38,9 @@ def _commune_page(period, cr, form=None, status=200, message=None):
     return render_template("reports/commune.html", period=period, cr=cr, form=form,
                            editing=editing, accepted=accepted, expected=expected,
                            compile_form=EmptyForm(), message=message,
-                           sections=REPORT_SECTIONS), status
+                           sections=REPORT_SECTIONS,
+                           # a period not yet ended is read to today, never to a day to come
+                           figures_until=min(period.ends_on, vn_today())), status
 
 
 @bp.get("/reports/commune/<int:period_id>")

@@ -123,13 +123,15 @@ def submit(ctx, slug, period_id):
     if not form.validate():
         return page(ctx, form=form, status=422,
                     message=_("Báo cáo chưa gửi được: vui lòng sửa các ô được đánh dấu."))
-    accepted = queries.accepted_figures([i.id for i in indicators], ctx.period.year)
+    accepted, pending = queries.accepted_and_pending([i.id for i in indicators],
+                                                     ctx.period.year, ctx.unit.id)
     try:
         saving(lambda: services.submit(
             ctx, {key: form[key].data or "" for key in SECTION_KEYS},
             {i.id: form[f"v_{i.id}"].data for i in indicators},
             {i.id: form[f"e_{i.id}"].data or "" for i in indicators},
-            form.version.data, posted_token(form.draft_token.data), indicators, accepted),
+            form.version.data, posted_token(form.draft_token.data), indicators, accepted,
+            pending),
             reload=lambda: fresh(slug, period_id), message=_(
             "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy gửi lại."))
     except StaleEdit as e:
