@@ -119,6 +119,10 @@ def ordered(stmt):
     return stmt.order_by(*(stmt.selected_columns[name] for name in FIGURE_ORDER))
 
 
+def figures_by_indicator(plan: Plan) -> dict[int, tuple]:
+    return by_indicator(db.session.execute(ordered(_figures()), {"plan_id": plan.id}))
+
+
 def by_indicator(rows) -> dict[int, tuple]:
     """figure_rows() results, in FIGURE_ORDER, grouped: indicator id → its figures."""
     return {ind_id: tuple(group) for ind_id, group in groupby(rows, itemgetter(0))}

@@ -87,11 +87,15 @@ def period_or_404(period_id: int) -> ReportingPeriod:
     return period
 
 
-@cache
-def _accepted_figures_stmt(until: bool):
+def _accepted_figures(until: bool):
     stmt = figure_rows().where(IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)),
                                ReportingPeriod.year == bindparam("year"))
-    return ordered(stmt.where(ReportingPeriod.ends_on <= bindparam("until")) if until else stmt)
+    return stmt.where(ReportingPeriod.ends_on <= bindparam("until")) if until else stmt
+
+
+@cache
+def _accepted_figures_stmt(until: bool):
+    return ordered(_accepted_figures(until))
 
 
 def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> dict[int, list[Figure]]:
@@ -106,7 +110,7 @@ def accepted_figures(indicator_ids, year: int, until: Optional[date] = None) -> 
 
 @cache
 def _accepted_and_pending_stmt():
-    pending = (select(ReportValue.indicator_id, ReportingPeriod.kind, ReportingPeriod.ends_on,
+    pending = (select(ReportValue.indicator_id, literal(1), ReportingPeriod.kind, ReportingPeriod.ends_on,
                       Report.unit_id, ReportValue.value, ReportingPeriod.starts_on,
                       literal(PENDING).label("state"))
                .join(Report, Report.id == ReportValue.report_id)
@@ -115,7 +119,8 @@ def _accepted_and_pending_stmt():
                       ReportingPeriod.year == bindparam("year"),
                       Report.unit_id == bindparam("unit_id"), Report.status == "submitted",
                       ReportValue.value.is_not(None)))
-    return union_all(_accepted_figures_stmt(False).add_columns(literal(ACCEPTED)), pending)
+    return ordered(union_all(_accepted_figures(False).add_columns(literal(ACCEPTED).label("state")),
+                             pending))
 
 
 ACCEPTED, PENDING = "accepted", "pending"
@@ -129,8 +134,8 @@ def accepted_and_pending(indicator_ids, year: int, unit_id: int) -> tuple[dict, 
         return {}, {}
     rows = db.session.execute(_accepted_and_pending_stmt(), {
         "ids": list(indicator_ids), "year": year, "unit_id": unit_id}).all()
-    return (by_indicator(r[:6] for r in rows if r[6] == ACCEPTED),
-            by_indicator(r[:6] for r in rows if r[6] == PENDING))
+    return (by_indicator(r for r in rows if r.state == ACCEPTED),
+            by_indicator(r for r in rows if r.state == PENDING))
 
 
 @cache
