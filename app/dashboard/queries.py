@@ -6,8 +6,8 @@ read all day, and building them was a third of its CPU.
 """
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cache
-from typing import Optional
+from functools import cache, cached_property
+from typing import NamedTuple, Optional
 
 from flask import abort
 from sqlalchemy import and_, bindparam, case, exists, func, select
@@ -71,9 +71,9 @@ def requested_year() -> Optional[int]:
 class PeriodStatus:
     """Where every expected report of one period stands (states of app/reports/completeness)."""
     period: Optional[ReportingPeriod]
-    rows: list[tuple[Unit, Cell]] = field(default_factory=list)
+    rows: list[tuple["UnitRef", Cell]] = field(default_factory=list)
 
-    @property
+    @cached_property
     def rate(self) -> Rate:
         return rate(c for _, c in self.rows)
 
@@ -99,8 +99,8 @@ def _period_status_stmt(by_year: bool):
         current = current.where(ReportingPeriod.year == bindparam("year"))
     current = current.scalar_subquery()
     return (with_deadline(
-                select(ReportingPeriod, Unit, Report.id, Report.status, Report.submitted_at,
-                       DEADLINE)
+                select(ReportingPeriod, Unit.id, Unit.slug, Unit.name, Unit.short_name,
+                       Report.id, Report.status, Report.submitted_at, DEADLINE)
                 .select_from(ReportingPeriod)
                 .outerjoin(period_unit, period_unit.c.period_id == ReportingPeriod.id)
                 .outerjoin(Unit, Unit.id == period_unit.c.unit_id)
@@ -120,15 +120,24 @@ def current_period_status(today: date, year: Optional[int] = None) -> PeriodStat
         return PeriodStatus(None)
     period = rows[0][0]
     return PeriodStatus(period, [
-        (unit, cell(status, submitted_at, deadline, today, report_id))
-        for _, unit, report_id, status, submitted_at, deadline in rows if unit is not None])
+        (UnitRef(uid, slug, name, short), cell(status, submitted_at, deadline, today, report_id))
+        for _, uid, slug, name, short, report_id, status, submitted_at, deadline in rows
+        if uid is not None])
+
+
+class UnitRef(NamedTuple):
+    """A unit as a list of names and links shows it: a few columns, not the whole record
+    (a page lists every unit of the commune, a province's ×40, issue 33)."""
+    id: int
+    slug: str
+    name: str
+    short_name: Optional[str]
 
 
 # ---------------------------------------------------------------- overdue milestones
 
-@dataclass
-class OverdueByUnit:
-    unit: Unit
+class OverdueByUnit(NamedTuple):
+    unit: "UnitRef"
     count: int
     oldest_due: date
 
@@ -141,7 +150,7 @@ def _overdue_stmt():
                .where(Plan.parent_id == bindparam("plan_id"),
                       overdue_clause(bindparam("today")))
                .group_by(Milestone.unit_id).subquery())
-    return (select(Unit, overdue.c.n, overdue.c.oldest)
+    return (select(Unit.id, Unit.slug, Unit.name, Unit.short_name, overdue.c.n, overdue.c.oldest)
             .join(overdue, overdue.c.unit_id == Unit.id)
             .order_by(overdue.c.n.desc(), overdue.c.oldest, Unit.sort_order))
 
@@ -149,7 +158,8 @@ def _overdue_stmt():
 def overdue_milestones_by_unit(plan: Plan, today: date) -> list[OverdueByUnit]:
     """Units with milestones past due and not done, most overdue first."""
     rows = db.session.execute(_overdue_stmt(), {"plan_id": plan.id, "today": today}).all()
-    return [OverdueByUnit(unit, n, oldest) for unit, n, oldest in rows]
+    return [OverdueByUnit(UnitRef(uid, slug, name, short), n, oldest)
+            for uid, slug, name, short, n, oldest in rows]
 
 
 # ---------------------------------------------------------------- returned reports
