@@ -18,7 +18,7 @@ def test_the_matrix_holds_on_every_evidence_route(app, login, role):
     _ensure_people(app)
     rules = [r for r in app.url_map.iter_rules()
              if r.endpoint.startswith("evidence.") or r.endpoint == "emulation.dossier"]
-    assert len(rules) == 21 and not {r.endpoint for r in rules} & NOT_CHECKED
+    assert len(rules) == 25 and not {r.endpoint for r in rules} & NOT_CHECKED
     unexpected, checked = [], 0
     for username, slug in PEOPLE[role]:
         client = login(username)

@@ -144,6 +144,9 @@ CHANGES = [
     Change("milestone", "remove", "ban01",
            lambda c, i: c.post(f"/evidence/milestone/{i['file']}/remove"),
            _ms_files, lambda i: [f"/evidence/milestone/{i['file']}/remove"], YEAR_CLOSED),
+    Change("milestone", "restore", "vhxh",
+           lambda c, i: c.post(f"/evidence/milestone/{i['file']}/restore"),
+           _ms_files, lambda i: [f"/evidence/milestone/{i['file']}/restore"], YEAR_CLOSED),
     # the unit's plan of a closed year
     Change("plan", "edit", "ban01",
            lambda c, i: c.post(f"/units/{SLUG}/sections/{i['section']}/edit",

@@ -61,6 +61,8 @@ RULES = {
     # issue 21: evidence files on a good model or a proposal, which the office keeps — the
     # office, and the record's own unit, which holds the photos and minutes
     "emulation.evidence": {"secretariat": ANY, "editor": OWN},
+    # issue 29: a removed file is kept; the office, which keeps the records, may put it back
+    "evidence.restore": {"secretariat": ANY},
     # issue 19: each person's own notifications and e-mail choice; the office reminds units
     "notification.own": {r: ANY for r in ALL_ROLES},
     "report.remind": {"secretariat": ANY},

@@ -7,7 +7,7 @@ from __future__ import annotations
 import tempfile
 from urllib.parse import quote
 
-from flask import Response, abort, render_template, request, send_file
+from flask import Response, abort, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
@@ -30,14 +30,18 @@ YEAR = 365 * 24 * 3600
 SPOOL = 4 * 1024 * 1024  # a download larger than this waits on disk, not in memory
 
 
-def block_context(owner, record, files=None, form=None, errors=()):
-    """What templates/evidence/_block.html needs, for a record's page or an htmx answer."""
+def block_context(owner, record, files=None, form=None, errors=(), with_removed=False):
+    """What templates/evidence/_block.html needs, for a record's page or an htmx answer;
+    with_removed: the files page, where the office also sees what was removed, to put back."""
     ask = asker(current_user)
     allowed = ask(owner.attach, record.unit_id)
     # to whoever would otherwise attach: why they cannot (a closed year, a sent report…)
     closed = closed_reason(record) if allowed else None
     may = allowed and closed is None
+    restores = (with_removed and ask("evidence.restore", record.unit_id)
+                and closed_reason(record) is None)
     return {"owner": owner, "record": record, "closed": closed,
+            "removed": service.removed(owner.key, record.id) if restores else (),
             "files": service.live(owner.key, [record.id]) if files is None else files,
             "form": (form or AttachForm(formdata=None)) if may else None,
             "remove": RemoveForm(formdata=None) if may else None,
@@ -51,7 +55,7 @@ def evidence_block(owner_key: str, record):
 
 
 def _answer(owner, record, status=200, form=None, errors=()):
-    ctx = block_context(owner, record, form=form, errors=errors)
+    ctx = block_context(owner, record, form=form, errors=errors, with_removed=True)
     return answer(BLOCK, lambda: render_block("evidence/page.html", "block", ev=ctx),
                   lambda: render_template("evidence/page.html", ev=ctx), status=status)
 
@@ -135,6 +139,16 @@ def _register(owner):
                       back=owner.page(record) + "#evidence-files",
                       said=_("Đã gỡ “%(name)s”; tệp vẫn được lưu trong lịch sử.", name=f.name))
 
+    @requires("evidence.restore", load=_file_loader(owner), unit=_file_unit)
+    def restore(f, **_args):
+        record = owner.load(f.owner_id)
+        if not RemoveForm().validate():
+            raise Refused(status=400)
+        save(lambda: service.restore(f, owner, record, current_user))
+        return answer(BLOCK, lambda: _answer(owner, record),
+                      back=url_for(f"evidence.{key}_files", **{id_arg: record.id}),
+                      said=_("Đã khôi phục “%(name)s” vào hồ sơ.", name=f.name))
+
     base = f"{owner.prefix}/<int:{id_arg}>/files"
     one = f"/evidence/{key}/<int:{file_arg}>"
     bp.add_url_rule(base, f"{key}_files", files, methods=["GET"])
@@ -142,6 +156,7 @@ def _register(owner):
     bp.add_url_rule(one, f"{key}_file", download, methods=["GET"])
     bp.add_url_rule(f"{one}/thumb.webp", f"{key}_thumb", thumb, methods=["GET"])
     bp.add_url_rule(f"{one}/remove", f"{key}_remove", remove, methods=["POST"])
+    bp.add_url_rule(f"{one}/restore", f"{key}_restore", restore, methods=["POST"])
 
 
 for _owner in OWNERS.values():

@@ -13,6 +13,7 @@ from flask import current_app, request
 from sqlalchemy import func, select
 
 from app.audit import service as audit
+from app.auth.models import User
 from app.core import idempotency
 from app.core.columns import utcnow
 from app.core.errors import Refused
@@ -179,6 +180,33 @@ def remove(f: EvidenceFile, owner, record, user) -> None:
     f.removed_at, f.removed_by_id = utcnow(), user.id
     audit.record("evidence.remove", "evidence_file", f.id, unit_id=f.unit_id, user=user,
                  before=_described(f))
+
+
+def restore(f: EvidenceFile, owner, record, user) -> None:
+    """A removed file put back on its record by the office, within the record's limits:
+    the row was kept for this (and for the history); the log says who put it back."""
+    ensure_open(record)
+    if f.removed_at is None:
+        return  # back already: a second tap, or its answer lost on the way
+    lim = limits()
+    count, held = _held(owner.key, record.id)
+    if count >= lim["files"] or held + f.size > lim["record"]:
+        raise Refused(_l("Không thể khôi phục: hồ sơ đã đủ số tệp hoặc dung lượng tối đa; "
+                         "hãy gỡ bớt tệp khác trước."), 409)
+    f.removed_at, f.removed_by_id = None, None
+    audit.record("evidence.restore", "evidence_file", f.id, unit_id=f.unit_id, user=user,
+                 after=_described(f))
+
+
+def removed(owner_key: str, owner_id: int) -> list:
+    """The files removed from one record, newest removal first, with who removed each:
+    what the office may put back. One statement."""
+    return list(db.session.execute(
+        select(EvidenceFile, User.full_name)
+        .outerjoin(User, User.id == EvidenceFile.removed_by_id)
+        .where(EvidenceFile.owner_kind == owner_key, EvidenceFile.owner_id == owner_id,
+               EvidenceFile.removed_at.is_not(None))
+        .order_by(EvidenceFile.removed_at.desc(), EvidenceFile.id.desc())))
 
 
 def _described(f: EvidenceFile) -> dict:

@@ -66,6 +66,7 @@ ACTION_LABELS = {
     "commune_report.edit": N_("Sửa báo cáo của xã"),
     "evidence.attach": N_("Đính kèm tệp minh chứng"),
     "evidence.remove": N_("Gỡ tệp minh chứng"),
+    "evidence.restore": N_("Khôi phục tệp minh chứng"),
     "good_model.create": N_("Thêm mô hình hay"),
     "good_model.update": N_("Sửa mô hình hay"),
     "good_model.delete": N_("Xóa mô hình hay"),
