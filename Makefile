@@ -53,7 +53,7 @@ s3rver:
 
 # the whole suite: browser journeys, fuzzing, crash and race tests included (CI runs this)
 test: install-dev translations s3rver
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal --durations=25 $(PYTEST_ARGS)
 
 # the inner loop: everything but the tests marked slow (tests/conftest.py says which)
 test-fast: install-dev translations s3rver
