@@ -199,3 +199,18 @@ def test_the_settings_page_says_plainly_when_this_server_sends_no_email(app, log
     app.config["SMTP_HOST"] = "127.0.0.1"
     page = c.get("/notifications/settings").get_data(as_text=True)
     assert "chưa được cài đặt để gửi thư điện tử" not in page
+
+
+def test_the_todo_names_the_next_report_due_a_week_before_its_deadline(december_app):
+    """On 08/12 the December report (period to 14/12, due 16/12) is in the village head's
+    list, beside the overdue milestone and the Front's comment (issue 30): a report's
+    deadline never comes unannounced."""
+    from datetime import date
+
+    from app.auth.models import User
+    from app.notifications.todo import work_of
+    with december_app.app_context(), december_app.test_request_context():
+        head = db.session.scalar(select(User).where(User.username == "ban01"))
+        work = work_of(head, date(2026, 12, 8))
+    due = [i for i in work.items if i.kind == "report_due"]
+    assert due and "Tháng 12/2026: hạn nộp còn 8 ngày" in due[0].title, [i.title for i in work.items]

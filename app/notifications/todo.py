@@ -31,7 +31,10 @@ from app.reports.obligations import DEADLINE, with_deadline
 from app.units.models import Unit
 from app.core.vietnamese import today as vn_today
 
-SOON_DAYS = 7   # a milestone or a report due within this many days is shown
+SOON_DAYS = 7   # a milestone due within this many days is shown
+# a report due within a reporting cycle is shown: the month's report is in the list from the
+# day after last month's deadline, so its deadline never comes unannounced (issue 30)
+REPORT_WINDOW_DAYS = 31
 LIMIT = 40      # rows read at most; pages show fewer, the total is exact
 
 # most urgent first: a report waiting for the office holds a whole unit up
@@ -54,6 +57,7 @@ NO_INT, NO_TEXT, NO_DAY = cast(null(), Integer), cast(null(), String), cast(null
 USER_ID, UNIT_ID = bindparam("user_id", type_=Integer), bindparam("unit_id", type_=Integer)
 UNIT_KIND = bindparam("unit_kind", type_=String)
 TODAY, SOON = bindparam("today", type_=Date), bindparam("soon", type_=Date)
+REPORT_SOON = bindparam("report_soon", type_=Date)
 
 
 def _row(kind, rank, day=NO_DAY, n1=NO_INT, n2=NO_INT, n3=NO_INT, s1=NO_TEXT, s2=NO_TEXT,
@@ -89,7 +93,7 @@ def _unit_reports():
             .where(period_unit.c.unit_id == UNIT_ID,
                    or_(Report.status == "returned",
                        and_(or_(Report.id.is_(None), Report.status == "draft"),
-                            DEADLINE <= SOON))))
+                            DEADLINE <= REPORT_SOON))))
 
 
 def _comments_waiting():
@@ -160,7 +164,8 @@ def statement(user, today: date):
     """(the statement, its parameters) for this person on `today`."""
     roles = user.roles
     unit = "editor" in roles and user.unit_id is not None and user.unit is not None
-    params = {"user_id": user.id, "today": today, "soon": today + timedelta(days=SOON_DAYS)}
+    params = {"user_id": user.id, "today": today, "soon": today + timedelta(days=SOON_DAYS),
+              "report_soon": today + timedelta(days=REPORT_WINDOW_DAYS)}
     if unit:
         params.update(unit_id=user.unit_id, unit_kind=user.unit.kind)
     return _statement(unit, "secretariat" in roles, "council" in roles, "chair" in roles), params
