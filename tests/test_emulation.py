@@ -522,3 +522,38 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, logi
         actions = list(db.session.scalars(select(AuditEvent.action)))
     assert actions.count("criterion.update") == 1 and actions.count("proposal.update") == 1
     assert actions.count("review.update") == 1 and actions.count("score.update") == 1
+
+
+def test_the_chair_declines_a_passed_proposal_with_a_reason_the_unit_is_told(app, login):
+    """issue 30: a proposal the council passed is not always awarded; the chair says why."""
+    vhxh = login("vhxh")
+    pid = propose(app, vhxh)
+    to_council(app, login, pid)
+    for who in ("chutich", "vhxh"):
+        login(who).post(f"/emulation/proposals/{pid}/vote", {"vote": "yes"})
+    vhxh.post(f"/emulation/proposals/{pid}/close", {"version": proposal_version(app, pid)})
+    chutich = login("chutich")
+    assert "Không khen thưởng đề nghị này" in chutich.get(f"/emulation/proposals/{pid}").get_data(as_text=True)
+    # no reason: refused, the field named, nothing changed
+    r = chutich.post(f"/emulation/proposals/{pid}/decline",
+                     {"reason": "  ", "version": proposal_version(app, pid)})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 422 and "Vui lòng ghi lý do không khen thưởng." in page
+    assert status_of(app, pid) == "approved"
+    assert vhxh.post(f"/emulation/proposals/{pid}/decline", {
+        "reason": "x", "version": proposal_version(app, pid)}).status_code == 403
+    r = chutich.post(f"/emulation/proposals/{pid}/decline", {
+        "reason": "Thành tích chưa đủ so với tiêu chuẩn năm nay.",
+        "version": proposal_version(app, pid)})
+    assert r.status_code == 303 and status_of(app, pid) == "declined"
+    seen = login("ban01").get(f"/emulation/proposals/{pid}").get_data(as_text=True)
+    assert "Chủ tịch không khen thưởng" in seen and "Thành tích chưa đủ so với tiêu chuẩn năm nay." in seen
+    assert "Không khen thưởng đề nghị này" not in chutich.get(f"/emulation/proposals/{pid}").get_data(as_text=True)
+    told = login("ban01").get("/notifications").get_data(as_text=True)
+    assert "Thành tích chưa đủ so với tiêu chuẩn năm nay." in told
+    # over: neither decided nor declined again
+    r = chutich.post(f"/emulation/proposals/{pid}/decide", {
+        "decision_number": "1/QĐ-UBND", "decision_date": "20/12/2026",
+        "version": proposal_version(app, pid)})
+    assert r.status_code == 409 and status_of(app, pid) == "declined"
+    assert audit_actions(app, "proposal", pid)[-1] == "proposal.decline"

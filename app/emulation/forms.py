@@ -138,5 +138,10 @@ class DecideForm(FlaskForm):
     version = VersionField()
 
 
+class DeclineForm(FlaskForm):
+    reason = long_text(_l("Lý do không khen thưởng"), 2000, _l("Vui lòng ghi lý do không khen thưởng."))
+    version = VersionField()
+
+
 class CommentForm(FlaskForm):
     body = long_text(_l("Ý kiến"), 4000, _l("Vui lòng nhập ý kiến."))

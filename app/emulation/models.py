@@ -42,6 +42,7 @@ PROPOSAL_STATUSES = {
     "rejected": N_("Không được thông qua"),
     "decided": N_("Đã quyết định khen thưởng"),
     "forwarded": N_("Đã trình cấp trên"),
+    "declined": N_("Chủ tịch không khen thưởng"),
 }
 VOTES = {"yes": N_("Tán thành"), "no": N_("Không tán thành"), "abstain": N_("Không biểu quyết")}
 EVIDENCE_KINDS = {"report": N_("Báo cáo"), "model": N_("Mô hình hay"),
@@ -233,7 +234,7 @@ class AwardTitle(db.Model):
 
 class Proposal(db.Model):
     """A commendation proposal: proposed → council → approved | rejected → decided (or
-    forwarded upward when a higher level awards the title)."""
+    forwarded upward when a higher level awards the title), or declined by the chair."""
 
     __tablename__ = "proposal"
 
@@ -253,6 +254,8 @@ class Proposal(db.Model):
     members: Mapped[int] = mapped_column(Integer, default=0)
     decision_number: Mapped[str] = mapped_column(String(40), default="")
     decision_date: Mapped[Optional[date]] = mapped_column(Date)
+    # why the chair did not award it ("declined"), as the chair wrote it
+    decision_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     decided_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -281,8 +284,8 @@ class Proposal(db.Model):
             return self.person_name
         return self.unit.name
 
-    # decided, sent upward or not passed: the proposal's life is over
-    CLOSED_STATUSES = ("decided", "forwarded", "rejected")
+    # decided, sent upward, not passed or refused by the chair: the proposal's life is over
+    CLOSED_STATUSES = ("decided", "forwarded", "rejected", "declined")
 
     @property
     def editable(self) -> bool:

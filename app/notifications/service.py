@@ -141,9 +141,12 @@ def proposal_decided(proposal, actor=None) -> None:
     people = unit_editors(proposal.unit_id)
     if proposal.created_by_id:
         people.append(db.session.get(User, proposal.created_by_id))
+    detail = PROPOSAL_STATUSES.get(proposal.status, proposal.status)
+    if proposal.status == "declined":  # the chair's reason goes with the news
+        detail = f"{detail}: {proposal.decision_reason}"
     notify(people, "proposal_decided",
            where=f"{proposal.nominee} · {proposal.title.name}", who=_name(actor),
-           detail=PROPOSAL_STATUSES.get(proposal.status, proposal.status),
+           detail=detail,
            link=path_for("emulation.proposal", proposal_id=proposal.id), actor=actor)
 
 

@@ -77,6 +77,7 @@ ACTION_LABELS = {
     "proposal.vote": N_("Biểu quyết đề nghị khen thưởng"),
     "proposal.forward": N_("Chuyển đề nghị khen thưởng"),
     "proposal.decide": N_("Quyết định khen thưởng"),
+    "proposal.decline": N_("Không khen thưởng đề nghị"),
     "review.create": N_("Mở đợt đánh giá"),
     "review.update": N_("Sửa đợt đánh giá"),
     "review.score": N_("Chấm điểm"),

@@ -15,8 +15,8 @@ from app.comments import service as comments
 from app.core.answers import answer, wants
 from app.core.editing import save
 from app.emulation import bp, documents, queries, scoring, settings
-from app.emulation.forms import (CommentForm, DecideForm, EvidenceForm, ProposalForm, StepForm,
-                                 VoteForm)
+from app.emulation.forms import (CommentForm, DecideForm, DeclineForm, EvidenceForm,
+                                 ProposalForm, StepForm, VoteForm)
 from app.emulation.models import EVIDENCE_KINDS, PROPOSAL_STATUSES, VOTES
 from app.emulation.routes._common import DOCX, XLSX, attachment, save_form, set_unit_choices
 from app.emulation.services import proposals as service
@@ -165,7 +165,8 @@ def _needed(members: int, pass_percent: Decimal) -> int:
     return n
 
 
-def _proposal_page(found, status=200, message=None, comment_form=None, decide_form=None):
+def _proposal_page(found, status=200, message=None, comment_form=None, decide_form=None,
+                   decline_form=None):
     p, members, pass_percent = found
     offered, chosen = _evidence(p)
     manage = can(current_user, "emulation.manage")
@@ -182,6 +183,7 @@ def _proposal_page(found, status=200, message=None, comment_form=None, decide_fo
         step=StepForm(formdata=None, version=p.version),
         comment_form=comment_form or CommentForm(formdata=None),
         decide_form=decide_form or DecideForm(formdata=None, version=p.version),
+        decline_form=decline_form or DeclineForm(formdata=None, version=p.version),
         evidence_kinds=EVIDENCE_KINDS,
         # the nominee's scores beside the proposal: the chair decides knowing them (issue 28)
         scores=[(label, url) for key, label, url in offered if key.startswith("score:")]), status
@@ -298,6 +300,24 @@ def decide(found, proposal_id):
                               decide_form=form)
     flash(_("Đã quyết định khen thưởng.") if p.status == "decided"
           else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng."), "success")
+    return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
+
+
+@bp.post("/emulation/proposals/<int:proposal_id>/decline")
+@requires("emulation.decide", load=queries.proposal_context, unit=_unit)
+def decline(found, proposal_id):
+    """The chair does not award what the council passed, with a reason (issue 30)."""
+    form = DeclineForm()
+    try:
+        if not form.validate():
+            raise Refused(_("Vui lòng kiểm tra lại các ô được đánh dấu."), 422)
+        save(lambda: service.decline(found.proposal, form.version.data, form.reason.data,
+                                     user=current_user), message=CHANGED)
+    except Refused as e:
+        e.apply_to(form)
+        return _proposal_page(_load(proposal_id), status=e.status, message=e.message,
+                              decline_form=form)
+    flash(_("Đã ghi nhận: Chủ tịch không khen thưởng đề nghị này."), "success")
     return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
 
 

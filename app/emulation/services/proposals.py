@@ -173,6 +173,18 @@ def close_vote(p: Proposal, version, members: int, pass_percent: Decimal, user=N
     return ok
 
 
+def decline(p: Proposal, version, reason: str, user=None) -> None:
+    """The chair does not award what the council passed, and says why (issue 30): the
+    proposal ends, its unit and who drew it up are told with the reason."""
+    ensure_open(p)
+    if not reason.strip():
+        raise Refused(_l("Vui lòng ghi lý do không khen thưởng."), 422,
+                      {"reason": _l("Vui lòng ghi lý do không khen thưởng.")})
+    _move(p, version, "approved", "declined", "proposal.decline", user,
+          decision_reason=reason.strip(), decided_by_id=user_id(user))
+    notices.proposal_decided(p, user)
+
+
 def decide(p: Proposal, version, number: str, on: date, user=None) -> None:
     """The chair's decision (a title the commune awards), or the submission upward."""
     ensure_open(p)
