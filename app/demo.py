@@ -102,8 +102,9 @@ def demo_today(year: int) -> date:
 
 def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None) -> int:
     """Sample milestones in every unit's plan, and once a period has ended by `day`, each
-    village's own (how far along as of `day`) and a few dated from it in every state; with scale > 1, extra sample villages too, so budgets are measured on a data set
-    larger than a real commune's. Idempotent."""
+    village's own (how far along as of `day`) and a few dated from it in every state; with
+    scale > 1, extra sample villages too, so budgets are measured on a data set larger than
+    a real commune's. Idempotent."""
     commune = db.session.scalar(Plan.commune_plan_stmt(year))
     if commune is None or db.session.scalar(select(func.count(Milestone.id))):
         return 0
