@@ -48,7 +48,8 @@ def load_demo_accounts() -> list[str]:
 
 
 # title, start and due in days from 1 January, status, progress: the same in every unit
-# (tests read them against the real date)
+# (tests read them against the real date); one still open when the demo's day is past its
+# due date has been done by then (the half-year review is held, so its milestone is done)
 SAMPLE_MILESTONES = (
     ("Xây dựng và ban hành kế hoạch triển khai phong trào thi đua của đơn vị", 0, 31, "done", 100),
     ("Tổ chức phát động phong trào thi đua đến toàn thể cán bộ, Nhân dân", 15, 60, "done", 100),
@@ -63,6 +64,22 @@ STATE_MILESTONES = (
     ("hoi-nong-dan", "Hội thi nhà nông giỏi cấp xã", -30, 20, "paused", 30),
     ("doan-thanh-nien", "Giải bóng đá thanh niên các bản", -10, 15, "cancelled", 0),
     ("van-phong", "Họp Hội đồng thi đua – khen thưởng xã", -30, -10, "done", 100),
+)
+# What sets the villages apart (the reviews score them on it, app/emulation/demo.py): each
+# village's own work of the year, dated from 1 January, added once a period has ended (as
+# STATE_MILESTONES: before that the demo is the plan and the sample milestones alone) —
+# unit slug, title, start and due in days from 1 January, and how it stands once due: done,
+# or left behind at a percentage
+VILLAGE_MILESTONES = (
+    ("ban-mau-01", "Thành lập tổ tự quản bảo vệ rừng cộng đồng", 20, 90, "done", 100),
+    ("ban-mau-02", "Sửa chữa, nâng cấp nhà văn hóa bản", 30, 120, "done", 100),
+    ("ban-mau-03", "Làm đường bê tông nội bản (Nhân dân hiến đất, góp công)", 45, 135,
+     "in_progress", 70),
+    ("ban-mau-04", "Kiên cố hóa kênh mương nội đồng", 40, 120, "in_progress", 40),
+    ("ban-mau-04", "Ra quân vệ sinh môi trường, khơi thông cống rãnh", 60, 150, "not_started", 0),
+    ("ban-mau-05", "Vận động hộ tham gia bảo hiểm y tế", 30, 150, "done", 100),
+    ("ban-mau-06", "Xây dựng, sửa đổi quy ước của bản", 30, 100, "in_progress", 30),
+    ("ban-mau-06", "Vận động hộ làm nhà tiêu hợp vệ sinh", 150, 300, "in_progress", 40),
 )
 FRONT_COMMENT = ("Ban Thường trực Ủy ban MTTQ xã đề nghị bản cho biết đã có bao nhiêu hộ đăng ký "
                  "tham gia; Mặt trận sẽ phối hợp tuyên truyền đến các hộ còn lại.")
@@ -84,9 +101,10 @@ def demo_today(year: int) -> date:
 
 
 def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None) -> int:
-    """Sample milestones in every unit's plan, and once a period has ended by `day`, a few
-    dated from it in every state; with scale > 1, extra sample villages too, so budgets are measured on a data set
-    larger than a real commune's. Idempotent."""
+    """Sample milestones in every unit's plan, and once a period has ended by `day`, each
+    village's own (how far along as of `day`) and a few dated from it in every state; with
+    scale > 1, extra sample villages too, so budgets are measured on a data set larger than
+    a real commune's. Idempotent."""
     commune = db.session.scalar(Plan.commune_plan_stmt(year))
     if commune is None or db.session.scalar(select(func.count(Milestone.id))):
         return 0
@@ -109,14 +127,32 @@ def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None) -> 
         for rep in range(scale):
             for title, s, e, status, progress in SAMPLE_MILESTONES:
                 suffix = f" (đợt {rep + 1})" if rep else ""
+                if status != "done" and date(year, 1, 1) + timedelta(days=e) < day:
+                    status, progress = "done", 100
                 _milestone(plan, title + suffix, date(year, 1, 1), s, e, status, progress)
                 count += 1
+    for slug, title, s, e, status, progress in VILLAGE_MILESTONES if started else ():
+        if slug in plans:
+            status, progress = _as_of(date(year, 1, 1), s, e, status, progress, day)
+            _milestone(plans[slug], title, date(year, 1, 1), s, e, status, progress)
+            count += 1
     for slug, title, s, e, status, progress in STATE_MILESTONES if started else ():
         if slug in plans:
             _milestone(plans[slug], title, day, s, e, status, progress)
             count += 1
     record("demo.content", "milestone", None, after={"milestones": count, "scale": scale})
     return count
+
+
+def _as_of(first, start, due, status, progress, day):
+    """How a village's milestone stands on the demo's day: not begun before its start (or
+    never, if it never is), on its way until it is due, then as it ended."""
+    if day < first + timedelta(days=start) or status == "not_started":
+        return "not_started", 0
+    if day <= first + timedelta(days=due):
+        share = (day - first - timedelta(days=start)).days * 100 // max(due - start, 1)
+        return "in_progress", min(progress, share // 10 * 10)
+    return status, progress
 
 
 def _milestone(plan, title, day, start, due, status, progress):

@@ -27,8 +27,8 @@ _MASS = (
 )
 _VILLAGE = (
     ("Thực hiện các chỉ tiêu thi đua của bản", "indicators", 40,
-     "Các tỷ lệ của bản so với chỉ tiêu của xã (che phủ rừng, hộ gia đình văn hóa, "
-     "bảo hiểm y tế…)."),
+     "Các chỉ tiêu bản được giao báo cáo phần của bản (diện tích gieo trồng, lao động có "
+     "việc làm, lao động học nghề…), chấm theo số của xã mà bản góp phần."),
     ("Hoàn thành nhiệm vụ, mốc trong kế hoạch thi đua của bản", "milestones", 30, ""),
     ("Chấp hành chế độ báo cáo đúng hạn", "timeliness", 10, ""),
     ("Tổ chức phát động, tuyên truyền; xây dựng mô hình hay, cách làm hiệu quả", "manual", 20,
