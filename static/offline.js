@@ -60,6 +60,23 @@
     for (var k of await caches.keys()) if (k.indexOf("p-") === 0 && k !== name) await caches.delete(k);
     await (await caches.open(name)).put(url, new Response(b, {status: 200, headers: h}));
   }
+  // after this phone saved a change made on a kept page, that page is kept again as the
+  // server now has it, so the phone's copy is never older than what the phone itself saved
+  var again = {};
+  async function rekeep(who, url) {
+    if (again[url]) return (again[url] = 2);
+    again[url] = 1;
+    try {
+      do {
+        again[url] = 1;
+        var c = await kept();
+        if (!c || !(await c.match(url, {ignoreVary: true}))) break;
+        var r = await fetch(url, {credentials: "same-origin", cache: "no-store"});
+        if (r.ok && r.headers.get("X-Keep") === who) await keepPage(who, url, r);
+      } while (again[url] === 2);
+    } catch (err) { /* no signal: the next save tries again */ }
+    delete again[url];
+  }
 
   // ---- sending: one sender at a time, across tabs and the worker ----
   function locked(fn) {
@@ -95,7 +112,10 @@
       var e = x.v, b = body(e), r, html, m;
       if (e.who !== st.who || stop[e.url]) continue; // someone else's: never sent as this person
       if (b.has("csrf_token")) b.set("csrf_token", st.csrf);
-      if (ver[e.url] && b.has("version")) b.set("version", ver[e.url]);
+      // a second change made on the same version as one just sent builds on its answer;
+      // a change made on another version keeps its own (never a newer one picked up here)
+      var base = e.url + "@" + b.get("version");
+      if (ver[base]) b.set("version", ver[base]);
       try {
         r = await fetch(e.url, {method: "POST", body: b, credentials: "same-origin",
           headers: Object.assign({}, e.hd, {"X-CSRFToken": st.csrf})});
@@ -105,8 +125,9 @@
       if (r.status >= 500 || r.status === 429) { left = true; break; }
       m = !e.hd["HX-Boosted"] && /name="version"[^>]*value="(\d+)"/.exec(html);
       if (r.ok) {
-        if (m) ver[e.url] = m[1]; // the next change of the same record builds on this one
+        if (m) ver[base] = m[1]; // the next change of the same record builds on this one
         await upd(x.k);
+        rekeep(e.who, e.page);
       } else { // 409: someone changed it first; 4xx: refused. Kept, and shown to settle.
         e.st = "bad"; e.code = r.status; e.msg = text(html);
         await upd(x.k, e);
@@ -128,6 +149,9 @@
     return m ? m[1].replace(/<[^>]+>/g, "").trim() : "";
   }
 
+  function hex() {
+    return Array.from(crypto.getRandomValues(new Uint8Array(8)), function (n) { return (n + 256).toString(16).slice(1); }).join("");
+  }
   // hh:mm dd/mm in Vietnam's time (UTC+7 all year, no summer time)
   function clock(t) {
     var d = new Date(t + 7 * 36e5), p = function (n) { return ("0" + n).slice(-2); };
@@ -172,7 +196,10 @@
         if (!r) return Response.error();
         var t = +r.headers.get("X-Kept"), when = clock(t), h = new Headers(r.headers);
         var s = (await r.text()).replace('<p id="offline" hidden>', '<p id="offline" data-kept="' + t + '">')
-          .replace('<time id="kept-at"></time>', '<time id="kept-at">' + when + "</time>");
+          .replace('<time id="kept-at"></time>', '<time id="kept-at">' + when + "</time>")
+          // a report typed on this copy is never taken for the live page it was kept from:
+          // the server lets a draft's own token retry over a newer version
+          .replace(/(name="draft_token" type="hidden" value=")[0-9a-f]*/, "$1" + hex());
         return new Response(s, {status: 200, headers: h});
       }
     };
@@ -213,9 +240,14 @@
   }
   function bar(off) {
     var b = doc.getElementById("offline");
-    if (!b || b.dataset.kept) return; // a kept copy says its own time
-    if (off) b.querySelector("time").textContent = clock(loadedAt);
+    if (!b) return;
+    if (off && !b.dataset.kept) b.querySelector("time").textContent = clock(loadedAt); // a kept copy says its own time
     b.hidden = !off;
+  }
+  // "ready to use with no signal" once this page is kept on the phone
+  async function ready() {
+    var p = doc.getElementById("ready"), c = p && me && await kept();
+    if (c) p.hidden = !(await c.match(location.pathname + location.search, {ignoreVary: true}));
   }
   // what a change is, in the person's words: the form's name and the button pressed
   function label(el, c) {
@@ -237,11 +269,15 @@
     if (!me || c.verb === "get") return false;
     if (unsent && c.formData.has("token")) c.formData.set("token", fresh());
     for (k in c.headers) if (/^HX-/i.test(k)) hd[k] = c.headers[k];
-    var sw = el.closest("[hx-swap]"), key = f && f.dataset.draft ? "d:" + c.path : "";
+    var sw = el.closest("[hx-swap]"), key = f && f.dataset.draft ? "d:" + c.path : "", ch = [];
+    // a draft: the boxes typed on this page, the only ones put back when it is reopened
+    if (key) Array.from(f.elements).forEach(function (b) {
+      if (b.name && b.type !== "hidden" && (b.options ? !b.options[b.selectedIndex] || !b.options[b.selectedIndex].defaultSelected : b.value !== b.defaultValue)) ch.push(b.name);
+    });
     // a file goes into IndexedDB as it is (a Blob): the photo as the phone scaled it
     var e = {who: me, url: c.path, body: mp ? "" : new URLSearchParams(c.formData).toString(), hd: hd,
       parts: mp ? Array.from(c.formData.entries()) : null,
-      t: Date.now(), page: location.pathname, tgt: d.target && d.target.id, key: key,
+      t: Date.now(), page: location.pathname, tgt: d.target && d.target.id, key: key, ch: ch,
       swap: ((sw && sw.getAttribute("hx-swap")) || "innerHTML").split(" ")[0], label: label(el, c), st: "wait"};
     await tx(BOX, "readwrite", function (s) {
       // a draft is a snapshot: the newest replaces the one still waiting
@@ -259,6 +295,9 @@
     var sb = c.triggeringEvent && c.triggeringEvent.submitter;
     if (sb && sb.hasAttribute("aria-pressed")) {
       sb.parentNode.querySelectorAll("[aria-pressed]").forEach(function (x) { x.setAttribute("aria-pressed", x === sb); });
+      // the row's badge shows the status chosen, marked as waiting to be sent
+      var bd = d.target && d.target.querySelector(".ms-st");
+      if (bd) { bd.className = "ms-st queued ms-" + sb.value; bd.textContent = sb.textContent.trim() + " · " + box().dataset.wait; }
     }
     var st = f && f.dataset.draft ? doc.getElementById("save-status") : doc.getElementById("messages");
     if (st) st.textContent = (f && f.dataset.offline) || box().dataset.kept;
@@ -272,12 +311,15 @@
     if (!f) return;
     mine.forEach(function (x) { if (x.v.key === "d:" + f.getAttribute("hx-post")) e = x.v; });
     if (!e) return;
+    // the text goes back with the version it was made on, so a save from here meets any
+    // newer text on the server as a clash to settle side by side, never overwrites it
     new URLSearchParams(e.body).forEach(function (v, n) {
       var b = f.elements[n];
-      if (b && /^(TEXTAREA|SELECT)$|^text$/i.test(b.tagName === "INPUT" ? b.type : b.tagName)) b.value = v;
+      if (b && (n === "version" || n === "draft_token" || (!e.ch || e.ch.indexOf(n) >= 0) &&
+          /^(TEXTAREA|SELECT)$|^text$/i.test(b.tagName === "INPUT" ? b.type : b.tagName))) b.value = v;
     });
     var st = doc.getElementById("save-status");
-    if (st && e.st === "wait") st.textContent = f.dataset.restored;
+    if (st) st.textContent = e.st === "wait" ? f.dataset.restored : box().dataset.bad + ": " + e.msg;
   }
   async function wipe() {
     var ks = await caches.keys();
@@ -323,7 +365,8 @@
     // another person's pages go as soon as this one is signed in
     for (var k of await caches.keys()) if (k.indexOf("p-") === 0 && k !== "p-" + me) await caches.delete(k);
     restore(await list() || []);
-    if (nav.onLine) { await flush(); setTimeout(function () { warm().catch(function () {}); }, 3000); }
+    ready();
+    if (nav.onLine) { await flush(); setTimeout(function () { warm().then(ready).catch(function () {}); }, 3000); }
   }
 
   doc.addEventListener("htmx:beforeRequest", function (ev) {
@@ -333,16 +376,38 @@
   doc.addEventListener("htmx:sendError", function (ev) { keep(ev.detail); }); // maybe its answer was lost
   doc.addEventListener("htmx:afterRequest", function (ev) {
     // the person did again what was refused: it is settled, drop the kept one
-    var c = ev.detail.requestConfig;
-    if (ev.detail.successful && c.verb !== "get" && me) all().then(function (xs) {
-      return Promise.all(xs.filter(function (x) {
-        return x.v.who === me && x.v.st === "bad" && x.v.url === c.path;
-      }).map(function (x) { return upd(x.k); }));
-    }).then(list);
+    var c = ev.detail.requestConfig, f = ev.detail.elt.closest && ev.detail.elt.closest("form[data-draft]");
+    var key = f && "d:" + f.getAttribute("hx-post");
+    if (ev.detail.successful && c.verb !== "get" && me) {
+      rekeep(me, location.pathname + location.search); // saved: the kept page follows
+      all().then(function (xs) {
+        return Promise.all(xs.filter(function (x) {
+          return x.v.who === me && x.v.st === "bad" && (x.v.url === c.path || x.v.key === key);
+        }).map(function (x) { return upd(x.k); }));
+      }).then(list);
+    }
   });
-  doc.addEventListener("htmx:afterSettle", function () { start(); });
+  doc.addEventListener("htmx:afterSettle", function (ev) {
+    start();
+    // a page opened by a boosted link: what waits for it goes back in its boxes
+    var c = ev.detail.requestConfig;
+    if (me && ev.detail.target === doc.body && c && c.verb === "get") list().then(function (m) { restore(m || []); ready(); });
+  });
   doc.addEventListener("submit", async function (ev) {
-    var f = ev.target;
+    var f = ev.target, key = f.dataset.draft && "d:" + f.getAttribute("hx-post");
+    // "Lưu nháp" or "Gửi" on a report form posts the whole page: the text it holds, with the
+    // version it was made on, goes with it (a clash is answered side by side), so what
+    // waited for this form is no longer to be put back
+    if (key && me && navigator.onLine && !f.dataset.go) {
+      ev.preventDefault();
+      var xs = await all().catch(function () { return []; });
+      await Promise.all(xs.filter(function (x) { return x.v.who === me && x.v.key === key; })
+        .map(function (x) { return upd(x.k); }));
+      f.dataset.go = 1;
+      f.requestSubmit(ev.submitter);
+      delete f.dataset.go;
+      return;
+    }
     if (!f.classList.contains("logout") || f.dataset.gone) return;
     ev.preventDefault(); ev.stopPropagation();
     var mine = await list() || [], o = box();

@@ -42,6 +42,18 @@ def event_hash(prev_hash: str, ev: AuditEvent) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
+def saved_by_me(entity: str, entity_id) -> bool:
+    """Whether the signed-in person made the newest change of a record (its newest audit
+    event): a clash with one's own earlier save — another device, or a change kept on the
+    phone and sent late — is said as such, never as someone else's (issue 30)."""
+    if entity_id is None or not (current_user and current_user.is_authenticated):
+        return False
+    who = db.session.scalar(select(AuditEvent.user_id).where(
+        AuditEvent.entity == entity, AuditEvent.entity_id == entity_id)
+        .order_by(AuditEvent.id.desc()).limit(1))
+    return who is not None and who == current_user.id
+
+
 def _chain_head() -> Optional[str]:
     """The newest event's hash, read once no other writer can add one until we commit.
     SQLite writers are already serialised by BEGIN IMMEDIATE; on PostgreSQL the function

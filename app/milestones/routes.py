@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
+from app.audit.service import saved_by_me
 from app.core.answers import answer, wants
 from app.core.editing import save, version_of
 from app.core.extensions import db
@@ -167,10 +168,15 @@ def _edited(m) -> dict:
 
 def _status_conflict(loaded, now, chosen, rows, inline):
     if inline:
-        notice = _("Mốc này vừa được người khác cập nhật (lúc %(when)s); trạng thái hiện là "
-                   "“%(now)s”. Bạn đã chọn “%(chosen)s”: bấm lại nếu vẫn muốn đổi.",
-                   when=format_datetime(now.updated_at), now=_(now.status_label),
-                   chosen=_(MILESTONE_STATUSES[chosen]))
+        said = dict(when=format_datetime(now.updated_at), now=_(now.status_label),
+                    chosen=_(MILESTONE_STATUSES[chosen]))
+        if saved_by_me("milestone", now.id):  # the person's own earlier change (issue 30)
+            notice = _("Bạn đã cập nhật mốc này trước đó (lúc %(when)s, ở máy khác hoặc từ một "
+                       "thay đổi gửi sau); trạng thái hiện là “%(now)s”. Bạn đã chọn "
+                       "“%(chosen)s”: bấm lại nếu vẫn muốn đổi.", **said)
+        else:
+            notice = _("Mốc này vừa được người khác cập nhật (lúc %(when)s); trạng thái hiện là "
+                       "“%(now)s”. Bạn đã chọn “%(chosen)s”: bấm lại nếu vẫn muốn đổi.", **said)
         return _row(now, 409, notice)
     # without JavaScript: the edit page, the chosen status kept, the difference shown
     edit_form = unique_ids(MilestoneForm(obj=now), f"m{now.id}-")

@@ -12,12 +12,13 @@ from app.audit.models import AuditEvent
 from app.evidence.models import EvidenceFile
 from app.core.extensions import db
 from app.milestones.models import Milestone
+from app.reports import figures as fig
 from app.reports.models import Report
 from app.units.models import Unit
 from tests import factories
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 from tests.browser.conftest import phone_photo, scaled_on_the_phone
-from tests.factories import generate
+from tests.factories import fill, generate, report_url
 from tests.browser.conftest import READ
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -277,3 +278,204 @@ def test_a_photo_taken_with_no_signal_is_sent_later_once(phone, village, live_se
     page.reload()  # nothing is sent again
     page.wait_for_load_state("networkidle")
     assert audit_count(village, "evidence.attach") == before + 2 and outbox(page) == []
+
+
+# ---- issue 30, items 1 and 2: a change typed on a kept page carries the version its text
+# was made on, so it never replaces newer text on the server; a kept page follows what this
+# phone saves; a clash with the person's own earlier save is never called someone else's;
+# the outbox panel, the status badge and the offline bar tell the truth.
+
+READY = "Sẵn sàng dùng khi mất sóng"
+RESULTS, PROPOSAL, NEXT = ("Bản làm được 2 km đường.", "Đề nghị hỗ trợ xi măng.",
+                           "Họp dân tháng sau.")
+
+
+def report_of(app, pid):
+    with app.app_context():
+        r = db.session.scalar(select(Report).where(Report.period_id == pid))
+        return r and (r.results, r.proposals, r.next_tasks, fig.load_draft(r.figures_draft))
+
+
+def figure_boxes(page, n=2):
+    return page.locator("#report-form fieldset.figure input[name^='v_']").all()[:n]
+
+
+def contrast(fg, bg):
+    def lum(rgb):
+        out = []
+        for c in rgb:
+            c /= 255
+            out.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+        return 0.2126 * out[0] + 0.7152 * out[1] + 0.0722 * out[2]
+    a, b = sorted((lum(fg), lum(bg)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+# the colour of an element and of the first ancestor that paints a background
+COLOURS = """el => { const rgb = s => s.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+  let b = el, bg; while (b) { bg = getComputedStyle(b).backgroundColor;
+    if (!/rgba\\(.*, 0\\)|transparent/.test(bg)) break; b = b.parentElement; }
+  return [rgb(getComputedStyle(el).color), rgb(bg)]; }"""
+
+
+def test_a_stale_kept_copy_never_replaces_newer_text(phone, village, live_server):
+    """The issue's sequence: (a) offline draft sent after a restart; (b) figures and a
+    proposal saved online; offline again, the kept page shows them, only "Nhiệm vụ kỳ tới"
+    typed; after a restart nothing of (b) is lost."""
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    expect(page.locator("#ready")).to_have_text(READY)
+    url = kept_report(page)
+    pid = int(url.rsplit("/", 1)[1])
+
+    # (a) no signal: "Kết quả", then the browser closed; it opens again with signal
+    phone.context.set_offline(True)
+    page.goto(base + url)
+    page.get_by_label("Kết quả đạt được").fill(RESULTS)
+    expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
+    phone.close()
+    page = phone.open()
+    page.goto(f"{base}/units/ban-mau-01")
+    expect(page.locator("#outbox")).to_be_hidden(timeout=20_000)
+    assert report_of(village, pid)[0] == RESULTS
+
+    # (b) with signal: two figures and a proposal, autosaved
+    page.goto(base + url)
+    expect(page.get_by_label("Kết quả đạt được")).to_have_value(RESULTS)
+    boxes = figure_boxes(page)
+    assert len(boxes) == 2
+    boxes[0].fill("5")
+    boxes[1].fill("7")
+    page.get_by_label("Đề xuất, kiến nghị").fill(PROPOSAL)
+    for _ in range(40):  # the autosave, a second after the last key
+        stored = report_of(village, pid)
+        if stored[1] == PROPOSAL:
+            break
+        page.wait_for_timeout(250)
+    expect(page.locator("#save-status")).to_contain_text("Đã lưu lúc")
+    assert stored[1] == PROPOSAL and sorted(e["v"] for e in stored[3].values() if e["v"]) == ["5", "7"]
+
+    # the signal goes: the kept page is the one this phone last saved
+    page.wait_for_timeout(1500)  # the kept copy follows the save
+    phone.context.set_offline(True)
+    page.goto(base + url)
+    expect(page.locator("#offline")).to_be_visible()
+    expect(page.get_by_label("Đề xuất, kiến nghị")).to_have_value(PROPOSAL)
+    expect(figure_boxes(page)[0]).to_have_value("5")
+    page.get_by_label("Nhiệm vụ kỳ tới").fill(NEXT)
+    expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
+    phone.close()
+
+    page = phone.open()
+    page.goto(f"{base}/units/ban-mau-01")
+    expect(page.locator("#outbox")).to_be_hidden(timeout=20_000)
+    results, proposals, next_tasks, figures = report_of(village, pid)
+    assert (results, proposals, next_tasks) == (RESULTS, PROPOSAL, NEXT)
+    assert sorted(e["v"] for e in figures.values() if e["v"]) == ["5", "7"]
+
+
+def test_a_change_on_an_older_copy_is_shown_to_settle_and_restored_with_its_version(
+        phone, village, live_server, login):
+    """The kept copy is older than the server (the same person saved from another device):
+    the queued change is refused, not applied; the outbox says it was the person's own
+    save; the report page puts back only what was typed, with the version it was typed on,
+    and "Lưu nháp" shows the two side by side."""
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    url = kept_report(page)
+    pid = int(url.rsplit("/", 1)[1])
+    page.goto(base + url)  # kept as it passes
+    page.wait_for_load_state("networkidle")
+    # the same person, on the office computer, saves a proposal
+    office = login("ban01")
+    data = fill(office, "ban-mau-01", pid, proposals=PROPOSAL)
+    assert office.post(report_url("ban-mau-01", pid), data).status_code == 302
+
+    phone.context.set_offline(True)
+    page.goto(base + url)
+    expect(page.locator("#offline")).to_be_visible()
+    kept_version = page.locator("#report-version").input_value()
+    page.get_by_label("Nhiệm vụ kỳ tới").fill(NEXT)
+    expect(page.locator("#save-status")).to_contain_text("Mất kết nối")
+    phone.close()
+
+    page = phone.open()
+    page.goto(f"{base}/units/ban-mau-01")
+    bad = page.locator("#outbox li.bad")
+    expect(bad).to_contain_text("Cần xem lại", timeout=20_000)
+    expect(bad).to_contain_text("Bạn")
+    expect(bad).not_to_contain_text("người khác")
+    expect(bad).not_to_contain_text("Có người")
+    _results, proposals, next_tasks, _f = report_of(village, pid)
+    assert (proposals, next_tasks) == (PROPOSAL, "")  # nothing applied over newer text
+    # the outbox's button is readable
+    page.locator("#outbox summary").click()
+    drop = page.get_by_role("button", name="Bỏ thay đổi này")
+    expect(drop).to_be_visible()
+    fg, bg = drop.evaluate(COLOURS)
+    assert contrast(fg, bg) >= 4.5, (fg, bg)
+
+    # the restore path: the report page puts back what was typed, on its own version
+    page.goto(base + url)
+    expect(page.get_by_label("Nhiệm vụ kỳ tới")).to_have_value(NEXT)
+    expect(page.get_by_label("Đề xuất, kiến nghị")).to_have_value(PROPOSAL)
+    expect(page.locator("#report-version")).to_have_value(kept_version)
+    expect(page.locator("#save-status")).to_contain_text("Cần xem lại")
+    page.get_by_role("button", name="Lưu nháp").click()
+    conflict = page.locator(".conflict")
+    expect(conflict).to_be_visible()
+    expect(conflict).to_contain_text(PROPOSAL)
+    assert report_of(village, pid)[2] == ""
+    # saving again, on purpose, keeps both
+    page.get_by_role("button", name="Lưu nháp").click()
+    expect(page.locator("#messages")).to_contain_text("Đã lưu nháp")
+    _results, proposals, next_tasks, _f = report_of(village, pid)
+    assert (proposals, next_tasks) == (PROPOSAL, NEXT)
+
+
+def test_badge_and_bar_tell_the_truth_and_an_own_change_is_not_someone_elses(
+        phone, village, live_server, login):
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    phone.context.set_offline(True)
+    page.reload()
+    row = page.locator("#ms-list > li.ms", has_text=TITLES[0])
+    row.get_by_role("button", name="Hoàn thành").click()
+    badge = row.locator(".ms-st")
+    expect(badge).to_contain_text("Hoàn thành")
+    expect(badge).to_contain_text("chờ gửi")
+    # meanwhile the same person, from another device, pauses it
+    other = login("ban01")
+    with village.app_context():
+        m = db.session.scalar(select(Milestone).where(Milestone.title == TITLES[0]))
+        mid, version = m.id, m.version
+    assert other.post(f"/milestones/{mid}/status",
+                      data={"version": version, "status": "paused"}).status_code in (302, 303)
+    phone.context.set_offline(False)
+    page.evaluate("dispatchEvent(new Event('online'))")
+    expect(page.locator("#offline")).to_be_hidden()
+    expect(row.locator(".alert.error")).to_contain_text("Bạn đã chọn “Hoàn thành”")
+    expect(row.locator(".alert.error")).not_to_contain_text("người khác")
+    expect(page.locator("#outbox li.bad")).not_to_contain_text("người khác")
+    with village.app_context():
+        assert db.session.get(Milestone, mid).status == "paused"
+
+
+def test_a_kept_page_opened_offline_hides_its_bar_when_the_signal_is_back(
+        phone, village, live_server):
+    base = live_server.url
+    page = phone.open()
+    sign_in(page, base, "ban01")
+    ready(page)
+    phone.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#offline")).to_be_visible()
+    phone.context.set_offline(False)
+    page.evaluate("dispatchEvent(new Event('online'))")
+    expect(page.locator("#offline")).to_be_hidden()

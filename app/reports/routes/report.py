@@ -6,6 +6,7 @@ from datetime import datetime
 from flask import flash, redirect, request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
+from app.audit.service import saved_by_me
 from app.core.editing import save as saving, version_of
 from app.core.errors import Refused
 from app.core.locking import StaleEdit
@@ -16,7 +17,7 @@ from app.reports.forms import ReportForm, report_form_class
 from app.reports.routes._common import (figure_errors, fresh, merged_draft, page,
                                         posted_token, report_url, stale_page)
 from app.reports.services import SECTION_KEYS
-from app.core.vietnamese import VN_TZ, nfc
+from app.core.vietnamese import VN_TZ, format_datetime, nfc
 
 FIGURE_KEY = re.compile(r"([ve])_([0-9]{1,9})")
 MAX_DRAFT_FIGURE = 100
@@ -99,6 +100,12 @@ def autosave(ctx, slug, period_id):
                 "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
                 "nhau."))
     except StaleEdit as e:
+        if e.current is not None and saved_by_me("report", e.current.id):
+            # the person's own newer save (another device, or an earlier change sent late)
+            return _status(409, _(
+                "Bạn đã lưu bản mới hơn của báo cáo này (lúc %(t)s, ở máy khác hoặc từ một thay "
+                "đổi gửi sau). Bấm “Lưu nháp” để xem hai bản cạnh nhau; nội dung bạn nhập vẫn "
+                "còn trên trang.", t=format_datetime(e.current.updated_at)))
         return _status(409, e.message if e.current is None else _(
             "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
             "nhau; nội dung bạn nhập vẫn còn trên trang."))
