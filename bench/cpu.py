@@ -152,7 +152,10 @@ def routes(app):
 
     def draft():
         html = head.get(report).get_data(as_text=True)
-        data = dict(re.findall(r'<input[^>]+type="hidden" name="([^"]+)" value="([^"]*)"', html))
+        # every hidden input, whatever the order of its attributes (the version's has an id
+        # between name and value: without it each save after the first was a stale 409)
+        data = {re.search(r'name="([^"]+)"', tag).group(1): re.search(r'value="([^"]*)"', tag).group(1)
+                for tag in re.findall(r'<input[^>]*type="hidden"[^>]*>', html)}
         data.pop("csrf_token", None)
         for name in re.findall(r'<textarea[^>]+name="([^"]+)"', html)[:2]:
             data[name] = f"Kết quả đạt được trong kỳ, lần {state['n']}."
