@@ -281,18 +281,18 @@ def test_returned_reports_and_unanswered_comments_are_listed_with_links(app, log
         period = add_period("month", 2)
         add_report("ban-mau-01", period, "returned",
                    reviewed_at=datetime(2026, 2, 20, 3, 0, tzinfo=timezone.utc))
-        add_comment("mttq", "ban-mau-02", "Đề nghị bản làm rõ số hộ thoát nghèo.")
+        plain = add_comment("mttq", "ban-mau-02", "Đề nghị bản làm rõ số hộ thoát nghèo.")
         answered = add_comment("mttq", "ban-mau-01", "Vì sao chậm báo cáo?")
         add_comment("ban01", "ban-mau-01", "Đã bổ sung.", reply_to=answered.id, kind="reply")
         add_comment("ban02", "ban-mau-02", "Ghi chú nội bộ của bản.")      # not a question to it
         ind = indicator("III.2-07")
-        add_comment("chutich", "phong-vhxh", "Cần số liệu gốc năm 2025.", "indicator", ind.id)
+        on_ind = add_comment("chutich", "phong-vhxh", "Cần số liệu gốc năm 2025.", "indicator", ind.id)
         milestone = db.session.scalar(select(Milestone).where(
             Milestone.unit_id == unit_id("ban-mau-02")).limit(1))
-        add_comment("vhxh", "ban-mau-02", "Mốc này cần minh chứng.", "milestone", milestone.id)
+        on_ms = add_comment("vhxh", "ban-mau-02", "Mốc này cần minh chứng.", "milestone", milestone.id)
         # a report's comments are not threaded: the unit answers with a later comment
         rep = add_report("ban-mau-02", period, "submitted")
-        add_comment("mttq", "ban-mau-02", "Số liệu tháng 02 chưa khớp.", "report", rep.id)
+        on_rep = add_comment("mttq", "ban-mau-02", "Số liệu tháng 02 chưa khớp.", "report", rep.id)
         other = add_report("ban-mau-03", period, "submitted")
         first = add_comment("mttq", "ban-mau-03", "Thiếu phần khó khăn.", "report", other.id)
         later = add_comment("vhxh", "ban-mau-03", "Đã nhắc bản.", "report", other.id)
@@ -303,16 +303,22 @@ def test_returned_reports_and_unanswered_comments_are_listed_with_links(app, log
             Unit.slug == "ban-mau-03").limit(1)) or _editor_of("ban-mau-03")
         answer.created_at = datetime(2026, 3, 3, tzinfo=timezone.utc)
         db.session.commit()
-        ind_id, ms_id, period_id = ind.id, milestone.id, period.id
+        period_id = period.id
+        ids = [c.id for c in (plain, on_ind, on_ms, on_rep)]
     html = body(login("chutich").get("/dashboard/people"))
     returned = re.search(r'<section id="returned".*?</section>', html, re.S).group(0)
     assert f'href="/units/ban-mau-01/reports/{period_id}">Bản mẫu 01 · Tháng 02/2026' in returned
     assert "trả lại 20/02/2026 10:00" in returned
     comments = re.search(r'<section id="comments".*?</section>', html, re.S).group(0)
-    assert 'href="/units/ban-mau-02#comments">Bản mẫu 02</a>: Đề nghị bản làm rõ' in comments
-    assert f'href="/indicators/{ind_id}">' in comments
-    assert f'href="/milestones/{ms_id}">Bản mẫu 02</a>: Mốc này cần minh chứng.' in comments
-    assert f'href="/units/ban-mau-02/reports/{period_id}">Bản mẫu 02</a>: Số liệu tháng 02' in comments
+    # each link lands on the comment itself (issue 30): in its thread, or in the report's history
+    plain_id, ind_c, ms_c, rep_c = ids
+    assert f'href="/units/ban-mau-02#c-{plain_id}">Bản mẫu 02</a>: Đề nghị bản làm rõ' in comments
+    assert f'href="/units/phong-vhxh#c-{ind_c}">' in comments
+    assert f'href="/units/ban-mau-02#c-{ms_c}">Bản mẫu 02</a>: Mốc này cần minh chứng.' in comments
+    assert (f'href="/units/ban-mau-02/reports/{period_id}#c-{rep_c}">Bản mẫu 02</a>: Số liệu tháng 02'
+            in comments)
+    assert f'id="c-{rep_c}"' in body(login("chutich").get(f"/units/ban-mau-02/reports/{period_id}"))
+    assert f'id="c-{ms_c}"' in body(login("chutich").get("/units/ban-mau-02"))
     assert "Thiếu phần khó khăn" not in comments and "Đã nhắc bản" not in comments
     assert "Vì sao chậm" not in comments and "Ghi chú nội bộ" not in comments
     assert "Cán bộ Ủy ban MTTQ xã" in comments

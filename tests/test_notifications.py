@@ -81,7 +81,8 @@ def test_a_comment_on_my_unit_and_an_answer_to_mine_are_told_by_the_worker(app, 
     assert runner.invoke(args=["outbox", "send"]).exit_code == 0
     note = [n for n in _notes(app, "ban01") if n.kind == "comment"][-1]
     assert note.who_text == "Cán bộ Ủy ban MTTQ xã" and note.where_text == "Bản mẫu 01"
-    assert note.link == "/units/ban-mau-01#comments" and "đẩy nhanh" in note.detail
+    assert re.fullmatch(r"/units/ban-mau-01#c-\d+", note.link) and "đẩy nhanh" in note.detail
+    assert f'id="{note.link.split("#")[1]}"' in login("ban01").get("/units/ban-mau-01").get_data(as_text=True)
     # run twice: nobody is told twice
     assert runner.invoke(args=["outbox", "send"]).exit_code == 0
     assert len([n for n in _notes(app, "ban01") if n.kind == "comment"]) == 1

@@ -96,14 +96,12 @@ def report_url(unit, period_id):
 
 
 def comment_url(comment, unit, period_id=None):
-    """Where a comment's thread is read: its indicator, milestone or report, else the unit."""
-    if comment.subject_type == "indicator":
-        return url_for("plans.indicator", indicator_id=comment.subject_id)
-    if comment.subject_type == "milestone":
-        return url_for("milestones.show", milestone_id=comment.subject_id)
+    """Where a comment is read and answered, on the comment itself (#c-<id>, issue 30): a
+    report's in the report's history, any other in its thread on the unit's page."""
+    anchor = f"c-{comment.id}"
     if comment.subject_type == "report" and period_id is not None:
-        return report_url(unit, period_id)
-    return url_for("units.show", slug=unit.slug) + "#comments"
+        return f"{report_url(unit, period_id)}#{anchor}"
+    return url_for("units.show", slug=unit.slug, _anchor=anchor)
 
 
 def url_pattern(endpoint, key, **values) -> "UrlPattern":

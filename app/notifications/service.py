@@ -116,23 +116,29 @@ def comment_posted(comment, author) -> list[Notification]:
 
 
 def _comment_place(comment, unit) -> tuple[str, str]:
+    """What a comment is about, and the link that lands on the comment itself (#c-<id>,
+    issue 30): a report's in the report's history, a proposal's on the proposal, any other
+    in its thread on the unit's page, where the unit answers."""
     name = unit.name if unit is not None else ""
+    anchor = f"#c-{comment.id}"
     kind = comment.subject_type
     if kind == "report":
         from app.reports.models import Report
         report = db.session.get(Report, comment.subject_id)
         if report is not None:
-            return _report_place(report)
-    if kind == "milestone":
-        return f"Nhiệm vụ · {name}", path_for("milestones.show", milestone_id=comment.subject_id)
-    if kind == "indicator":
-        return f"Chỉ tiêu · {name}", path_for("plans.indicator", indicator_id=comment.subject_id)
+            where, link = _report_place(report)
+            return where, link + anchor
     if kind == "proposal":
         return (f"Đề nghị khen thưởng · {name}",
-                path_for("emulation.proposal", proposal_id=comment.subject_id))
+                path_for("emulation.proposal", proposal_id=comment.subject_id) + anchor)
     if unit is None:
         return "", ""
-    return name, path_for("units.show", slug=unit.slug) + "#comments"
+    link = path_for("units.show", slug=unit.slug) + anchor
+    if kind == "milestone":
+        return f"Nhiệm vụ · {name}", link
+    if kind == "indicator":
+        return f"Chỉ tiêu · {name}", link
+    return name, link
 
 
 def proposal_decided(proposal, actor=None) -> None:

@@ -213,7 +213,7 @@ def _item(row, user, today) -> Optional[Item]:
         return Item("report_due", link, _("Báo cáo %(p)s: hạn nộp còn %(n)s ngày", p=label,
                                           n=left), day=row.day, days_left=left)
     if kind == "comment":
-        subject = SimpleNamespace(subject_type=row.s1, subject_id=row.n2)
+        subject = SimpleNamespace(id=row.n1, subject_type=row.s1, subject_id=row.n2)
         return Item("comment", comment_url(subject, user.unit, row.n3),
                     _("Ý kiến của %(who)s chờ đơn vị trả lời", who=row.s2), note=row.s3)
     if kind == "milestone":

@@ -104,11 +104,12 @@ def _timeline(events, comments):
             used.add(comment.id)
         items.append({"at": e.at, "who": e.user.full_name if e.user else "",
                       "kind": e.action, "label": e.action_label,
-                      "body": comment.body if comment else ""})
+                      "body": comment.body if comment else "",
+                      "comment_id": comment.id if comment else None})
     for c in comments:
         if c.id not in used:
             items.append({"at": c.created_at, "who": c.author.full_name, "kind": "comment",
-                          "label": _("Ý kiến"), "body": c.body})
+                          "label": _("Ý kiến"), "body": c.body, "comment_id": c.id})
     return sorted(items, key=lambda i: i["at"])
 
 
