@@ -75,7 +75,8 @@ def _line_html(shown: Shown, year: int, _locale: str, _script_root: str) -> Mark
     """A line's HTML, remembered by all it shows and the language and address it is shown
     in: the dashboard lists every target on each request though its figures change a few
     times a month, and a line drawn anew costs ~600 Python calls (issue 33)."""
-    return Markup(get_template_attribute("dashboard/_macros.html", "indicator_line")(shown, year))
+    # a macro of an autoescaped template: its output is Markup already, every value escaped
+    return get_template_attribute("dashboard/_macros.html", "indicator_line")(shown, year)
 
 
 def why_no_status(ind: Indicator, p: Progress, has_figures: bool):
