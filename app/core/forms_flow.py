@@ -22,7 +22,7 @@ Shown = Callable[[int, "Refused | None"], Any]
 
 def form_flow(form, *, shown: Shown, store: Callable, done: Callable[[Any], Any],
               values: Callable[[], Any] | None = None, catch=Refused, invalid: int = 422,
-              check: Callable[[], bool] | None = None):
+              check: Callable[[], bool] | None = None, field: str | None = None):
     """shown(status, refused): the page or fragment with the form — on GET (200, None), for
     input the form refuses (`invalid`, None), or after a refusal (its status, itself), its
     field messages already on the form.
@@ -31,7 +31,9 @@ def form_flow(form, *, shown: Shown, store: Callable, done: Callable[[Any], Any]
     reader — saves; a refusal of the kind `catch` (Refused, or only StaleEdit where any
     other refusal is the app's error page) shows the form again. done(saved): the answer.
     check(): a rule of the form's own beyond its validators, run after them (it adds its
-    own field errors and says whether the form passed)."""
+    own field errors and says whether the form passed). field: where a refusal that names
+    no field puts its message, unless it carries the stored record (a conflict shown
+    beside what was typed, not on a field)."""
     if request.method != "POST":
         return shown(200, None)
     valid = form.validate()
@@ -42,14 +44,14 @@ def form_flow(form, *, shown: Shown, store: Callable, done: Callable[[Any], Any]
     try:
         got = values() if values is not None else None
     except Refused as refused:
-        return _again(form, shown, refused)
+        return _again(form, shown, refused, field)
     try:
         saved = store(got) if values is not None else store()
     except catch as refused:
-        return _again(form, shown, refused)
+        return _again(form, shown, refused, field)
     return done(saved)
 
 
-def _again(form, shown: Shown, refused: Refused):
-    refused.apply_to(form)
+def _again(form, shown: Shown, refused: Refused, field=None):
+    refused.apply_to(form, field if refused.current is None else None)
     return shown(refused.status, refused)
