@@ -148,3 +148,68 @@ def test_no_module_imports_another_packages_routes():
                       if n.startswith("app.") and "routes" in n.split(".")[2:3]
                       and n.split(".")[1] != own]
     assert not found, found
+
+
+LONGEST_VIEW = 15  # body lines, docstring excluded: a view states its form, service call,
+# template or fragment and message; the flow is app/core/forms_flow.py's
+# Views not yet brought under the ceiling (issue 27 item 1), each at most as long as it is
+# now so the list only shrinks. Why each is still longer: the report's save, submit and
+# autosave are being changed with the offline outbox (wait for it); the others still write
+# out the form flow or an action's three answers (stale, refused, done) by hand, or
+# assemble a page's data in the view instead of its domain's queries.
+LONGER_VIEWS = {
+    "app/reports/routes/spreadsheet.py upload": 28,
+    "app/reports/routes/commune_report.py save_commune": 25,
+    "app/plans/edit_routes.py edit_text": 25,
+    "app/reports/routes/report.py submit": 23,
+    "app/reports/routes/lists.py completeness": 22,
+    "app/reports/routes/report.py save": 21,
+    "app/reports/routes/report.py autosave": 19,
+    "app/plans/edit_routes.py new_year": 19,
+    "app/plans/assignment_routes.py assignments_table": 19,
+    "app/emulation/routes/scoring_tables.py new_criterion": 19,
+    "app/emulation/routes/proposals.py vote": 19,
+    "app/plans/routes.py export_csv": 18,
+    "app/emulation/routes/scoring_tables.py new_title": 18,
+    "app/emulation/routes/good_models.py new_model": 18,
+    "app/reports/routes/review.py comment": 17,
+    "app/notifications/routes.py remind": 17,
+    "app/evidence/routes.py attach": 17,
+    "app/emulation/routes/overview.py index": 17,
+    "app/admin/routes.py archive_unit": 17,
+    "app/reports/routes/checks.py figure_checks": 16,
+    "app/emulation/routes/proposals.py decide": 16,
+    "app/emulation/routes/proposals.py edit_proposal": 16,
+    "app/admin/routes.py set_active": 16,
+}
+
+
+def _view_lengths():
+    """{"path name": body lines} of every view (a function decorated with route, get, post
+    or requires), its docstring left out."""
+    import ast
+
+    found = {}
+    for p in _view_modules():
+        for node in ast.walk(ast.parse(p.read_text())):
+            if not isinstance(node, ast.FunctionDef) or not any(
+                    isinstance(d, ast.Call) and getattr(d.func, "attr", getattr(d.func, "id", ""))
+                    in ("route", "get", "post", "requires") for d in node.decorator_list):
+                continue
+            body = node.body
+            if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]
+            found[f"{p.relative_to(ROOT)} {node.name}"] = (
+                body[-1].end_lineno - body[0].lineno + 1 if body else 0)
+    return found
+
+
+def test_views_are_short():
+    lengths = _view_lengths()
+    assert len(lengths) > 100  # the walk finds the views
+    over = {name: n for name, n in lengths.items()
+            if n > LONGEST_VIEW and n > LONGER_VIEWS.get(name, 0)}
+    assert not over, over
+    # a view brought under the ceiling leaves the list
+    shortened = [name for name, n in LONGER_VIEWS.items() if lengths.get(name, 0) <= LONGEST_VIEW]
+    assert not shortened, shortened

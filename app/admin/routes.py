@@ -7,9 +7,10 @@ from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import func, select
 
-from app.core.answers import answer
+from app.core.answers import answer, moved
 from app.core.editing import choice_difference, differences, save
 from app.core.errors import Refused
+from app.core.forms_flow import form_flow
 from app.core.locking import StaleEdit
 from app.admin import bp, service
 from app.admin.forms import AccountActionForm, AccountForm, ArchiveForm, UnitForm
@@ -86,28 +87,29 @@ def _account_page(form, user=None, conflicts=None, status=200):
 @requires("admin.accounts")
 def new_account():
     form = _account_form()
-    if request.method == "GET":
-        return _account_page(form)
-    if not form.validate_on_submit():
-        return _account_page(form, status=INVALID)
+    # a duplicate username: the same one, a moment ago, by someone else
+    return form_flow(form, field="roles", invalid=INVALID,
+                     store=lambda: save(lambda: _create_account(form), token=form.token.data,
+                                        taken=("username", _("Tên đăng nhập này vừa được dùng; "
+                                                             "hãy chọn tên khác."))),
+                     done=_account_created,
+                     shown=lambda status, _refused: _account_page(form, status=status))
 
-    def create():
-        user, password = service.create_account(
-            current_user, form.username.data, form.full_name.data, form.position.data or "",
-            form.unit_id.data, form.roles.data or [])
-        if form.email.data:
-            _save_email(user, form)
-        return user, password
-    try:  # a duplicate username: the same one, a moment ago, by someone else
-        saved = save(create, token=form.token.data, taken=(
-            "username", _("Tên đăng nhập này vừa được dùng; hãy chọn tên khác.")))
-    except Refused as refused:
-        refused.apply_to(form, "roles")
-        return _account_page(form, status=refused.status)
+
+def _create_account(form):
+    user, password = service.create_account(
+        current_user, form.username.data, form.full_name.data, form.position.data or "",
+        form.unit_id.data, form.roles.data or [])
+    if form.email.data:
+        _save_email(user, form)
+    return user, password
+
+
+def _account_created(saved):
     if saved.again:
-        flash(_("Tài khoản này đã được tạo. Nếu chưa thấy mật khẩu tạm thời, hãy mở tài "
-                "khoản và đặt lại mật khẩu."), "info")
-        return redirect(url_for("admin.accounts"), 303)
+        return moved(url_for("admin.accounts"), (_(
+            "Tài khoản này đã được tạo. Nếu chưa thấy mật khẩu tạm thời, hãy mở tài khoản và "
+            "đặt lại mật khẩu."), "info"))
     user, password = saved.result
     # shown once, in this response only: never in a URL, a flash cookie or the log
     return _no_store((render_template("admin/temporary_password.html", user=user,
@@ -127,26 +129,28 @@ def edit_account(user_id):
     user = _user_or_404(user_id)
     form = _account_form(user)
     del form.username  # a username never changes: it is how the person signs in
-    if request.method == "GET":
-        return _account_page(form, user)
-    if not form.validate_on_submit():
-        return _account_page(form, user, status=INVALID)
+    return form_flow(form, field="roles", invalid=INVALID,
+                     store=lambda: save(lambda: _update_account(user, form), record=user,
+                                        form=form, differs=lambda now: _account_rows(form, now)),
+                     done=lambda saved: moved(url_for("admin.accounts"), (
+                         _("Đã lưu tài khoản %(name)s.", name=user.username)
+                         if saved.again or saved.result else _("Không có gì thay đổi."),
+                         "success"), 302),
+                     shown=lambda status, refused: _account_again(form, user, status, refused))
 
-    def change():
-        changed = service.update_account(current_user, user, form.full_name.data,
-                                         form.position.data or "", form.unit_id.data,
-                                         form.roles.data or [])
-        return _save_email(user, form) or changed
-    try:
-        saved = save(change, record=user, form=form, differs=lambda now: _account_rows(form, now))
-    except StaleEdit as stale:
-        return _account_page(form, stale.current, stale.rows, CONFLICT)
-    except Refused as refused:
-        refused.apply_to(form, "roles")
-        return _account_page(form, user, status=INVALID)
-    flash(_("Đã lưu tài khoản %(name)s.", name=user.username) if saved.again or saved.result
-          else _("Không có gì thay đổi."), "success")
-    return redirect(url_for("admin.accounts"))
+
+def _account_again(form, user, status, refused):
+    """The account's form; after a conflict, beside the account as stored now."""
+    if isinstance(refused, StaleEdit):
+        return _account_page(form, refused.current, refused.rows, CONFLICT)
+    return _account_page(form, user, status=status if refused is None else INVALID)
+
+
+def _update_account(user, form):
+    changed = service.update_account(current_user, user, form.full_name.data,
+                                     form.position.data or "", form.unit_id.data,
+                                     form.roles.data or [])
+    return _save_email(user, form) or changed
 
 
 def _account_rows(form, user):
@@ -169,15 +173,14 @@ def set_active(user_id):
     try:
         save(lambda: service.set_active(current_user, user, active), record=user, form=form)
     except StaleEdit:
-        flash(_("Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."),
-              "error")
-        return redirect(url_for("admin.edit_account", user_id=user_id))
+        return moved(url_for("admin.edit_account", user_id=user_id), (_(
+            "Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error"), 302)
     except Refused as refused:
         return _refused_page(user, refused)
-    flash(_("Đã mở khóa tài khoản %(name)s.", name=user.username) if active else
-          _("Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
-            name=user.username), "success")
-    return redirect(url_for("admin.edit_account", user_id=user_id))
+    return moved(url_for("admin.edit_account", user_id=user_id), _(
+        "Đã mở khóa tài khoản %(name)s.", name=user.username) if active else _(
+        "Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
+        name=user.username), 302)
 
 
 def _refused_page(user, refused):
@@ -257,25 +260,21 @@ def _unit_or_404(unit_id) -> Unit:
 @requires("admin.units")
 def new_unit():
     form = _unit_form(creating=True)
-    if request.method == "GET":
-        return _unit_page(form)
-    if not form.validate_on_submit():
-        return _unit_page(form, status=INVALID)
-    try:
-        saved = save(lambda: service.create_unit(current_user, form.slug.data, form.name.data,
-                                                 form.short_name.data or "", form.kind.data,
-                                                 form.parent_id.data),
-                     token=form.token.data,
-                     taken=("slug", _("Mã này vừa được dùng; hãy chọn mã khác.")))
-    except Refused as refused:
-        refused.apply_to(form, "slug")
-        return _unit_page(form, status=refused.status)
+    return form_flow(form, field="slug", invalid=INVALID,
+                     store=lambda: save(lambda: service.create_unit(
+                         current_user, form.slug.data, form.name.data,
+                         form.short_name.data or "", form.kind.data, form.parent_id.data),
+                         token=form.token.data,
+                         taken=("slug", _("Mã này vừa được dùng; hãy chọn mã khác."))),
+                     done=_unit_created,
+                     shown=lambda status, _refused: _unit_page(form, status=status))
+
+
+def _unit_created(saved):
     if saved.again:
-        flash(_("Đơn vị này đã được tạo."), "info")
-        return redirect(url_for("admin.units"), 303)
-    unit = saved.record
-    flash(_("Đã tạo đơn vị %(name)s.", name=unit.name), "success")
-    return redirect(url_for("admin.units"))
+        return moved(url_for("admin.units"), (_("Đơn vị này đã được tạo."), "info"))
+    return moved(url_for("admin.units"), _("Đã tạo đơn vị %(name)s.", name=saved.record.name),
+                 302)
 
 
 @bp.route("/admin/units/<int:unit_id>", methods=["GET", "POST"])
@@ -283,22 +282,24 @@ def new_unit():
 def edit_unit(unit_id):
     unit = _unit_or_404(unit_id)
     form = _unit_form(unit)
-    if request.method == "GET":
-        return _unit_page(form, unit)
-    if not form.validate_on_submit():
-        return _unit_page(form, unit, status=INVALID)
-    try:
-        saved = save(lambda: service.update_unit(current_user, unit, form.name.data,
-                                                 form.short_name.data or "", form.kind.data,
-                                                 form.parent_id.data),
-                     record=unit, form=form,
-                     differs=lambda now: differences(form, now, UNIT_FIELDS))
-    except StaleEdit as stale:
-        return _unit_page(form, stale.current, stale.rows, CONFLICT)
-    except Refused as refused:
-        refused.apply_to(form, "name")
-        return _unit_page(form, unit, status=INVALID)
-    changed = saved.again or saved.result
+    return form_flow(form, field="name", invalid=INVALID,
+                     store=lambda: save(lambda: service.update_unit(
+                         current_user, unit, form.name.data, form.short_name.data or "",
+                         form.kind.data, form.parent_id.data),
+                         record=unit, form=form,
+                         differs=lambda now: differences(form, now, UNIT_FIELDS)),
+                     done=lambda saved: _unit_saved(unit, form, saved.again or saved.result),
+                     shown=lambda status, refused: _unit_again(form, unit, status, refused))
+
+
+def _unit_again(form, unit, status, refused):
+    """The unit's form; after a conflict, beside the unit as stored now."""
+    if isinstance(refused, StaleEdit):
+        return _unit_page(form, refused.current, refused.rows, CONFLICT)
+    return _unit_page(form, unit, status=status if refused is None else INVALID)
+
+
+def _unit_saved(unit, form, changed):
     flash(_("Đã lưu đơn vị %(name)s.", name=unit.name) if changed
           else _("Không có gì thay đổi."), "success")
     if changed and unit.short_name and form.name.data != form.name.object_data:
@@ -320,18 +321,17 @@ def archive_unit(unit_id):
     if not archive.validate_on_submit():
         return _unit_page(form, unit, status=INVALID, archive=archive)
     try:
-        moved = save(lambda: service.archive_unit(current_user, unit,
-                                                  archive.move_accounts_to.data),
-                     record=unit, form=archive).result
+        n = save(lambda: service.archive_unit(current_user, unit, archive.move_accounts_to.data),
+                 record=unit, form=archive).result
     except StaleEdit:
-        flash(_("Đơn vị vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error")
-        return redirect(url_for("admin.edit_unit", unit_id=unit_id))
+        return moved(url_for("admin.edit_unit", unit_id=unit_id), (_(
+            "Đơn vị vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error"), 302)
     except Refused as refused:
         archive.move_accounts_to.errors.extend(refused.messages)
         return _unit_page(_unit_form(unit), unit, status=CONFLICT, archive=archive)
-    flash(_("Đã lưu trữ đơn vị %(name)s; lịch sử của đơn vị được giữ nguyên.", name=unit.name)
-          + (" " + _("Đã chuyển %(n)d tài khoản.", n=moved) if moved else ""), "success")
-    return redirect(url_for("admin.units"))
+    return moved(url_for("admin.units"), _(
+        "Đã lưu trữ đơn vị %(name)s; lịch sử của đơn vị được giữ nguyên.", name=unit.name)
+        + (" " + _("Đã chuyển %(n)d tài khoản.", n=n) if n else ""), 302)
 
 
 @bp.route("/admin/units/<int:unit_id>/restore", methods=["POST"])

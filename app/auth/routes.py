@@ -6,12 +6,14 @@ from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.auth.passwords import password_problem
+from app.auth import passwords
 from app.audit.service import record
 from app.auth import bp, known_browser, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
+from app.core.answers import moved
 from app.core.editing import save
+from app.core.forms_flow import form_flow
 from app.core.extensions import db
 from app.auth.views_support import landing_url
 from app.core.policy import public, requires
@@ -108,26 +110,10 @@ def logout():
 @requires("account.self")
 def change_password():
     form = ChangePasswordForm()
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.validate_on_submit():
-            user = current_user._get_current_object()
-            problem = password_problem(form.new.data)
-            if not user.check_password(form.current.data):
-                form.current.errors.append(_("Mật khẩu hiện tại không đúng."))
-            elif problem:
-                form.new.errors.append(problem)
-            elif form.new.data == form.current.data:
-                form.new.errors.append(_("Mật khẩu mới phải khác mật khẩu hiện tại."))
-            else:
-                def changed():
-                    user.set_password(form.new.data)
-                    user.must_change_password = False
-                    # every other browser signed in as this person is signed out now
-                    sessions.revoke_all(user.id, keep=user.session_id)
-                    record("user.password", "user", user.id, unit_id=user.unit_id)
-                save(changed)
-                flash(_("Đã đổi mật khẩu."), "success")
-                return redirect(url_for("main.home"))
-    return render_template("auth/password.html", form=form), status
+    user = current_user._get_current_object()
+    return form_flow(form, invalid=400,
+                     values=lambda: passwords.check_change(user, form.current.data, form.new.data),
+                     store=lambda _values: save(lambda: passwords.change(user, form.new.data)),
+                     done=lambda _saved: moved(url_for("main.home"), _("Đã đổi mật khẩu."), 302),
+                     shown=lambda status, _refused: (
+                         render_template("auth/password.html", form=form), status))

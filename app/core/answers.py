@@ -22,10 +22,16 @@ def answer(target: str, fragment, page=None, *, back=None, said=None, status: in
     if wants(target):
         return _with_status(fragment(), status)
     if back is not None:
-        if said:
-            flash(*(said if isinstance(said, tuple) else (said, "success")))
-        return redirect(back, 303)
+        return moved(back, said)
     return _with_status(page(), status)
+
+
+def moved(to, said=None, status: int = 303):
+    """A redirect to `to` (post/redirect/get: 303) with `said` flashed — a message, or
+    (message, category) ("success" when only a message)."""
+    if said:
+        flash(*(said if isinstance(said, tuple) else (said, "success")))
+    return redirect(to, status)
 
 
 def _with_status(result, status):

@@ -10,6 +10,7 @@ from jinja2_fragments.flask import render_block, render_blocks
 from app.audit.service import saved_by_me
 from app.core.answers import answer, wants
 from app.core.editing import save, version_of
+from app.core.forms_flow import form_flow
 from app.core.extensions import db
 from app.milestones import bp, service
 from app.core import idempotency
@@ -57,38 +58,42 @@ def _place(m, unit):
     return url_for("units.show", slug=unit.slug, _anchor=f"m-{m.id}")
 
 
+def _create(target, form, values):
+    """Save a new milestone (a repeat of the same form answers as the first time): the
+    saved record and the plan it joined."""
+    inline = wants("ms-add")
+    plan = service.ensure_plan(target, user=current_user)
+    token = idempotency.token_of(form)
+    saved = save(lambda: service.create(target.unit, plan, values, user=current_user,
+                                        token=token),
+                 token=token, model=Milestone, keep_loaded=inline)
+    return saved.record, (db.session.get(Plan, saved.record.plan_id) if saved.again else plan)
+
+
+def _added(target, m, plan):
+    """In place, the add slot closes again and the new row joins the list."""
+    return answer("ms-add", lambda: render_blocks(
+        "units/show.html", ["add_slot", "milestone_row"], m=m, unit=target.unit, oob=True,
+        plan=plan, today=service.today()),
+        back=_place(m, target.unit), said=_("Đã thêm mốc “%(title)s”.", title=m.title))
+
+
+def _new_form(target, form, status):
+    ctx = dict(form=form, unit=target.unit, choices=service.plan_choices(target.commune_plan_id),
+               inline=wants("ms-add"))
+    return answer("ms-add", lambda: render_block("milestones/new.html", "form_slot", **ctx),
+                  lambda: render_template("milestones/new.html", **ctx), status=status)
+
+
 @bp.route("/units/<slug>/milestones/new", methods=["GET", "POST"])
 @requires("unit.edit", load=_target, unit=_unit_of)
 def new(target, slug):
-    inline = wants("ms-add")
     form = unique_ids(NewMilestoneForm(formdata=request.form if request.method == "POST"
                                        else None), "new-")
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate():
-            try:
-                values = service.values_from(form, target.refs)
-            except Refused as refused:
-                refused.apply_to(form)
-            else:
-                plan = service.ensure_plan(target, user=current_user)
-                token = idempotency.token_of(form)
-                saved = save(lambda: service.create(target.unit, plan, values,
-                                                    user=current_user, token=token),
-                             token=token, model=Milestone, keep_loaded=inline)
-                m = saved.record
-                if saved.again:  # the same form sent twice: answer as the first time
-                    plan = db.session.get(Plan, m.plan_id)
-                # in place, the add slot closes again and the new row joins the list
-                return answer("ms-add", lambda: render_blocks(
-                    "units/show.html", ["add_slot", "milestone_row"], m=m, unit=target.unit,
-                    oob=True, plan=plan, today=service.today()),
-                    back=_place(m, target.unit), said=_("Đã thêm mốc “%(title)s”.", title=m.title))
-    ctx = dict(form=form, unit=target.unit, choices=service.plan_choices(target.commune_plan_id),
-               inline=inline)
-    return answer("ms-add", lambda: render_block("milestones/new.html", "form_slot", **ctx),
-                  lambda: render_template("milestones/new.html", **ctx), status=status)
+    return form_flow(form, values=lambda: service.values_from(form, target.refs),
+                     store=lambda values: _create(target, form, values), catch=(),
+                     done=lambda added: _added(target, *added),
+                     shown=lambda status, _refused: _new_form(target, form, status))
 
 
 @bp.route("/milestones/<int:milestone_id>")
@@ -108,30 +113,29 @@ def _edit_response(loaded, form, status, conflict=None):
                   lambda: render_template("milestones/edit.html", **ctx), status=status)
 
 
+def _update(loaded, form, version, values):
+    m = loaded.milestone
+    return save(lambda: service.update(m, loaded.plan, version, values, user=current_user),
+                record=m, form=form, differs=lambda now: service.conflict_rows(now, values),
+                gone=GONE, keep_loaded=wants(f"m-{m.id}")).record
+
+
 @bp.route("/milestones/<int:milestone_id>/edit", methods=["GET", "POST"])
 @requires("unit.edit", load=_loaded, unit=_unit_of)
 def edit(loaded, milestone_id):
     m = loaded.milestone
     ensure_open(m)  # a closed milestone offers no form either
-    if request.method == "GET":
-        return _edit_response(loaded, unique_ids(MilestoneForm(obj=m), f"m{m.id}-"), 200)
-    form = unique_ids(MilestoneForm(), f"m{m.id}-")
-    version = version_of(form)
-    if not form.validate():
-        return _edit_response(loaded, form, 422)
-    try:
-        values = service.values_from(form, loaded.refs)
-    except Refused as refused:
-        refused.apply_to(form)
-        return _edit_response(loaded, form, 422)
-    try:
-        saved = save(lambda: service.update(m, loaded.plan, version, values, user=current_user),
-                     record=m, form=form, differs=lambda now: service.conflict_rows(now, values),
-                     gone=GONE, keep_loaded=wants(f"m-{m.id}"))
-    except StaleEdit as stale:
-        # what this person typed stays in the form, beside the record as saved now
-        return _edit_response(loaded, form, 409, stale.rows)
-    m = saved.record
+    form = unique_ids(MilestoneForm(obj=m if request.method == "GET" else None), f"m{m.id}-")
+    version = version_of(form) if request.method == "POST" else None
+    # a conflict keeps what this person typed in the form, beside the record as saved now
+    return form_flow(form, values=lambda: service.values_from(form, loaded.refs),
+                     store=lambda values: _update(loaded, form, version, values),
+                     catch=StaleEdit, done=lambda m: _saved_row(loaded, m),
+                     shown=lambda status, refused: _edit_response(
+                         loaded, form, status, getattr(refused, "rows", None)))
+
+
+def _saved_row(loaded, m):
     return answer(f"m-{m.id}", lambda: _row(m), back=_place(m, loaded.unit),
                   said=_("Đã lưu mốc “%(title)s”.", title=m.title))
 
@@ -145,19 +149,21 @@ def set_status(loaded, milestone_id):
     version = version_of(form)
     if not form.validate():
         raise Refused(_("Trạng thái không hợp lệ."), 422)
-    chosen = form.status.data
     try:
-        saved = save(lambda: service.set_status(m, loaded.plan, version, chosen,
-                                                user=current_user),
-                     record=m, form=form, differs=lambda now: service.conflict_rows(
-                         now, {**_edited(now), "status": chosen}),
-                     gone=GONE, keep_loaded=inline)
+        m = _save_status(loaded, form, version, inline)
     except StaleEdit as stale:
-        return _status_conflict(loaded, stale.current, chosen, stale.rows, inline)
-    m = saved.record
+        return _status_conflict(loaded, stale.current, form.status.data, stale.rows, inline)
     return answer(f"m-{m.id}", lambda: _row(m, said=True), back=_place(m, loaded.unit),
                   said=_("Đã chuyển “%(title)s” sang “%(status)s”.", title=m.title,
                          status=_(m.status_label)))
+
+
+def _save_status(loaded, form, version, inline):
+    m, chosen = loaded.milestone, form.status.data
+    return save(lambda: service.set_status(m, loaded.plan, version, chosen, user=current_user),
+                record=m, form=form, differs=lambda now: service.conflict_rows(
+                    now, {**_edited(now), "status": chosen}),
+                gone=GONE, keep_loaded=inline).record
 
 
 def _edited(m) -> dict:
@@ -190,21 +196,22 @@ def _status_conflict(loaded, now, chosen, rows, inline):
 def delete(loaded, milestone_id):
     m = loaded.milestone
     ensure_open(m)  # a closed milestone offers no form either
-    inline = wants(f"m-{m.id}")
-    changed, status = False, 200
-    if request.method == "POST":
-        form = DeleteForm()
-        version = version_of(form)
-        try:
-            save(lambda: service.delete(m, loaded.plan, version, user=current_user),
-                 record=m, form=form, gone=GONE, keep_loaded=True)
-        except StaleEdit as stale:
-            m, changed, status = stale.current, True, 409
-        else:
-            return answer(f"m-{m.id}", lambda: render_block("milestones/delete.html",
-                                                            "deleted_row", m=m),
-                          back=url_for("units.show", slug=loaded.unit.slug, _anchor="milestones"),
-                          said=_("Đã xóa mốc “%(title)s”.", title=m.title))
-    ctx = dict(m=m, unit=loaded.unit, inline=inline, changed=changed)
+    wants(f"m-{m.id}")
+    if request.method != "POST":
+        return _confirm(loaded, m)
+    form = DeleteForm()
+    version = version_of(form)
+    try:
+        save(lambda: service.delete(m, loaded.plan, version, user=current_user),
+             record=m, form=form, gone=GONE, keep_loaded=True)
+    except StaleEdit as stale:
+        return _confirm(loaded, stale.current, changed=True, status=409)
+    return answer(f"m-{m.id}", lambda: render_block("milestones/delete.html", "deleted_row", m=m),
+                  back=url_for("units.show", slug=loaded.unit.slug, _anchor="milestones"),
+                  said=_("Đã xóa mốc “%(title)s”.", title=m.title))
+
+
+def _confirm(loaded, m, changed=False, status=200):
+    ctx = dict(m=m, unit=loaded.unit, inline=wants(f"m-{m.id}"), changed=changed)
     return answer(f"m-{m.id}", lambda: render_block("milestones/delete.html", "confirm_row", **ctx),
                   lambda: render_template("milestones/delete.html", **ctx), status=status)

@@ -1,14 +1,15 @@
 """A person's "Việc cần làm" and notifications (marked read in one htmx request, or a
 plain form with JavaScript off), their e-mail choice, and the office's reminder button."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from jinja2_fragments.flask import render_block
 from sqlalchemy import select
 
 from app.core.errors import Refused
-from app.core.answers import answer
+from app.core.answers import answer, moved
 from app.core.editing import save
+from app.core.forms_flow import form_flow
 from app.core.extensions import db
 from app.notifications import bp, outbox, preferences, reminders, service
 from app.notifications.forms import ReadForm, RemindForm, SettingsForm
@@ -74,24 +75,12 @@ def settings():
     form = SettingsForm(data={"email": s.email if s else "",
                               "email_mode": s.email_mode if s else preferences.DEFAULT_MODE,
                               "version": str(s.version) if s else ""})
-    status = 200
-    if request.method == "POST":
-        if form.validate():
-            try:
-                changed = save(lambda: preferences.save(current_user, form.email.data,
-                                                        form.email_mode.data,
-                                                        form.version.data)).result
-            except Refused as e:
-                e.apply_to(form)
-                status = e.status
-            else:
-                flash(_("Đã lưu cách nhận thông báo.") if changed else
-                      _("Không có gì thay đổi."), "success")
-                return redirect(url_for("notifications.settings"), 303)
-        else:
-            status = 422
-    return render_template("notifications/settings.html", form=form,
-                           mail_on=outbox.mail_on()), status
+    return form_flow(form, store=lambda: save(lambda: preferences.save(
+        current_user, form.email.data, form.email_mode.data, form.version.data)).result,
+        done=lambda changed: moved(url_for("notifications.settings"), _(
+            "Đã lưu cách nhận thông báo.") if changed else _("Không có gì thay đổi.")),
+        shown=lambda status, _refused: (render_template(
+            "notifications/settings.html", form=form, mail_on=outbox.mail_on()), status))
 
 
 def _period(period_id, **_):

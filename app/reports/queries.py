@@ -11,7 +11,7 @@ from functools import cache
 from typing import Optional
 
 from flask import abort
-from sqlalchemy import and_, bindparam, literal, select, union_all
+from sqlalchemy import and_, bindparam, func, literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from app.comments.models import Comment
@@ -27,7 +27,7 @@ from app.core.vietnamese import today as vn_today
 from app.reports.models import (PeriodDeadline, Report, ReportEvent, ReportingPeriod,
                                 ReportValue, period_unit)
 from app.reports.obligations import DEADLINE, KIND_DEADLINES, with_deadline
-from app.units.models import Unit
+from app.units.models import UNIT_KINDS, Unit
 
 
 @dataclass
@@ -191,6 +191,27 @@ def _periods_stmt(by_kind: bool):
 def periods_of(year: int, kind: Optional[str] = None) -> list[ReportingPeriod]:
     params = {"year": year, "kind": kind} if kind else {"year": year}
     return list(db.session.scalars(_periods_stmt(bool(kind)), params))
+
+
+def listed_counts(year: int) -> dict[int, int]:
+    """{period id: how many units it lists} for the year's periods."""
+    return dict(db.session.execute(
+        select(period_unit.c.period_id, func.count()).join(
+            ReportingPeriod, ReportingPeriod.id == period_unit.c.period_id)
+        .where(ReportingPeriod.year == year).group_by(period_unit.c.period_id)).all())
+
+
+def deadlines_of_year(year: int) -> dict[int, list[tuple[date, list[str]]]]:
+    """Per period of the year: (date, kinds of unit due that day), earliest first — the
+    office's view; each unit sees only its own kind's."""
+    deadlines: dict = {}
+    for pid, kind, d in db.session.execute(
+            KIND_DEADLINES.join(ReportingPeriod, ReportingPeriod.id == PeriodDeadline.period_id)
+            .where(ReportingPeriod.year == year)):
+        deadlines.setdefault(pid, {}).setdefault(d, []).append(kind)
+    order = list(UNIT_KINDS)
+    return {pid: [(d, sorted(ks, key=order.index)) for d, ks in sorted(by_date.items())]
+            for pid, by_date in deadlines.items()}
 
 
 # --- completeness --------------------------------------------------------------------

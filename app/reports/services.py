@@ -22,7 +22,7 @@ from app.core.policy import ensure_open
 from app.core.columns import utcnow
 from app.notifications import service as notices
 from app.plans.models import IndicatorValue
-from app.reports import checks
+from app.reports import calendar_setting, checks
 from app.reports import figures as fig
 from app.reports import obligations
 from app.reports.calendar import NOT_REPORTING_KINDS, year_calendar
@@ -131,6 +131,13 @@ def _set_units(period: ReportingPeriod, unit_ids) -> None:
     if unit_ids:
         db.session.execute(insert(period_unit), [{"period_id": period.id, "unit_id": uid}
                                                  for uid in sorted(unit_ids)])
+
+
+def adhoc_unit_ids(units) -> list[int]:
+    """The units ticked to start with on a new ad-hoc request: those whose kind answers the
+    office's requests in the calendar setting."""
+    reports, _version = calendar_setting.current()
+    return [u.id for u in units if "adhoc" in reports.get(u.kind, ())]
 
 
 def listed_units(period: ReportingPeriod) -> set[int]:

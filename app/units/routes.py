@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, load_only
 from app.core import idempotency
 from app.core.answers import answer, wants
 from app.core.editing import save, version_of
+from app.core.forms_flow import form_flow
 from app.core.extensions import db
 from app.milestones import service as milestones
 from app.milestones.forms import form_id, unique_ids
@@ -26,7 +27,6 @@ from app.units.forms import CommentForm, SectionForm
 from app.core.locking import StaleEdit
 from app.units.models import UNIT_KINDS, Unit
 from app.units import queries as unit_queries
-from app.core.errors import Refused
 from app.core.params import query_int, query_year
 
 # ---- the unit page ------------------------------------------------------------------------
@@ -113,30 +113,35 @@ def edit_section(found, slug, section_id):
     section, plan, unit = found
     ensure_open(plan)  # a closed year offers no form either
     target = f"sec-{section.id}"
-    inline = wants(target)
+    wants(target)
     form = unique_ids(SectionForm(obj=section if request.method == "GET" else None),
                       f"sec{section.id}-")
-    conflict, status = False, 200
-    if request.method == "POST":
-        version = version_of(form)
-        status = 422
-        if form.validate():
-            try:
-                saved = save(lambda: service.save_section(section, plan, unit, version,
-                                                          form.body.data, user=current_user),
-                             record=section, form=form, keep_loaded=inline,
-                             differs=lambda now: [] if now.body == form.body.data else [
-                                 (section.heading, form.body.data, now.body)])
-            except StaleEdit as stale:
-                section, conflict, status = stale.current, True, 409
-                form.body.label.text = _("Nội dung của bạn")
-            else:
-                s = saved.record
-                return answer(target, lambda: render_block("units/show.html", "plan_section",
-                                                           s=s, unit=unit),
-                              back=url_for("units.show", slug=slug, _anchor=target),
-                              said=_("Đã lưu mục “%(heading)s”.", heading=s.heading))
-    ctx = dict(s=section, unit=unit, form=form, conflict=conflict, inline=inline)
+    version = version_of(form) if request.method == "POST" else None
+    return form_flow(form, store=lambda: _save_section(found, form, version), catch=StaleEdit,
+                     done=lambda s: answer(target, lambda: render_block(
+                         "units/show.html", "plan_section", s=s, unit=unit),
+                         back=url_for("units.show", slug=slug, _anchor=target),
+                         said=_("Đã lưu mục “%(heading)s”.", heading=s.heading)),
+                     shown=lambda status, stale: _section_form(found, form, status, stale))
+
+
+def _save_section(found, form, version):
+    section, plan, unit = found
+    return save(lambda: service.save_section(section, plan, unit, version, form.body.data,
+                                             user=current_user),
+                record=section, form=form, keep_loaded=wants(f"sec-{section.id}"),
+                differs=lambda now: [] if now.body == form.body.data else [
+                    (section.heading, form.body.data, now.body)]).record
+
+
+def _section_form(found, form, status, stale=None):
+    """The section's form; after a conflict, beside the section as stored now."""
+    section, _plan, unit = found
+    if stale is not None:
+        section = stale.current
+        form.body.label.text = _("Nội dung của bạn")
+    target = f"sec-{section.id}"
+    ctx = dict(s=section, unit=unit, form=form, conflict=stale is not None, inline=wants(target))
     return answer(target, lambda: render_block("units/section_edit.html", "section_form", **ctx),
                   lambda: render_template("units/section_edit.html", **ctx), status=status)
 
@@ -153,33 +158,31 @@ def _comment_target(slug, **_):
 @bp.route("/units/<slug>/comments", methods=["POST"])
 @requires("comment.add", load=_comment_target, unit=lambda target: target.unit.id)
 def add_comment(target, slug):
-    unit = target.unit
     form = CommentForm()
     parent_id = form.reply_to_id.data
     # htmx appends a thread to the list, or an answer to its thread
     place = f"c-{parent_id}-replies" if parent_id else "comment-list"
     inline = wants(place)
-    if form.validate():
-        try:
-            c, _again = save(lambda: service.add_comment(
-                target, form.body.data, current_user._get_current_object(),
-                reply_to_id=parent_id, milestone_id=form.milestone_id.data,
-                token=idempotency.token_of(form)), keep_loaded=inline).result
-        except Refused as refused:
-            refused.apply_to(form)
-        else:
-            # in place: the new item, and the form emptied for the next one (out of band)
-            blocks = ["reply_item", "reply_form"] if parent_id else ["comment_item",
-                                                                      "comment_body"]
-            titles = {target.milestone.id: target.milestone.title} if target.milestone else {}
-            return answer(place, lambda: render_blocks(
-                "units/show.html", blocks, c=c, r=c, unit=unit, oob=True,
-                parent_id=c.reply_to_id, replies={}, milestones=[], milestone_titles=titles,
-                reply_form=None, comment_form=CommentForm(formdata=None)),
-                back=url_for("units.show", slug=slug, _anchor=f"c-{c.id}"),
-                said=_("Đã gửi ý kiến."))
-    return answer(place, lambda: _comment_refused_in_place(unit, form, parent_id),
-                  lambda: _comment_refused_page(unit, form, parent_id), status=422)
+    return form_flow(form, store=lambda: save(lambda: service.add_comment(
+        target, form.body.data, current_user._get_current_object(), reply_to_id=parent_id,
+        milestone_id=form.milestone_id.data, token=idempotency.token_of(form)),
+        keep_loaded=inline).result[0],
+        done=lambda c: _comment_added(target, place, parent_id, c),
+        shown=lambda _status, _refused: answer(
+            place, lambda: _comment_refused_in_place(target.unit, form, parent_id),
+            lambda: _comment_refused_page(target.unit, form, parent_id), status=422))
+
+
+def _comment_added(target, place, parent_id, c):
+    """In place: the new item, and the form emptied for the next one (out of band)."""
+    blocks = ["reply_item", "reply_form"] if parent_id else ["comment_item", "comment_body"]
+    titles = {target.milestone.id: target.milestone.title} if target.milestone else {}
+    return answer(place, lambda: render_blocks(
+        "units/show.html", blocks, c=c, r=c, unit=target.unit, oob=True,
+        parent_id=c.reply_to_id, replies={}, milestones=[], milestone_titles=titles,
+        reply_form=None, comment_form=CommentForm(formdata=None)),
+        back=url_for("units.show", slug=request.view_args["slug"], _anchor=f"c-{c.id}"),
+        said=_("Đã gửi ý kiến."))
 
 
 def _comment_refused_in_place(unit, form, parent_id):

@@ -12,8 +12,9 @@ from jinja2_fragments.flask import render_block
 from wtforms.fields.choices import SelectChoice
 
 from app.comments import service as comments
-from app.core.answers import answer, wants
+from app.core.answers import answer, moved, wants
 from app.core.editing import save
+from app.core.forms_flow import form_flow
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import (CommentForm, DecideForm, DeclineForm, EvidenceForm,
                                  ProposalForm, StepForm, VoteForm)
@@ -92,26 +93,20 @@ def new_proposal():
     form = _proposal_form(ProposalForm(formdata=request.form if request.method == "POST"
                                        else None))
     if request.method == "GET":
-        unit = query_int("unit")
-        if unit:
-            form.unit_id.data = unit
-        return render_template("emulation/proposal_edit.html", form=form, proposal=None,
-                               year=year)
-    if form.validate():
-        try:
-            saved = save(lambda: service.create_proposal(year, _proposal_values(form),
-                                                         user=current_user),
-                         token=form.token.data)
-        except Refused as e:
-            e.apply_to(form)
-        else:
-            if saved.again:
-                flash(_("Đề nghị này đã được ghi nhận."), "success")
-                return redirect(url_for("emulation.proposals", year=year), 303)
-            flash(_("Đã lập đề nghị; hãy chọn minh chứng rồi trình Hội đồng."), "success")
-            return redirect(url_for("emulation.proposal", proposal_id=saved.record.id), 303)
-    return render_template("emulation/proposal_edit.html", form=form, proposal=None,
-                           year=year), 422
+        form.unit_id.data = query_int("unit") or form.unit_id.data
+    return form_flow(form, store=lambda: save(lambda: service.create_proposal(
+        year, _proposal_values(form), user=current_user), token=form.token.data),
+        done=lambda saved: _proposal_created(year, saved),
+        shown=lambda status, _refused: (render_template(
+            "emulation/proposal_edit.html", form=form, proposal=None, year=year),
+            200 if status == 200 else 422))
+
+
+def _proposal_created(year, saved):
+    if saved.again:
+        return moved(url_for("emulation.proposals", year=year), _("Đề nghị này đã được ghi nhận."))
+    return moved(url_for("emulation.proposal", proposal_id=saved.record.id),
+                 _("Đã lập đề nghị; hãy chọn minh chứng rồi trình Hội đồng."))
 
 
 @bp.route("/emulation/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])

@@ -8,7 +8,9 @@ import json
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from app.core.answers import moved
 from app.core.editing import save
+from app.core.forms_flow import form_flow
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import NewReviewForm, ReviewForm, StepForm, sheet_form_class
 from app.emulation.models import DERIVED
@@ -191,37 +193,49 @@ def score(target, review_id, slug):
 @requires("emulation.manage", load=queries.review_and_unit, unit=_unit)
 def save_score(target, review_id, slug):
     r, unit = target
-    sheet = queries.sheet_with_lines(r.id, unit.id)
+    sheet, posted_version = _sheet_to_save(r, unit)
     if sheet is None:
-        # not scored yet: score this unit first, then take what was typed
-        if not service.compute(r, unit_ids=[unit.id], user=current_user):
-            return _score_page(r, unit, None, status=409, message=_(
-                "Loại đơn vị này chưa có bảng tiêu chí chấm điểm."))
-        sheet = queries.sheet_with_lines(r.id, unit.id)
-        posted_version = sheet.version
-    else:
-        posted_version = None
+        return _score_page(r, unit, None, status=409, message=_(
+            "Loại đơn vị này chưa có bảng tiêu chí chấm điểm."))
     manual = [ln for ln in sheet.lines if ln.method not in DERIVED]
     form = sheet_form_class(manual)()
-    if not form.validate():
+    return form_flow(form, store=lambda: save(lambda: service.save_sheet(
+        sheet, posted_version or form.version.data, **_sheet_values(form, manual),
+        user=current_user), message=_("Bảng điểm vừa được người khác thay đổi. Nội dung bạn "
+                                      "nhập vẫn còn dưới đây; hãy xem rồi lưu lại.")),
+        done=lambda _saved: moved(url_for("emulation.score", review_id=r.id, slug=unit.slug),
+                                  _("Đã lưu bảng điểm của %(unit)s.", unit=unit.name)),
+        shown=lambda status, refused: _sheet_again(r, unit, form, refused))
+
+
+def _sheet_to_save(r, unit):
+    """The unit's score sheet and, when it was scored only now (to take what was typed),
+    its version; (None, None) when its kind of unit has no scoring table."""
+    sheet = queries.sheet_with_lines(r.id, unit.id)
+    if sheet is not None:
+        return sheet, None
+    if not service.compute(r, unit_ids=[unit.id], user=current_user):
+        return None, None
+    sheet = queries.sheet_with_lines(r.id, unit.id)
+    return sheet, sheet.version
+
+
+def _sheet_values(form, manual) -> dict:
+    """What the score sheet's form asks for, as service.save_sheet takes it."""
+    return dict(manual={ln.criterion_id: form[f"m_{ln.criterion_id}"].data for ln in manual},
+                notes={ln.criterion_id: form[f"n_{ln.criterion_id}"].data or "" for ln in manual},
+                bonus=form.bonus.data, bonus_reason=form.bonus_reason.data or "",
+                penalty=form.penalty.data, penalty_reason=form.penalty_reason.data or "")
+
+
+def _sheet_again(r, unit, form, refused):
+    """The sheet with what was typed; after a conflict, beside the sheet as stored now."""
+    if refused is None:
         db.session.rollback()
         return _score_page(r, unit, queries.sheet_with_lines(r.id, unit.id), form=form,
                            status=422, message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
-    try:
-        save(lambda: service.save_sheet(
-            sheet, posted_version or form.version.data,
-            {ln.criterion_id: form[f"m_{ln.criterion_id}"].data for ln in manual},
-            {ln.criterion_id: form[f"n_{ln.criterion_id}"].data or "" for ln in manual},
-            form.bonus.data, form.bonus_reason.data or "", form.penalty.data,
-            form.penalty_reason.data or "", user=current_user),
-            message=_("Bảng điểm vừa được người khác thay đổi. Nội dung bạn nhập vẫn còn dưới "
-                      "đây; hãy xem rồi lưu lại."))
-    except Refused as e:
-        e.apply_to(form)
-        current = queries.sheet_with_lines(r.id, unit.id)
-        if e.conflict and current is not None:
-            form.version.data = current.version
-        return _score_page(r, unit, current, form=form, status=e.status, message=e.message,
-                           stored=current if e.conflict else None)
-    flash(_("Đã lưu bảng điểm của %(unit)s.", unit=unit.name), "success")
-    return redirect(url_for("emulation.score", review_id=r.id, slug=unit.slug), 303)
+    current = queries.sheet_with_lines(r.id, unit.id)
+    if refused.conflict and current is not None:
+        form.version.data = current.version
+    return _score_page(r, unit, current, form=form, status=refused.status,
+                       message=refused.message, stored=current if refused.conflict else None)

@@ -2,13 +2,14 @@
 the legal bases of a decision (app/emulation/settings.py keeps the rules)."""
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_babel import gettext as _
 
+from app.core.answers import moved
 from app.core.editing import save
+from app.core.forms_flow import form_flow
 from app.emulation import bp, settings
 from app.emulation.forms import SettingsForm
-from app.core.errors import Refused
 from app.core.policy import requires
 from app.core.vietnamese import VNInputError, parse_number
 
@@ -37,30 +38,32 @@ def _number_or_none(text):
 @requires("emulation.manage")
 def settings_page():
     if request.method == "GET":
-        values = settings.current()
-        form = SettingsForm(formdata=None, data={
-            **{k: values.raw[k] and _number_or_none(values.raw[k]) for k in settings.NUMBERS},
-            "decision_bases": values.raw["decision_bases"]})
-        form.versions.data = _versions_text(values.versions)
-        return render_template("emulation/settings.html", form=form, values=values)
+        return _stored_page(settings.current())
     form = SettingsForm()
-    status, conflict = 422, False
-    if form.validate():
-        try:
-            changed = save(lambda: settings.save({k: form[k].data for k in settings.NUMBERS},
-                                                 form.decision_bases.data or "",
-                                                 _posted_versions(form.versions.data)),
-                           message=_("Cài đặt vừa được người khác thay đổi.")).result
-        except Refused as e:
-            e.apply_to(form)
-            status, conflict, flash_now = e.status, e.conflict, e.message
-        else:
-            flash(_("Đã lưu cài đặt.") if changed else _("Không có gì thay đổi."), "success")
-            return redirect(url_for("emulation.settings_page"), 303)
-    else:
-        flash_now = _("Vui lòng kiểm tra lại các ô được đánh dấu.")
+    return form_flow(form, store=lambda: save(lambda: settings.save(
+        {k: form[k].data for k in settings.NUMBERS}, form.decision_bases.data or "",
+        _posted_versions(form.versions.data)),
+        message=_("Cài đặt vừa được người khác thay đổi.")).result,
+        done=lambda changed: moved(url_for("emulation.settings_page"), _("Đã lưu cài đặt.")
+                                   if changed else _("Không có gì thay đổi.")),
+        shown=lambda status, refused: _settings_again(form, status, refused))
+
+
+def _stored_page(values):
+    form = SettingsForm(formdata=None, data={
+        **{k: values.raw[k] and _number_or_none(values.raw[k]) for k in settings.NUMBERS},
+        "decision_bases": values.raw["decision_bases"]})
+    form.versions.data = _versions_text(values.versions)
+    return render_template("emulation/settings.html", form=form, values=values)
+
+
+def _settings_again(form, status, refused):
+    """The form with what was typed; after a conflict, beside the settings as stored now."""
     current = settings.current()  # as stored now: after a conflict, the other save
+    conflict = refused is not None and refused.conflict
     if conflict:
         form.versions.data = _versions_text(current.versions)
+    message = refused.message if refused is not None else _(
+        "Vui lòng kiểm tra lại các ô được đánh dấu.")
     return render_template("emulation/settings.html", form=form, values=current,
-                           stored=current if conflict else None, message=flash_now), status
+                           stored=current if conflict else None, message=message), status
