@@ -154,8 +154,9 @@ LONGEST_VIEW = 15  # body lines, docstring excluded: a view states its form, ser
 # template or fragment and message; the flow is app/core/forms_flow.py's
 # Views not yet brought under the ceiling (issue 27 item 1), each at most as long as it is
 # now so the list only shrinks. Why each is still longer: the report's save, submit and
-# autosave are being changed with the offline outbox (wait for it); the others still write
-# out the form flow or an action's three answers (stale, refused, done) by hand, or
+# autosave answer the offline outbox as well as the page (next to bring onto forms_flow);
+# the others still write out the form flow or an action's three answers (stale, refused,
+# done) by hand, or
 # assemble a page's data in the view instead of its domain's queries.
 LONGER_VIEWS = {
     "app/reports/routes/spreadsheet.py upload": 28,

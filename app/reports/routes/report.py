@@ -100,21 +100,26 @@ def autosave(ctx, slug, period_id):
                 "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
                 "nhau."))
     except StaleEdit as e:
-        if e.current is not None and saved_by_me("report", e.current.id):
-            # the person's own newer save (another device, or an earlier change sent late)
-            return _status(409, _(
-                "Bạn đã lưu bản mới hơn của báo cáo này (lúc %(t)s, ở máy khác hoặc từ một thay "
-                "đổi gửi sau). Bấm “Lưu nháp” để xem hai bản cạnh nhau; nội dung bạn nhập vẫn "
-                "còn trên trang.", t=format_datetime(e.current.updated_at)))
-        return _status(409, e.message if e.current is None else _(
-            "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
-            "nhau; nội dung bạn nhập vẫn còn trên trang."))
+        return _status(409, _clash(e))
     except Refused as e:
         return _status(e.status, str(e.message))
     report, _changed = saved.result
     now = datetime.now(VN_TZ)
     return render_block("reports/report.html", "save_status", saved_at=f"{now:%H:%M}",
                         version=report.version)
+
+
+def _clash(stale: StaleEdit) -> str:
+    """What the autosave says when a newer save was made meanwhile: the person's own (another
+    device, or an earlier change sent late) said as theirs, never as someone else's."""
+    if stale.current is None:
+        return stale.message
+    if saved_by_me("report", stale.current.id):
+        return _("Bạn đã lưu bản mới hơn của báo cáo này (lúc %(t)s, ở máy khác hoặc từ một "
+                 "thay đổi gửi sau). Bấm “Lưu nháp” để xem hai bản cạnh nhau; nội dung bạn "
+                 "nhập vẫn còn trên trang.", t=format_datetime(stale.current.updated_at))
+    return _("Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
+             "nhau; nội dung bạn nhập vẫn còn trên trang.")
 
 
 def _status(code, message):
