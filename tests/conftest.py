@@ -121,6 +121,27 @@ def december_app(sqlite_template_december, tmp_path):
     yield from _sqlite_app(sqlite_template_december, tmp_path)
 
 
+@pytest.fixture(scope="session")
+def sqlite_template_records(sqlite_template, tmp_path_factory):
+    """The seed with a milestone, a report, a good model and a proposal for each unit of
+    factories.SLUGS, five files on each, attached through the real pipeline once per test
+    process (about 20 s of decoding and storing) for the tests that each need them fresh."""
+    from tests.factories import make_records
+    path = tmp_path_factory.mktemp("records") / "records.sqlite"
+    shutil.copyfile(sqlite_template, path)
+    app = create_app(make_config(f"sqlite:///{path}"))
+    make_records(app, files_each=5)
+    with app.app_context():
+        from app.core.extensions import db
+        db.engine.dispose()
+    return path
+
+
+@pytest.fixture
+def records_app(sqlite_template_records, tmp_path):
+    yield from _sqlite_app(sqlite_template_records, tmp_path)
+
+
 # ---------- PostgreSQL ----------
 
 def _pg_admin_engine():

@@ -13,15 +13,17 @@ from tests.factories import make_records
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_the_matrix_holds_on_every_evidence_route(app, login, role):
-    make_records(app, files_each=5)  # the matrix removes one per person and unit as it goes
+def test_the_matrix_holds_on_every_evidence_route(records_app, login, role):
+    # each unit's four records with five files each (the matrix removes one per person and
+    # unit as it goes): made once, copied fresh for each role
+    app = records_app
     _ensure_people(app)
     rules = [r for r in app.url_map.iter_rules()
              if r.endpoint.startswith("evidence.") or r.endpoint == "emulation.dossier"]
     assert len(rules) == 25 and not {r.endpoint for r in rules} & NOT_CHECKED
     unexpected, checked = [], 0
     for username, slug in PEOPLE[role]:
-        client = login(username)
+        client = login(username, on=app)
         for rule in rules:
             expected = MATRIX[rule.endpoint][role]
             own_url = _url(app, rule, slug or "ubnd-xa")
