@@ -320,6 +320,17 @@ def to_council(app, login, pid):
                               {"version": proposal_version(app, pid)}).status_code == 303
 
 
+def passed(app, login, office, **propose_args):
+    """A proposal drawn up by `office`, sent to the council, voted for by the chair and the
+    office, and passed: waiting for the chair's decision."""
+    pid = propose(app, office, **propose_args)
+    to_council(app, login, pid)
+    for who in ("chutich", "vhxh"):
+        login(who).post(f"/emulation/proposals/{pid}/vote", {"vote": "yes"})
+    office.post(f"/emulation/proposals/{pid}/close", {"version": proposal_version(app, pid)})
+    return pid
+
+
 # ---- evidence files: a photo, a PDF, a .docx, sent to a milestone ----
 
 def _one_page_pdf() -> bytes:

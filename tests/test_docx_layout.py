@@ -13,7 +13,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from tests.factories import propose, proposal_version, to_council, year_review
+from tests.factories import passed, proposal_version, year_review
 
 SOFFICE = shutil.which("soffice")
 PT_PER_MM = 72 / 25.4
@@ -147,11 +147,7 @@ def test_the_review_and_the_decision_lay_out_as_the_decree_says(app, login, tmp_
     review_id, vhxh = year_review(app, login)
     check_decree30_layout(vhxh.get(f"/emulation/reviews/{review_id}/report.docx").get_data(),
                           tmp_path / "review")
-    pid = propose(app, vhxh)
-    to_council(app, login, pid)
-    for who in ("chutich", "vhxh"):
-        login(who).post(f"/emulation/proposals/{pid}/vote", {"vote": "yes"})
-    vhxh.post(f"/emulation/proposals/{pid}/close", {"version": proposal_version(app, pid)})
+    pid = passed(app, login, vhxh)
     chutich = login("chutich")
     assert chutich.post(f"/emulation/proposals/{pid}/decide", {
         "decision_number": "125/QĐ-UBND", "decision_date": "20/12/2026",

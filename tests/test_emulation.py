@@ -14,8 +14,8 @@ from app.emulation.models import (Criterion, GoodModel, Proposal, ProposalVote,
                                   Review, ScoreSheet)
 from app.core.extensions import db
 from app.units.models import Unit
-from tests.factories import (YEAR, accept_year_report, one, proposal_version, propose, title_id,
-                             to_council, unit_id, year_period, year_review)
+from tests.factories import (YEAR, accept_year_report, one, passed, proposal_version, propose,
+                             title_id, to_council, unit_id, year_period, year_review)
 
 VERSION = re.compile(r'name="version" type="hidden" value="(\d+)"')
 
@@ -390,11 +390,7 @@ def test_a_member_has_one_vote_that_changes_until_the_vote_is_closed(any_app, lo
 
 def test_a_title_a_higher_level_awards_is_forwarded_with_a_submission(app, login):
     vhxh = login("vhxh")
-    pid = propose(app, vhxh, name="Bằng khen của Chủ tịch UBND tỉnh")
-    to_council(app, login, pid)
-    for who in ("chutich", "vhxh"):
-        login(who).post(f"/emulation/proposals/{pid}/vote", {"vote": "yes"})
-    vhxh.post(f"/emulation/proposals/{pid}/close", {"version": proposal_version(app, pid)})
+    pid = passed(app, login, vhxh, name="Bằng khen của Chủ tịch UBND tỉnh")
     chutich = login("chutich")
     assert "Trình cấp trên" in chutich.get(f"/emulation/proposals/{pid}").get_data(as_text=True)
     r = chutich.post(f"/emulation/proposals/{pid}/decide", {
@@ -527,11 +523,7 @@ def test_a_save_sent_again_after_its_answer_was_lost_is_not_a_conflict(app, logi
 def test_the_chair_declines_a_passed_proposal_with_a_reason_the_unit_is_told(app, login):
     """issue 30: a proposal the council passed is not always awarded; the chair says why."""
     vhxh = login("vhxh")
-    pid = propose(app, vhxh)
-    to_council(app, login, pid)
-    for who in ("chutich", "vhxh"):
-        login(who).post(f"/emulation/proposals/{pid}/vote", {"vote": "yes"})
-    vhxh.post(f"/emulation/proposals/{pid}/close", {"version": proposal_version(app, pid)})
+    pid = passed(app, login, vhxh)
     chutich = login("chutich")
     assert "Không khen thưởng đề nghị này" in chutich.get(f"/emulation/proposals/{pid}").get_data(as_text=True)
     # no reason: refused, the field named, nothing changed

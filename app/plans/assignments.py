@@ -93,12 +93,12 @@ def target_of(ind) -> Target:
 # ---------------------------------------------------------------- what a unit is asked
 
 @cache
-def _reported_by_stmt(by_year: bool):
-    asked = select(indicator_reporter.c.indicator_id).where(
-        indicator_reporter.c.unit_id == bindparam("unit_id", type_=Integer))
+def _linked_stmt(table, by_year: bool):
+    linked = select(table.c.indicator_id).where(
+        table.c.unit_id == bindparam("unit_id", type_=Integer))
     stmt = (select(Indicator)
             .where(or_(Indicator.lead_unit_id == bindparam("unit_id", type_=Integer),
-                       Indicator.id.in_(asked)))
+                       Indicator.id.in_(linked)))
             .options(joinedload(Indicator.reporters),
                      joinedload(Indicator.settlements)).order_by(Indicator.sort_order))
     if by_year:
@@ -107,12 +107,19 @@ def _reported_by_stmt(by_year: bool):
     return stmt.where(Indicator.plan_id == bindparam("plan_id"))
 
 
+def linked(table, unit_id: int, year: Optional[int] = None, *,
+           plan_id: Optional[int] = None) -> list:
+    """The targets of a commune plan (the year's, or plan `plan_id`) that the unit leads or is
+    linked to by `table` (reporters, or contributors), with who reports each, in order."""
+    params = ({"unit_id": unit_id, "plan_id": plan_id} if plan_id is not None
+              else {"unit_id": unit_id, "year": year})
+    return list(db.session.scalars(_linked_stmt(table, plan_id is None), params).unique())
+
+
 def reported_by(unit_id: int, year: Optional[int] = None, *,
                 plan_id: Optional[int] = None) -> list:
     """The targets a unit's report form asks, in the plan's order: those it has a role in."""
-    params = ({"unit_id": unit_id, "plan_id": plan_id} if plan_id is not None
-              else {"unit_id": unit_id, "year": year})
-    found = db.session.scalars(_reported_by_stmt(plan_id is None), params).unique()
+    found = linked(indicator_reporter, unit_id, year, plan_id=plan_id)
     return [ind for ind in found if unit_id in reporting_ids(ind)]
 
 

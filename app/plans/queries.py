@@ -9,7 +9,7 @@ from operator import itemgetter
 from typing import Optional
 
 from flask import abort
-from sqlalchemy import (Date, Integer, String, bindparam, cast, literal, null, or_, select,
+from sqlalchemy import (Date, Integer, String, bindparam, cast, literal, null, select,
                         union_all)
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -30,30 +30,11 @@ def _commune_plan_stmt(by_year: bool):
     return Plan.commune_plan_stmt(bindparam("year") if by_year else None)
 
 
-@cache
-def _unit_indicators_stmt(by_year: bool):
-    table = indicator_contributor
-    involved = select(table.c.indicator_id).where(table.c.unit_id == bindparam("unit_id"))
-    stmt = (select(Indicator)
-            .where(or_(Indicator.lead_unit_id == bindparam("unit_id"),
-                       Indicator.id.in_(involved)))
-            .options(joinedload(Indicator.reporters),
-                     joinedload(Indicator.settlements)).order_by(Indicator.sort_order))
-    if by_year:
-        return stmt.join(Plan, Plan.id == Indicator.plan_id).where(
-            Plan.year == bindparam("year"), Plan.parent_id.is_(None))
-    return stmt.where(Indicator.plan_id == bindparam("plan_id"))
-
-
 def indicators_of_unit(unit_id: int, year: Optional[int] = None, *,
                        plan_id: Optional[int] = None) -> list[Indicator]:
     """The indicators of a commune plan (the year's, or the one with this id) that the unit
     leads or contributes to, in the plan's order."""
-    if plan_id is not None:
-        params = {"unit_id": unit_id, "plan_id": plan_id}
-    else:
-        params = {"unit_id": unit_id, "year": year}
-    return list(db.session.scalars(_unit_indicators_stmt(plan_id is None), params).unique())
+    return assignments.linked(indicator_contributor, unit_id, year, plan_id=plan_id)
 
 
 def indicators_to_report(unit_id: int, year: int) -> list[Indicator]:
