@@ -23,6 +23,7 @@ def create_app(config=None):
     register_commands(app)
     if app.config.get("ENV_NAME") == "production":
         refuse_demo_accounts(app)
+        refuse_unsafe_database_role(app)
     logging.basicConfig(level=logging.INFO)
     return app
 
@@ -77,8 +78,21 @@ def refuse_demo_accounts(app):
         db.session.remove()
 
 
+def refuse_unsafe_database_role(app):
+    """On PostgreSQL the policies are the second wall between communes only if the app's
+    role is bound by them (app/communes/roles.py)."""
+    from app.communes.roles import unsafe_role_problems
+    from app.core.extensions import db
+
+    with app.app_context():
+        problems = unsafe_role_problems()
+        db.session.remove()
+    if problems:
+        raise UnsafeConfiguration("Refusing to start in production: " + "; ".join(problems))
+
+
 def register_extensions(app):
-    from app.core import database
+    from app.core import database, tenancy
     from app.core.extensions import babel, compress, csrf, db, htmx, login_manager, migrate
     from app.core.i18n import select_locale
     from app.core.speedups import install_fast_gettext, install_fast_html_params
@@ -97,6 +111,7 @@ def register_extensions(app):
     compress.init_app(app)
     htmx.init_app(app)
     database.configure_engines(app)
+    tenancy.install(app)
 
     import app.models  # noqa: F401  every model registered before anything queries
 

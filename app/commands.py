@@ -1,7 +1,5 @@
 """flask seed, flask create-admin, flask plan check/load, flask audit verify/head,
 flask backup, flask restore."""
-import getpass
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -12,6 +10,8 @@ from sqlalchemy import func, select
 
 from app.audit import service as audit
 from app.audit.service import record, verify_chain
+from app.communes.commands import commune_cli, in_commune
+from app.core import tenancy
 from app.core.database import analyze
 from app.core.extensions import db
 
@@ -24,6 +24,7 @@ def init_app(app):
     app.cli.add_command(backup_cmd)
     app.cli.add_command(restore_cmd)
     app.cli.add_command(calendar_cmd)
+    app.cli.add_command(commune_cli)
     from app.notifications import commands as notification_commands
     notification_commands.init_app(app)
 
@@ -34,13 +35,23 @@ def init_app(app):
               help="Multiply the sample content (villages, milestones) for budget tests.")
 def seed(scale):
     """Load the 2026 plan, and in demo mode the demo accounts and sample content."""
-    from app import demo
-    from app.plans.loader import DEFAULT_PLAN_FILE, load_plan, read_plan_file
+    from app.communes.service import named_in
+    from app.plans.loader import DEFAULT_PLAN_FILE, read_plan_file
 
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("seed refuses to touch a production database; "
                                    "use `flask plan load FILE` on an empty one.")
     pf = read_plan_file(DEFAULT_PLAN_FILE)
+    commune = named_in(pf)
+    with tenancy.using(commune.id):
+        _seed(pf, scale)
+    analyze()
+
+
+def _seed(pf, scale):
+    from app import demo
+    from app.plans.loader import load_plan
+
     plan = load_plan(pf)
     from app.emulation.seed import ensure_defaults
     ensure_defaults()  # scoring tables and titles a commune starts from (idempotent)
@@ -57,31 +68,20 @@ def seed(scale):
             click.echo(f"  (vừa tạo: {', '.join(created)})")
     else:
         db.session.commit()
-    analyze()
 
 
 @click.command("create-admin")
 @with_appcontext
+@in_commune
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
 def create_admin(username, full_name):
-    """Create the first real administrator (asks for the password)."""
-    from app.auth.passwords import password_problem
-    from app.auth.models import User, username_key
+    """Create the first real administrator of the commune (asks for the password)."""
+    from app.auth.accounts import make_admin, read_password
 
-    if db.session.scalar(select(User.id).where(User.username_key == username_key(username))):
-        raise click.ClickException(f"Tài khoản {username!r} đã có.")
-    password = getpass.getpass("Mật khẩu: ") if sys.stdin.isatty() else sys.stdin.readline().rstrip("\n")
-    problem = password_problem(password)
+    problem = make_admin(username, full_name, read_password())
     if problem:
         raise click.ClickException(problem)
-    user = User(username=username, username_key=username_key(username), full_name=full_name,
-                position="Quản trị viên")
-    user.roles = ("admin",)
-    user.set_password(password)
-    db.session.add(user)
-    db.session.flush()
-    record("user.create", "user", user.id, after={"username": username, "roles": ["admin"]})
     db.session.commit()
     click.echo(f"Đã tạo quản trị viên {username}.")
 
@@ -109,7 +109,8 @@ def plan_check(path):
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
 def plan_load(path):
-    """Load a plan file into an empty database (the first step for another commune)."""
+    """Load a plan file for the commune it names, made if new (without an administrator:
+    `flask commune add` makes both)."""
     from app.plans.loader import PlanFileError, load_plan, read_plan_file
     from app.plans.models import Plan
 
@@ -117,10 +118,14 @@ def plan_load(path):
         pf = read_plan_file(path)
     except PlanFileError as exc:
         raise click.ClickException("\n".join(exc.errors))
-    if db.session.scalar(select(func.count(Plan.id))):
-        raise click.ClickException("Cơ sở dữ liệu đã có kế hoạch; chỉ nạp vào cơ sở dữ liệu trống.")
-    plan = load_plan(pf)
-    db.session.commit()
+    from app.communes.service import named_in
+    commune = named_in(pf)
+    with tenancy.using(commune.id):
+        if db.session.scalar(select(func.count(Plan.id))):
+            raise click.ClickException(f"Xã {commune.name} đã có kế hoạch; chỉ nạp cho xã "
+                                       "chưa có kế hoạch.")
+        plan = load_plan(pf)
+        db.session.commit()
     analyze()
     click.echo(f"Đã nạp kế hoạch {plan.year}.")
 
@@ -128,6 +133,7 @@ def plan_load(path):
 @click.command("calendar")
 @click.argument("year", type=click.IntRange(2000, 2100))
 @with_appcontext
+@in_commune
 def calendar_cmd(year):
     """Create YEAR's reporting calendar (as the office's "create the year's periods" button
     does); periods that exist are left as they are."""

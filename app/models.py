@@ -1,4 +1,5 @@
 """Imports every domain's models so Alembic and the app see the whole schema."""
+from app.communes.models import Commune  # noqa: F401
 from app.audit.models import AuditEvent  # noqa: F401
 from app.auth.models import LoginAttempt, User, UserSession  # noqa: F401
 from app.comments.models import Comment  # noqa: F401

@@ -148,8 +148,14 @@ def _pg_admin_engine():
     return create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
 
 
-def _pg_url(name):
-    return re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
+def _pg_url(name, role=None):
+    url = re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
+    return url if role is None else re.sub(r"//[^@/]*@", f"//{role}@", url)
+
+
+# The app connects as this role, as in production: the tables belong to the migrations'
+# owner, so row-level security binds every test's app (issue 31).
+APP_ROLE = "thidua_app"
 
 
 @pytest.fixture(scope="session")
@@ -167,6 +173,12 @@ def pg_template():
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     build_database(_pg_url(name))
+    owner = create_app(make_config(_pg_url(name)))
+    result = owner.test_cli_runner().invoke(args=["commune", "app-role", APP_ROLE])
+    assert result.exit_code == 0, (result.output, result.exception)
+    with owner.app_context():
+        from app.core.extensions import db
+        db.engine.dispose()
     yield name
     with engine.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -179,7 +191,7 @@ def pg_app(pg_template):
     engine = _pg_admin_engine()
     with engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-    app = create_app(make_config(_pg_url(name)))
+    app = create_app(make_config(_pg_url(name, role=APP_ROLE)))
     yield app
     with app.app_context():
         from app.core.extensions import db

@@ -5,10 +5,11 @@ from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.extensions import db
+from app.core.tenancy import TenantOrProvince
 from app.core.columns import UTCDateTime, utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(TenantOrProvince, db.Model):
     """Append-only change log, hash-chained: each row's hash covers the previous hash."""
 
     __tablename__ = "audit_event"

@@ -10,6 +10,7 @@ from flask_login import current_user
 from sqlalchemy import event, func, inspect, select
 
 from app.audit.models import AuditEvent
+from app.core import tenancy
 from app.core.extensions import db
 from app.core.columns import utcnow
 
@@ -54,13 +55,23 @@ def saved_by_me(entity: str, entity_id) -> bool:
     return who is not None and who == current_user.id
 
 
+def _chain():
+    """Each commune keeps its own chain (it can be checked, and leave, on its own); the
+    province's own events make one more (no commune)."""
+    commune = tenancy.commune_or_province()
+    if commune is None:
+        return AuditEvent.commune_id.is_(None)
+    return AuditEvent.commune_id == commune
+
+
 def _chain_head() -> Optional[str]:
     """The newest event's hash, read once no other writer can add one until we commit.
     SQLite writers are already serialised by BEGIN IMMEDIATE; on PostgreSQL the function
-    (migration 0007) takes the chain's advisory lock, then reads, in one round trip."""
+    (migrations 0007, 0016) takes the chain's advisory lock, then reads, in one round trip."""
     if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.scalar(select(func.audit_chain_head()))
-    return db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+        return db.session.scalar(select(func.audit_chain_head(tenancy.commune_or_province())))
+    return db.session.scalar(select(AuditEvent.hash).where(_chain())
+                             .order_by(AuditEvent.id.desc()).limit(1))
 
 
 def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=None,
@@ -71,6 +82,7 @@ def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=Non
     db.session.flush()
     prev = _chain_head()
     ev = AuditEvent(
+        commune_id=tenancy.commune_or_province(),
         at=utcnow().replace(tzinfo=None),
         user_id=getattr(user, "id", None),
         username=getattr(user, "username", "") or "",
@@ -89,7 +101,8 @@ def verify_chain():
     means a deleted row when the link across it is broken too.
     """
     prev, prev_id = "", 0
-    for ev in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).yield_per(500):
+    events = select(AuditEvent).where(_chain()).order_by(AuditEvent.id)
+    for ev in db.session.scalars(events).yield_per(500):
         if ev.prev_hash != prev:
             if ev.id != prev_id + 1:
                 return False, prev_id + 1, "missing"
@@ -102,7 +115,7 @@ def verify_chain():
 
 def head():
     """(id, hash) of the newest event, or None for an empty log."""
-    row = db.session.execute(select(AuditEvent.id, AuditEvent.hash)
+    row = db.session.execute(select(AuditEvent.id, AuditEvent.hash).where(_chain())
                              .order_by(AuditEvent.id.desc()).limit(1)).first()
     return tuple(row) if row else None
 

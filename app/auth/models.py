@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.core.extensions import db
+from app.core.tenancy import TenantOrProvince
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
 from app.core.vietnamese import fold
@@ -27,7 +28,7 @@ def username_key(username: str) -> str:
     return fold(username).replace(" ", "")
 
 
-class User(UserMixin, db.Model):
+class User(TenantOrProvince, UserMixin, db.Model):
     __tablename__ = "user_account"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -88,7 +89,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.username}>"
 
 
-class UserSession(db.Model):
+class UserSession(TenantOrProvince, db.Model):
     """A signed-in browser. Revoking the row ends the session for every worker at once."""
 
     __tablename__ = "user_session"

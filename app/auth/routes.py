@@ -11,6 +11,7 @@ from app.audit.service import record
 from app.auth import bp, known_browser, sessions, throttle
 from app.auth.forms import ChangePasswordForm, LoginForm
 from app.auth.models import User, username_key
+from app.core import tenancy
 from app.core.answers import moved
 from app.core.editing import save
 from app.core.forms_flow import form_flow
@@ -47,13 +48,15 @@ def _sign_in(form):
     key = username_key(form.username.data)
     ip = request.remote_addr or ""
     browser = known_browser.current()
-    wait = throttle.check(key, ip, browser)
+    with tenancy.across_communes():  # a username is unique in the whole deployment
+        wait = throttle.check(key, ip, browser)
+        user = db.session.scalar(select(User).where(User.username_key == key))
+        last = throttle.last_sign_in(key)
     if wait is not None:
         form.password.errors.append(wait.message)
         response = make_response(render_template("auth/login.html", form=form), 429)
         response.headers["Retry-After"] = str(wait.seconds)
         return response
-    user = db.session.scalar(select(User).where(User.username_key == key))
     if user is None:
         # as slow as a wrong password, so timing does not tell which usernames exist
         check_password_hash(UNKNOWN_USER_HASH, form.password.data)
@@ -63,14 +66,15 @@ def _sign_in(form):
             if user is not None and failures == current_app.config[
                     "LOGIN_ACCOUNT_FREE_FAILURES"]:
                 # from now on each try waits: the log says so the day someone asks why
-                record("auth.guessed", "user", user.id, unit_id=user.unit_id,
-                       after={"failures": failures, "address": ip})
+                with tenancy.using(tenancy.scope_of(user.commune_id)):
+                    record("auth.guessed", "user", user.id, unit_id=user.unit_id,
+                           after={"failures": failures, "address": ip})
         save(failed)
         form.password.errors.append(_("Tên đăng nhập hoặc mật khẩu không đúng."))
         response = make_response(render_template("auth/login.html", form=form), 401)
         browser.save(response)
         return response
-    told, latest = throttle.failures_to_tell(user, browser.id, throttle.last_sign_in(key))
+    told, latest = throttle.failures_to_tell(user, browser.id, last)
 
     def signed_in():
         sessions.start_session(user)

@@ -14,6 +14,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User, UserSession
+from app.core import tenancy
 from app.core.database import SAFE_METHODS
 from app.core.extensions import db, login_manager
 from app.core.columns import utcnow
@@ -30,7 +31,8 @@ def _session_and_user():
 def start_session(user: User) -> UserSession:
     # A fresh cookie on every sign-in: whatever id a visitor held before is dropped.
     session.clear()
-    row = UserSession(id=secrets.token_urlsafe(32), user_id=user.id,
+    tenancy.enter(user.commune_id)
+    row = UserSession(id=secrets.token_urlsafe(32), user_id=user.id, commune_id=user.commune_id,
                       user_agent=(request.user_agent.string or "")[:200])
     db.session.add(row)
     user.session_id = row.id
@@ -68,6 +70,8 @@ def load_user(session_id):
     if row is None:
         return None
     sess, user = row
+    if tenancy.scope_of(user.commune_id) != tenancy.current():
+        return None  # the cookie's commune and the account's must agree
     now = utcnow()
     cfg = current_app.config
     if (sess.revoked_at is not None or not user.active

@@ -5,13 +5,14 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.columns import UTCDateTime, utcnow
 
 # What a comment can be about; unit_id is always set so scoping is one column.
 COMMENT_SUBJECTS = ("unit", "milestone", "report", "indicator", "proposal")
 
 
-class Comment(db.Model):
+class Comment(Tenant, db.Model):
     """A supervision or review comment: by the secretariat, the chair or the Front."""
 
     __tablename__ = "comment"

@@ -21,12 +21,13 @@ from wtforms.validators import StopValidation
 
 from app.core.columns import UTCDateTime, utcnow
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.vietnamese import _l
 
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
-class Submission(db.Model):
+class Submission(Tenant, db.Model):
     __tablename__ = "submission"
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)

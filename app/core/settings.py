@@ -5,16 +5,20 @@ this module only stores. A row exists once someone saved a value, so a missing r
 "the default". The table keeps the name it was born with (emulation_setting)."""
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.columns import UTCDateTime, utcnow
 from app.core.extensions import db
+from app.core.tenancy import Tenant, default_commune
 
 
-class Setting(db.Model):
+class Setting(Tenant, db.Model):
     __tablename__ = "emulation_setting"
 
+    # each commune its own values: the commune is part of the key
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), primary_key=True,
+                                            index=True, default=default_commune)
     key: Mapped[str] = mapped_column(String(60), primary_key=True)
     value: Mapped[str] = mapped_column(Text, default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
@@ -35,7 +39,7 @@ def stored(*keys: str) -> dict[str, tuple[str, int]]:
 def put(key: str, value: str) -> None:
     """Store `value` under `key`, making the row the first time; the caller checked the
     version the person read (a row's version moves with each save)."""
-    row = db.session.get(Setting, key)
+    row = db.session.scalar(select(Setting).where(Setting.key == key))
     if row is None:
         db.session.add(Setting(key=key, value=value))
     else:

@@ -9,6 +9,7 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, Numeric, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
 from app.core.vietnamese import _l
@@ -49,7 +50,7 @@ EVIDENCE_KINDS = {"report": N_("Báo cáo"), "model": N_("Mô hình hay"),
                   "score": N_("Kết quả chấm điểm")}
 
 
-class Criterion(db.Model):
+class Criterion(Tenant, db.Model):
     """One line of a scoring table: for a kind of unit, its points and how it is scored."""
 
     __tablename__ = "criterion"
@@ -75,11 +76,11 @@ class Criterion(db.Model):
         return self.method in DERIVED
 
 
-class Review(db.Model):
+class Review(Tenant, db.Model):
     """A mid-year (sơ kết) or year-end (tổng kết) review, and its report's own text."""
 
     __tablename__ = "review"
-    __table_args__ = (UniqueConstraint("year", "kind", name="one_review_per_kind"),)
+    __table_args__ = (UniqueConstraint("commune_id", "year", "kind", name="one_review_per_kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
@@ -110,7 +111,7 @@ class Review(db.Model):
         return [line.strip() for line in self.recipients.splitlines() if line.strip()]
 
 
-class ScoreSheet(db.Model):
+class ScoreSheet(Tenant, db.Model):
     """A unit's score in a review: the lines, bonus and penalty with their reasons, and the
     total they make. The level is read from the total with the thresholds in force."""
 
@@ -140,7 +141,7 @@ class ScoreSheet(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class ScoreLine(db.Model):
+class ScoreLine(Tenant, db.Model):
     """One criterion's points on a sheet. The criterion's title and points are copied, so a
     sheet still reads as it was scored after the table is edited; `basis` and `details`
     say how the points were made."""
@@ -167,7 +168,7 @@ class ScoreLine(db.Model):
         return METHODS.get(self.method, self.method)
 
 
-class GoodModel(db.Model):
+class GoodModel(Tenant, db.Model):
     """A good model, effective practice or advanced example (mô hình hay, cách làm hiệu quả,
     điển hình tiên tiến): gathered from a report's section or entered directly."""
 
@@ -195,13 +196,14 @@ class GoodModel(db.Model):
     closed_reason = None
 
 
-class AwardTitle(db.Model):
+class AwardTitle(Tenant, db.Model):
     """A title or form of commendation and who may award it (an editable list)."""
 
     __tablename__ = "award_title"
+    __table_args__ = (UniqueConstraint("commune_id", "name", name="one_title_per_name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(200), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(10))
     nominee_kind: Mapped[str] = mapped_column(String(12))
     level: Mapped[str] = mapped_column(String(10))
@@ -232,7 +234,7 @@ class AwardTitle(db.Model):
         return self.nominee_kind in ("both", nominee_kind)
 
 
-class Proposal(db.Model):
+class Proposal(Tenant, db.Model):
     """A commendation proposal: proposed → council → approved | rejected → decided (or
     forwarded upward when a higher level awards the title), or declined by the chair."""
 
@@ -302,7 +304,7 @@ class Proposal(db.Model):
         return None
 
 
-class ProposalEvidence(db.Model):
+class ProposalEvidence(Tenant, db.Model):
     """A report, good model or score sheet a proposal cites."""
 
     __tablename__ = "proposal_evidence"
@@ -314,7 +316,7 @@ class ProposalEvidence(db.Model):
     ref_id: Mapped[int] = mapped_column(Integer)
 
 
-class ProposalVote(db.Model):
+class ProposalVote(Tenant, db.Model):
     """A council member's vote; a member may change it until the vote is closed."""
 
     __tablename__ = "proposal_vote"

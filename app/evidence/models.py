@@ -5,10 +5,11 @@ the record it is attached to, how it was typed and what it is. Removing one mark
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.columns import UTCDateTime, utcnow
 
 # what a file is, from its content: label, MIME type, extension on disk
@@ -25,13 +26,15 @@ KINDS = {
 IMAGES = ("jpeg", "png", "webp")
 
 
-class EvidenceBlob(db.Model):
+class EvidenceBlob(Tenant, db.Model):
     """One content, stored once whatever records it is attached to."""
 
     __tablename__ = "evidence_blob"
+    # stored once per commune: a commune's files are its own (its backup, its leaving)
+    __table_args__ = (UniqueConstraint("commune_id", "sha256", name="one_blob_per_content"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))
     size: Mapped[int] = mapped_column(Integer)
     chunks: Mapped[int] = mapped_column(Integer)
     # "db": the chunks below; "s3": an object named by the hash in the configured bucket
@@ -41,7 +44,7 @@ class EvidenceBlob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class EvidenceChunk(db.Model):
+class EvidenceChunk(Tenant, db.Model):
     __tablename__ = "evidence_chunk"
 
     blob_id: Mapped[int] = mapped_column(ForeignKey("evidence_blob.id"), primary_key=True)
@@ -49,7 +52,7 @@ class EvidenceChunk(db.Model):
     data: Mapped[bytes] = mapped_column(LargeBinary)
 
 
-class EvidenceFile(db.Model):
+class EvidenceFile(Tenant, db.Model):
     __tablename__ = "evidence_file"
     __table_args__ = (Index("ix_evidence_file_owner", "owner_kind", "owner_id"),)
 

@@ -6,6 +6,7 @@ from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
 from app.plans.models import Area, Indicator, Plan
@@ -20,7 +21,7 @@ MILESTONE_STATUSES = {
 }
 
 
-class Milestone(db.Model):
+class Milestone(Tenant, db.Model):
     __tablename__ = "milestone"
 
     id: Mapped[int] = mapped_column(primary_key=True)

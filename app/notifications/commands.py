@@ -3,6 +3,8 @@ the systemd timers in deploy/ (or cron, README)."""
 import click
 from flask.cli import AppGroup, with_appcontext
 
+from app.communes.service import each
+
 outbox_cli = AppGroup("outbox", help="Send the e-mails and webhook messages waiting.")
 
 
@@ -16,10 +18,14 @@ def init_app(app):
 @click.option("--limit", default=200, show_default=True, type=click.IntRange(1, 10000))
 @with_appcontext
 def outbox_send(limit):
-    """Tell people of new comments, then send what is due (retried later on failure)."""
+    """Tell people of new comments, then send what is due (retried later on failure), in
+    every commune."""
     from app.notifications import fanout, outbox
-    told = fanout.fan_out_comments()
-    counts = outbox.send_due(limit=limit)
+    told, counts = 0, {"sent": 0, "failed": 0, "skipped": 0}
+    for _commune in each():
+        told += fanout.fan_out_comments()
+        for key, n in outbox.send_due(limit=limit).items():
+            counts[key] = counts.get(key, 0) + n
     click.echo(f"notified {told}; sent {counts['sent']}, failed {counts['failed']}, "
                f"skipped {counts['skipped']}")
 
@@ -28,8 +34,13 @@ def outbox_send(limit):
 @with_appcontext
 def outbox_digest():
     """Put today's digest in the outbox for each person who chose one (once a day)."""
+    from app.core.extensions import db
     from app.notifications import digest
-    click.echo(f"digests {digest.queue_digests()}")
+    queued = 0
+    for _commune in each():
+        queued += digest.queue_digests()
+        db.session.commit()
+    click.echo(f"digests {queued}")
 
 
 @click.command("remind")
@@ -37,7 +48,7 @@ def outbox_digest():
 def remind_cmd():
     """Remind the units that have not submitted: N days before, on the day, weekly after."""
     from app.notifications import reminders
-    click.echo(f"reminders {reminders.run()}")
+    click.echo(f"reminders {sum(reminders.run() for _commune in each())}")
 
 
 @click.command("worker")
@@ -57,20 +68,20 @@ def worker_cmd(every, once):
     stop = []
     signal.signal(signal.SIGTERM, lambda *_a: stop.append(True))
     while True:
-        try:
-            fanout.fan_out_comments()
-            reminded = reminders.run()
-            digests = digest.queue_digests()
-            db.session.commit()
-            counts = outbox.send_due()
-            if reminded or digests or counts["sent"] or counts["failed"]:
-                click.echo(f"reminders {reminded}, digests {digests}; sent {counts['sent']}, "
-                           f"failed {counts['failed']}")
-        except Exception as exc:  # noqa: BLE001 - a bad round must not end the worker
-            db.session.rollback()
-            click.echo(f"worker round failed: {exc}", err=True)
-        finally:
-            db.session.remove()
+        for commune in each():
+            try:
+                fanout.fan_out_comments()
+                reminded = reminders.run()
+                digests = digest.queue_digests()
+                db.session.commit()
+                counts = outbox.send_due()
+                if reminded or digests or counts["sent"] or counts["failed"]:
+                    click.echo(f"{commune.slug}: reminders {reminded}, digests {digests}; "
+                               f"sent {counts['sent']}, failed {counts['failed']}")
+            except Exception as exc:  # noqa: BLE001 - a bad round must not end the worker
+                db.session.rollback()
+                click.echo(f"worker round failed in {commune.slug}: {exc}", err=True)
+        db.session.remove()
         if once or stop:
             return
         for _ in range(every):

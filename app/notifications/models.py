@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstrain
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
 
@@ -33,7 +34,7 @@ EMAIL_MODES = {
 }
 
 
-class Notification(db.Model):
+class Notification(Tenant, db.Model):
     __tablename__ = "notification"
     __table_args__ = (Index("ix_notification_recipient_read", "recipient_id", "read_at"),
                       UniqueConstraint("recipient_id", "comment_id", name="one_per_comment"))
@@ -56,7 +57,7 @@ class Notification(db.Model):
         return KINDS.get(self.kind, self.kind)
 
 
-class NotificationSetting(db.Model):
+class NotificationSetting(Tenant, db.Model):
     """A person's e-mail address and how they want it used; no row: no address, digest."""
 
     __tablename__ = "notification_setting"
@@ -69,7 +70,7 @@ class NotificationSetting(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Tenant, db.Model):
     """A message to send (e-mail or webhook), written in the transaction of its event and
     sent later by `flask outbox send`: a worker claims a row before sending it, a failure
     waits longer each time, so a server that is down loses nothing."""
@@ -97,7 +98,7 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
 
 
-class Reminder(db.Model):
+class Reminder(Tenant, db.Model):
     """A reminder sent to a unit for a period: the unique key makes a second sending of
     the same reminder (the command run twice at once, two servers) fail on insert."""
 

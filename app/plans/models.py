@@ -7,6 +7,7 @@ from sqlalchemy import (Boolean, Date, ForeignKey, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant, link_commune_column
 from app.core.i18n import N_
 from app.core.columns import Amount, UTCDateTime, utcnow
 from app.core.vietnamese import _l
@@ -54,7 +55,7 @@ UNIT_PLAN_SECTIONS = (
     ("phan_cong", N_("Phân công trách nhiệm")),
 )
 
-class Plan(db.Model):
+class Plan(Tenant, db.Model):
     """The commune plan (parent_id empty) or one unit's implementation plan under it."""
 
     __tablename__ = "plan"
@@ -105,7 +106,7 @@ class Plan(db.Model):
         return stmt.order_by(Plan.year.desc()).limit(1)
 
 
-class PlanSection(db.Model):
+class PlanSection(Tenant, db.Model):
     __tablename__ = "plan_section"
     __table_args__ = (UniqueConstraint("plan_id", "key", name="one_section_per_key"),)
 
@@ -123,7 +124,7 @@ class PlanSection(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
 
-class Area(db.Model):
+class Area(Tenant, db.Model):
     """A content area of the commune plan (III.1 … III.6)."""
 
     __tablename__ = "area"
@@ -147,6 +148,7 @@ indicator_contributor = db.Table(
     "indicator_contributor",
     db.Column("indicator_id", ForeignKey("indicator.id"), primary_key=True),
     db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+    link_commune_column(),
 )
 
 # The contributors whose own figure means something for the commune's (issue 16): they are
@@ -155,10 +157,11 @@ indicator_reporter = db.Table(
     "indicator_reporter",
     db.Column("indicator_id", ForeignKey("indicator.id"), primary_key=True),
     db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+    link_commune_column(),
 )
 
 
-class Indicator(db.Model):
+class Indicator(Tenant, db.Model):
     __tablename__ = "indicator"
     __table_args__ = (UniqueConstraint("plan_id", "code", name="one_indicator_per_code"),)
 
@@ -206,7 +209,7 @@ class Indicator(db.Model):
         self.target_places = None if value is None else max(0, -value.as_tuple().exponent)
 
 
-class IndicatorTargetChange(db.Model):
+class IndicatorTargetChange(Tenant, db.Model):
     """A target the People's Council changed: the old value stays, with the reason (issue 9).
     Rows are never edited or deleted, so the history is what people read at the time."""
 
@@ -223,7 +226,7 @@ class IndicatorTargetChange(db.Model):
     changed_by: Mapped[Optional["User"]] = relationship()  # noqa: F821
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(Tenant, db.Model):
     """An accepted figure: one indicator, one reporting period, one reporting unit."""
 
     __tablename__ = "indicator_value"
@@ -251,7 +254,7 @@ SETTLE_CHOICES = {
 }
 
 
-class FigureSettlement(db.Model):
+class FigureSettlement(Tenant, db.Model):
     """The office's choice for one "checked" target at one period's end, with the two
     numbers it chose between: it holds while the figures are still those numbers, so a
     figure changed afterwards is in doubt again until the office looks at it again."""

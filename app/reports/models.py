@@ -6,6 +6,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant, link_commune_column
 from app.core.i18n import N_, gettext as _
 from app.core.columns import Amount, UTCDateTime, utcnow
 from app.core.vietnamese import _l
@@ -35,11 +36,12 @@ REPORT_STATUSES = {
 }
 
 
-class ReportingPeriod(db.Model):
+class ReportingPeriod(Tenant, db.Model):
     """A reporting period (Decree 09/2019, Art. 12) or an ad-hoc request."""
 
     __tablename__ = "reporting_period"
-    __table_args__ = (UniqueConstraint("year", "kind", "number", name="one_period_per_number"),)
+    __table_args__ = (UniqueConstraint("commune_id", "year", "kind", "number",
+                                       name="one_period_per_number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
@@ -99,7 +101,7 @@ class ReportingPeriod(db.Model):
         return _("ĐX%(n)s", n=self.number)
 
 
-class PeriodDeadline(db.Model):
+class PeriodDeadline(Tenant, db.Model):
     """Staggered deadlines: villages before departments before the office that compiles."""
 
     __tablename__ = "period_deadline"
@@ -113,10 +115,11 @@ period_unit = db.Table(
     "period_unit",
     db.Column("period_id", ForeignKey("reporting_period.id"), primary_key=True),
     db.Column("unit_id", ForeignKey("unit.id"), primary_key=True),
+    link_commune_column(),
 )
 
 
-class Report(db.Model):
+class Report(Tenant, db.Model):
     __tablename__ = "report"
     __table_args__ = (UniqueConstraint("unit_id", "period_id", name="one_report_per_period"),)
 
@@ -173,7 +176,7 @@ class Report(db.Model):
                   "nữa. Nếu cần sửa, đề nghị Phòng Văn hóa – Xã hội trả lại báo cáo.")
 
 
-class ReportValue(db.Model):
+class ReportValue(Tenant, db.Model):
     """A figure typed in a report; it becomes an IndicatorValue when the report is accepted."""
 
     __tablename__ = "report_value"
@@ -203,7 +206,7 @@ REPORT_ACTIONS = {
 }
 
 
-class ReportEvent(db.Model):
+class ReportEvent(Tenant, db.Model):
     """One step of a report's life (submitted, returned, accepted), kept for good: a
     submission holds a snapshot of what was sent, a return points to its comment."""
 
@@ -224,7 +227,7 @@ class ReportEvent(db.Model):
         return REPORT_ACTIONS.get(self.action, self.action)
 
 
-class CommuneReport(db.Model):
+class CommuneReport(Tenant, db.Model):
     """The commune's report to the province for one period (Decree 30/2020 layout), compiled
     from the accepted unit reports and then edited by the secretariat."""
 

@@ -1,10 +1,11 @@
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.extensions import db
+from app.core.tenancy import Tenant
 from app.core.i18n import N_
 from app.core.columns import UTCDateTime, utcnow
 
@@ -28,11 +29,12 @@ def own_short_name(name: str, short_name: str) -> str:
     return "" if short_name == name else short_name
 
 
-class Unit(db.Model):
+class Unit(Tenant, db.Model):
     __tablename__ = "unit"
+    __table_args__ = (UniqueConstraint("commune_id", "slug", name="one_slug_per_commune"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    slug: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
     short_name: Mapped[str] = mapped_column(String(80), default="")
     kind: Mapped[str] = mapped_column(String(20), index=True)

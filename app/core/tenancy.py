@@ -1,0 +1,303 @@
+"""Communes as tenants (issue 31; docs/design.md, "Many communes, one deployment").
+
+Every record belongs to one commune: a tenant table carries `commune_id` (the Tenant
+mixin). Two walls keep a commune's people inside it:
+
+1. **Here, for every ORM statement**: a `do_orm_execute` hook adds "commune_id = the
+   person's commune" to every entity a SELECT, UPDATE or DELETE touches, joins and
+   relationship loads included, so no view, query or `session.get` can reach another
+   commune's row by its id. New rows take the commune of the scope they are made in.
+2. **In PostgreSQL**: row-level security on every tenant table (migration 0016), the scope
+   set per transaction with `set_config(…, true)` — never per connection, which the pool
+   hands to the next request — and the app connecting as a role that neither owns the
+   tables nor bypasses the policies (`flask commune app-role`).
+
+A scope is a commune's id, PROVINCE (the province's reach: every commune; what may be
+written there is the policy's business, app/core/policy.py), or NOBODY (a visitor not
+signed in sees no commune's rows; signing in looks the name up across communes on purpose,
+`across_communes()`).
+
+Where the scope comes from: in a request, the commune the signed-in session was opened
+for (kept in the signed session cookie, so it is known before the first statement and the
+session row itself is read inside it; the row then confirms it). Outside a request (the
+CLI, the worker, tests): `using(commune_id)`; with none chosen, a deployment that holds one
+commune means that one, and one holding several refuses the statement rather than guess.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from flask import g, has_app_context, has_request_context, session
+from sqlalchemy import ForeignKey, bindparam, event, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
+
+PROVINCE = "*"
+NOBODY = ""
+SESSION_KEY = "commune"  # the signed session cookie's entry
+PG_SETTING = "app.commune"
+
+_chosen: ContextVar[int | str | None] = ContextVar("commune_scope", default=None)
+
+
+class NoCommuneChosen(RuntimeError):
+    """A statement outside a request in a deployment of several communes, with no commune
+    chosen: which one is meant cannot be guessed."""
+
+
+def default_commune(context=None):
+    scope = current()
+    if isinstance(scope, int):
+        return scope
+    raise NoCommuneChosen("a new record needs its commune: make it inside using(commune_id)")
+
+
+class Tenant:
+    """Mixin: the row belongs to one commune."""
+
+    commune_id: Mapped[int] = mapped_column(ForeignKey("commune.id"), index=True,
+                                            default=default_commune)
+
+
+def _default_commune_or_province(context=None):
+    return None if current() == PROVINCE else default_commune(context)
+
+
+class TenantOrProvince(Tenant):
+    """Mixin: the row belongs to one commune, or to the province (no commune): accounts,
+    their sessions and the audit log. A commune sees only its own; the province all."""
+
+    commune_id: Mapped[int | None] = mapped_column(ForeignKey("commune.id"), index=True,
+                                                   default=_default_commune_or_province)
+
+
+def link_commune_column():
+    """The commune of a row of a link table (a plain Table)."""
+    from sqlalchemy import Column
+    return Column("commune_id", ForeignKey("commune.id"), nullable=False, index=True,
+                  default=default_commune)
+
+
+def tenant_tables(metadata) -> list:
+    """Every table with a commune_id column (the ORM's and the link tables)."""
+    return [t for t in metadata.sorted_tables if "commune_id" in t.c]
+
+
+# ---- the scope ----
+
+def current():
+    """The scope of the statement about to run: a commune id, PROVINCE or NOBODY."""
+    scope = _explicit()
+    if scope is not None:
+        return scope
+    return _only_commune(refuse=not has_request_context())
+
+
+def _explicit():
+    """The scope chosen by `using`, or the signed-in session's; None when neither."""
+    chosen = _chosen.get()
+    if chosen is not None:
+        return chosen
+    if has_request_context():
+        scope = g.get("commune_scope")
+        if scope is None:
+            scope = g.commune_scope = _from_cookie()
+        if scope != NOBODY:
+            return scope
+    return None
+
+
+def commune_or_province():
+    """The scope's commune id, or None for the province; refused for nobody."""
+    scope = current()
+    if scope == PROVINCE:
+        return None
+    if isinstance(scope, int):
+        return scope
+    raise NoCommuneChosen("no commune in this scope")
+
+
+def _from_cookie():
+    value = session.get(SESSION_KEY)
+    if value == PROVINCE:
+        return PROVINCE
+    return value if isinstance(value, int) and not isinstance(value, bool) else NOBODY
+
+
+def _only_commune(refuse: bool):
+    """No commune chosen, nobody signed in: the deployment's only commune (asked once per
+    application context). With several, a request not signed in sees none of them, and
+    anything else is refused (`refuse`): which one is meant cannot be guessed."""
+    cached = has_app_context()
+    if cached and "only_commune" in g:
+        return g.only_commune
+    from app.core.extensions import db
+    stmt = select(_commune_table().c.id).limit(2)
+    # a plain connection: no ORM hook, no recursion (the commune table has no policy)
+    ids = db.session.connection().execute(stmt).scalars().all()
+    if len(ids) > 1:
+        if refuse:
+            raise NoCommuneChosen("several communes here: choose one (--commune)")
+        return NOBODY
+    if not ids:
+        return NOBODY  # not remembered: the first commune may be made in this context
+    if cached:
+        g.only_commune = ids[0]
+    return ids[0]
+
+
+def _commune_table():
+    from app.core.extensions import db
+    return db.metadata.tables["commune"]
+
+
+@contextmanager
+def using(scope):
+    """Run the block as `scope` (a commune id or PROVINCE): the CLI, the worker, a test.
+    On PostgreSQL the open transaction's setting follows."""
+    token = _chosen.set(scope)
+    _follow_in_database()
+    try:
+        yield
+        _flush()  # the rows made in the block take its commune now, not at a later flush
+    finally:
+        _chosen.reset(token)
+        _follow_in_database()
+
+
+def _flush():
+    from app.core.extensions import db
+    if has_app_context() and db.session().new:
+        db.session.flush()
+
+
+@contextmanager
+def across_communes():
+    """The few lookups that must see every commune on purpose (a username at sign-in is
+    unique in the deployment): the ORM adds no commune, and PostgreSQL's policies let the
+    block's statements through; the scope returns afterwards."""
+    with using(PROVINCE):
+        yield
+
+
+def scope_of(commune_id):
+    """The scope of an account of `commune_id` (None: the province)."""
+    return PROVINCE if commune_id is None else commune_id
+
+
+def enter(commune_id) -> None:
+    """A session opened for `commune_id` (None: the province): remembered in the signed
+    cookie for the next requests, and the scope of the rest of this one."""
+    scope = scope_of(commune_id)
+    session[SESSION_KEY] = scope
+    if has_request_context():
+        g.commune_scope = scope
+    _follow_in_database()
+
+
+def leave() -> None:
+    session.pop(SESSION_KEY, None)
+    if has_request_context():
+        g.commune_scope = NOBODY
+    _follow_in_database()
+
+
+# ---- wall 1: every ORM statement ----
+
+# One option object for the life of the process: the commune is a bound parameter whose
+# value each execution supplies, so the statement's cached SQL serves every commune and
+# nothing is rebuilt per statement (a lambda closing over the scope cost ~150 Python calls
+# a statement; this ~50 — the CPU budget, bench/cpu_budget.toml).
+_PARAM = "tenancy_commune"
+_OWN_COMMUNE = with_loader_criteria(
+    Tenant, lambda cls: cls.commune_id == bindparam("tenancy_commune"), include_aliases=True,
+    track_closure_variables=False)
+
+
+def _scope_statement(state):
+    try:
+        scope = current()
+    except NoCommuneChosen:
+        scope = NOBODY  # several communes, none chosen: reads find nothing, writes refuse
+    if _explicit() is None:
+        _tell_database(state.session, scope)  # the fallback's commune, found just now
+    if scope == PROVINCE:
+        return
+    params = state.parameters
+    if isinstance(params, dict) or params is None:
+        # NOBODY matches no row ("commune_id = NULL" is never true)
+        state.parameters = {**(params or {}), _PARAM: scope if scope != NOBODY else None}
+    if state.is_column_load or state.is_relationship_load:
+        return  # their parent statement's criteria travel with them; the value is above
+    if state.is_orm_statement and (state.is_select or state.is_update or state.is_delete):
+        state.statement = state.statement.options(_OWN_COMMUNE)
+
+
+# ---- wall 2: PostgreSQL's policies read the transaction's setting ----
+
+def _setting_value(scope) -> str:
+    return str(scope) if scope is not None else NOBODY
+
+
+def _follow_in_database() -> None:
+    """Tell an open PostgreSQL transaction the scope changed (a transaction not begun yet
+    is told when it begins)."""
+    from app.core.extensions import db
+    try:
+        sess = db.session()
+    except RuntimeError:  # no application context
+        return
+    if not sess.in_transaction():
+        return
+    conn = sess.connection()
+    if conn.dialect.name == "postgresql":
+        _set_in(conn, current())
+
+
+def _tell_database(sess, scope) -> None:
+    conn = sess.connection()
+    if conn.dialect.name == "postgresql" and conn.info.get(PG_SETTING) != _setting_value(scope):
+        _set_in(conn, scope)
+
+
+def _set_in(conn, scope) -> None:
+    value = _setting_value(scope)
+    conn.exec_driver_sql("SELECT set_config(%(name)s, %(value)s, true)",
+                         {"name": PG_SETTING, "value": value})
+    conn.info[PG_SETTING] = value
+
+
+def install(app) -> None:
+    from app.core.extensions import db
+
+    event.listen(Session, "do_orm_execute", _scope_statement)
+    with app.app_context():
+        engine = db.engine
+    if engine.dialect.name != "postgresql":
+        return
+
+    # The setting travels with BEGIN, in the same round trip: the scoping costs a page no
+    # statement. psycopg then leaves transactions to us (as SQLite's BEGIN IMMEDIATE does,
+    # app/core/database.py); its commit and rollback still end the one begun here.
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        dbapi_conn.autocommit = True
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        value = _setting_value(_begin_scope())
+        if value not in (PROVINCE, NOBODY) and not value.isdigit():
+            raise ValueError(f"not a scope: {value!r}")  # written into the statement below
+        conn.exec_driver_sql(f"BEGIN; SELECT set_config('{PG_SETTING}', '{value}', true)")
+        conn.info[PG_SETTING] = value
+
+
+def _begin_scope():
+    """A request's or a chosen scope; otherwise nobody until the first ORM statement finds
+    the deployment's only commune (a migration runs before there is any)."""
+    scope = _explicit()
+    return NOBODY if scope is None else scope
+
+
+__all__ = ["Tenant", "TenantOrProvince", "link_commune_column", "PROVINCE", "NOBODY", "using", "across_communes", "enter", "leave",
+           "current", "install", "tenant_tables", "NoCommuneChosen"]
