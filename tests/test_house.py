@@ -168,11 +168,8 @@ LONGER_VIEWS = {
     "app/reports/routes/report.py autosave": 19,
     "app/plans/edit_routes.py new_year": 19,
     "app/plans/assignment_routes.py assignments_table": 19,
-    "app/emulation/routes/scoring_tables.py new_criterion": 19,
     "app/emulation/routes/proposals.py vote": 19,
     "app/plans/routes.py export_csv": 18,
-    "app/emulation/routes/scoring_tables.py new_title": 18,
-    "app/emulation/routes/good_models.py new_model": 18,
     "app/reports/routes/review.py comment": 17,
     "app/notifications/routes.py remind": 17,
     "app/evidence/routes.py attach": 17,
@@ -180,7 +177,6 @@ LONGER_VIEWS = {
     "app/admin/routes.py archive_unit": 17,
     "app/reports/routes/checks.py figure_checks": 16,
     "app/emulation/routes/proposals.py decide": 16,
-    "app/emulation/routes/proposals.py edit_proposal": 16,
     "app/admin/routes.py set_active": 16,
 }
 
