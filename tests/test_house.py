@@ -159,8 +159,6 @@ LONGEST_VIEW = 15  # body lines, docstring excluded: a view states its form, ser
 # done) by hand, or
 # assemble a page's data in the view instead of its domain's queries.
 LONGER_VIEWS = {
-    "app/reports/routes/spreadsheet.py upload": 28,
-    "app/reports/routes/commune_report.py save_commune": 25,
     "app/plans/edit_routes.py edit_text": 25,
     "app/reports/routes/lists.py completeness": 22,
     "app/plans/edit_routes.py new_year": 19,
