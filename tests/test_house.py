@@ -194,14 +194,9 @@ LONGER_VIEWS = {
     "app/plans/assignment_routes.py assignments_table": 19,
     "app/emulation/routes/proposals.py vote": 19,
     "app/plans/routes.py export_csv": 18,
-    "app/reports/routes/review.py comment": 17,
-    "app/notifications/routes.py remind": 17,
     "app/evidence/routes.py attach": 17,
     "app/emulation/routes/overview.py index": 17,
-    "app/admin/routes.py archive_unit": 17,
     "app/reports/routes/checks.py figure_checks": 16,
-    "app/emulation/routes/proposals.py decide": 16,
-    "app/admin/routes.py set_active": 16,
 }
 
 

@@ -277,20 +277,17 @@ def close_vote(proposal_id):
 def decide(found, proposal_id):
     p = found.proposal
     form = DecideForm()
-    if not form.validate():
-        return _proposal_page(found, status=422, decide_form=form,
-                              message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
-    try:
-        save(lambda: service.decide(p, form.version.data, form.decision_number.data or "",
-                                    form.decision_date.data, user=current_user),
-             message=CHANGED)
-    except Refused as e:
-        e.apply_to(form)
-        return _proposal_page(_load(proposal_id), status=e.status, message=e.message,
-                              decide_form=form)
-    flash(_("Đã quyết định khen thưởng.") if p.status == "decided"
-          else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng."), "success")
-    return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
+    return form_flow(form, store=lambda: save(lambda: service.decide(
+        p, form.version.data, form.decision_number.data or "", form.decision_date.data,
+        user=current_user), message=CHANGED),
+        done=lambda _saved: moved(url_for("emulation.proposal", proposal_id=proposal_id), _(
+            "Đã quyết định khen thưởng.") if p.status == "decided"
+            else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng.")),
+        # refused: the proposal read again after the rollback, the form as typed
+        shown=lambda status, refused: _proposal_page(
+            _load(proposal_id) if refused else found, status=status, decide_form=form,
+            message=refused.message if refused
+            else _("Vui lòng kiểm tra lại các ô được đánh dấu.")))
 
 
 @bp.post("/emulation/proposals/<int:proposal_id>/decline")
