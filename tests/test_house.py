@@ -194,7 +194,6 @@ LONGER_VIEWS = {
     "app/plans/assignment_routes.py assignments_table": 19,
     "app/emulation/routes/proposals.py vote": 19,
     "app/plans/routes.py export_csv": 18,
-    "app/evidence/routes.py attach": 17,
     "app/emulation/routes/overview.py index": 17,
     "app/reports/routes/checks.py figure_checks": 16,
 }
