@@ -182,11 +182,9 @@ def test_no_module_imports_another_packages_routes():
 LONGEST_VIEW = 15  # body lines, docstring excluded: a view states its form, service call,
 # template or fragment and message; the flow is app/core/forms_flow.py's
 # Views not yet brought under the ceiling (issue 27 item 1), each at most as long as it is
-# now so the list only shrinks. Why each is still longer: the report's save, submit and
-# autosave answer the offline outbox as well as the page (next to bring onto forms_flow);
-# the others still write out the form flow or an action's three answers (stale, refused,
-# done) by hand, or
-# assemble a page's data in the view instead of its domain's queries.
+# now so the list only shrinks. Why each is still longer: it still writes out the form flow
+# or an action's three answers (stale, refused, done) by hand, or assembles a page's data
+# or reads its query string in the view instead of its domain's queries.
 LONGER_VIEWS = {
     "app/plans/edit_routes.py edit_text": 25,
     "app/reports/routes/lists.py completeness": 22,
