@@ -125,6 +125,22 @@ def test_a_decided_proposal_is_told(app):
         assert n is not None and n.link == f"/emulation/proposals/{p.id}"
 
 
+def test_the_chairs_refusal_of_a_proposal_is_told_to_its_unit(app):
+    # the emulation sends its signal (app/emulation/events.py); the notifications hear it
+    from app.emulation.services import proposals
+    with app.app_context():
+        chair = db.session.scalar(select(User).where(User.username == "chutich"))
+        unit = factories.unit()
+        factories.user(unit)  # its editor, who is told
+        p = factories.proposal(unit, status="approved")
+        proposals.decline(p, p.version, "Chưa đủ thành tích.", user=chair)
+        db.session.commit()
+        told = db.session.scalars(select(Notification).where(
+            Notification.kind == "proposal_decided",
+            Notification.link == f"/emulation/proposals/{p.id}")).all()
+        assert told and all("Chưa đủ thành tích." in n.detail for n in told)
+
+
 def _give(app, username, count=1):
     with app.app_context():
         from app.notifications import service

@@ -177,10 +177,14 @@ def set_active(user_id):
             "Tài khoản vừa được người khác thay đổi; hãy xem lại rồi thao tác lại."), "error"), 302)
     except Refused as refused:
         return _refused_page(user, refused)
-    return moved(url_for("admin.edit_account", user_id=user_id), _(
-        "Đã mở khóa tài khoản %(name)s.", name=user.username) if active else _(
-        "Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
-        name=user.username), 302)
+    return moved(url_for("admin.edit_account", user_id=user_id), _active_said(user, active), 302)
+
+
+def _active_said(user, active):
+    if active:
+        return _("Đã mở khóa tài khoản %(name)s.", name=user.username)
+    return _("Đã khóa tài khoản %(name)s; mọi phiên đăng nhập của tài khoản đã kết thúc.",
+             name=user.username)
 
 
 def _refused_page(user, refused):
@@ -329,9 +333,14 @@ def archive_unit(unit_id):
     except Refused as refused:
         archive.move_accounts_to.errors.extend(refused.messages)
         return _unit_page(_unit_form(unit), unit, status=CONFLICT, archive=archive)
-    return moved(url_for("admin.units"), _(
-        "Đã lưu trữ đơn vị %(name)s; lịch sử của đơn vị được giữ nguyên.", name=unit.name)
-        + (" " + _("Đã chuyển %(n)d tài khoản.", n=n) if n else ""), 302)
+    return moved(url_for("admin.units"), _archived_said(unit, n), 302)
+
+
+def _archived_said(unit, moved_accounts: int) -> str:
+    said = _("Đã lưu trữ đơn vị %(name)s; lịch sử của đơn vị được giữ nguyên.", name=unit.name)
+    if moved_accounts:
+        said += " " + _("Đã chuyển %(n)d tài khoản.", n=moved_accounts)
+    return said
 
 
 @bp.route("/admin/units/<int:unit_id>/restore", methods=["POST"])

@@ -55,3 +55,9 @@ def form_flow(form, *, shown: Shown, store: Callable, done: Callable[[Any], Any]
 def _again(form, shown: Shown, refused: Refused, field=None):
     refused.apply_to(form, field if refused.current is None else None)
     return shown(refused.status, refused)
+
+
+def stored_of(refused) -> Any:
+    """The record as stored now that a conflict carries (shown beside what was typed), or
+    None: on GET, for refused input, for a refusal that is no conflict."""
+    return getattr(refused, "current", None)

@@ -54,6 +54,18 @@ def evidence_block(owner_key: str, record):
     return block_context(OWNERS[owner_key], record)
 
 
+def _uploaded():
+    """The posted file and its first bytes, one more than a file may have (attach refuses
+    a longer one)."""
+    upload = request.files.get("file")
+    return upload, upload.stream.read(service.limits()["file"] + 1) if upload else b""
+
+
+def _attached_said(f, again):
+    """A file sent twice is answered as the first was, said once."""
+    return None if again else _("Đã đính kèm “%(name)s” (%(kind)s).", name=f.name, kind=f.label)
+
+
 def _answer(owner, record, status=200, form=None, errors=()):
     ctx = block_context(owner, record, form=form, errors=errors, with_removed=True)
     return answer(BLOCK, lambda: render_block("evidence/page.html", "block", ev=ctx),
@@ -100,8 +112,7 @@ def _register(owner):
         if not form.validate():  # CSRF: web.py answers a bad token before we get here
             return _answer(owner, record, 400, form,
                            [*form.errors.get("file", []), *form.errors.get("token", [])])
-        upload = request.files.get("file")
-        data = upload.stream.read(service.limits()["file"] + 1) if upload else b""
+        upload, data = _uploaded()
         try:
             f, again = save(lambda: service.attach(owner, record, data,
                                                    upload and upload.filename,
@@ -110,9 +121,7 @@ def _register(owner):
             return _answer(owner, record, refused.status, AttachForm(formdata=None),
                            refused.messages)
         return answer(BLOCK, lambda: _answer(owner, record),
-                      back=owner.page(record) + "#evidence-files",
-                      said=None if again else _("Đã đính kèm “%(name)s” (%(kind)s).",
-                                                name=f.name, kind=f.label))
+                      back=owner.page(record) + "#evidence-files", said=_attached_said(f, again))
 
     @requires(owner.read, load=_file_loader(owner, live=True), unit=_file_unit)
     def download(f, **_args):

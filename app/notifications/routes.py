@@ -93,8 +93,15 @@ def remind(period, period_id):
     form = RemindForm()
     if not form.validate():
         raise Refused(_("Phiên làm việc đã hết hạn. Vui lòng tải lại trang."), 400)
-    sent, again, nobody = save(lambda: reminders.remind_now(
-        period, current_user._get_current_object())).result
+    _say_reminded(period, *save(lambda: reminders.remind_now(
+        period, current_user._get_current_object())).result)
+    return redirect(url_for("reports.completeness", year=period.year, kind=period.kind,
+                            period=period.id), 303)
+
+
+def _say_reminded(period, sent, again, nobody):
+    """Who was reminded, or why nobody was: those already reminded today, none left to
+    remind, units with no account to tell."""
     if sent:
         flash(_("Đã nhắc %(n)s đơn vị chưa nộp báo cáo %(p)s.", n=sent, p=period.shown_label),
               "success")
@@ -105,5 +112,3 @@ def remind(period, period_id):
     if nobody:
         flash(_("Chưa nhắc được %(n)s đơn vị vì chưa có tài khoản: %(names)s.", n=len(nobody),
                 names=", ".join(nobody)), "warning")
-    return redirect(url_for("reports.completeness", year=period.year, kind=period.kind,
-                            period=period.id), 303)

@@ -3,8 +3,8 @@ the caller's transaction (so an event and its notice are saved, or not, together
 the messages it calls for put in the outbox. The caller commits.
 
 The hooks below are the only calls other domains make: report returned / accepted, a
-comment posted, a proposal decided, an account changed, a reminder (app/notifications/
-reminders.py)."""
+comment posted, an account changed, a reminder (app/notifications/reminders.py); a
+proposal decided is heard from the emulation's signal (app/emulation/events.py)."""
 from __future__ import annotations
 
 from typing import Iterable, Optional
@@ -15,6 +15,8 @@ from sqlalchemy import select, update
 from app.auth.models import User
 from app.core.extensions import db
 from app.core.columns import utcnow
+from app.emulation import events as emulation_events
+from app.emulation.models import PROPOSAL_STATUSES
 from app.notifications import outbox
 from app.notifications.models import URGENT, Notification, NotificationSetting
 
@@ -141,9 +143,10 @@ def _comment_place(comment, unit) -> tuple[str, str]:
     return name, link
 
 
+@emulation_events.proposal_decided.connect
 def proposal_decided(proposal, actor=None) -> None:
-    """The council's vote closed, or the chair decided: the unit and who drew it up."""
-    from app.emulation.models import PROPOSAL_STATUSES
+    """The council's vote closed, or the chair decided: the unit and who drew it up (sent
+    by the emulation's services as app/emulation/events.py's signal)."""
     people = unit_editors(proposal.unit_id)
     if proposal.created_by_id:
         people.append(db.session.get(User, proposal.created_by_id))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from app.audit.service import record
+from app.audit.service import record, snapshot
 from app.core.errors import Refused
 from app.documents import decree30
 from app.core.extensions import db
@@ -18,6 +18,9 @@ from app.reports.services import current_user_id
 from app.units.models import Unit
 from app.core.vietnamese import _l
 
+# what the secretariat edits of the compiled report
+EDITED = ("number", "subject", "issued_on", "intro", "signer_name", "recipients",
+          *(key for key, _label in REPORT_SECTIONS))
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV", 5: "V", 6: "VI"}
 DEFAULT_RECIPIENTS = ("Ban Thi đua – Khen thưởng, Sở Nội vụ tỉnh",
                       "Thường trực Đảng ủy, HĐND xã",
@@ -117,6 +120,18 @@ def compile_report(period, plan, existing: CommuneReport | None, version=None) -
 
 NOTHING_ACCEPTED = "chưa có số liệu đã duyệt"
 NOTHING_KNOWN = "chưa có số liệu"  # nothing accepted in the year yet: no figure, never 0
+
+
+def edit_report(cr: CommuneReport, values) -> None:
+    """The secretariat's edit of the compiled report, with its audit event; text left
+    empty is stored as "" (the issue date as given)."""
+    before = snapshot(cr, EDITED)
+    for name in EDITED:
+        setattr(cr, name, values[name] if name == "issued_on" else (values[name] or ""))
+    cr.updated_by_id = current_user_id()
+    db.session.flush()
+    record("commune_report.edit", "commune_report", cr.id, before=before,
+           after=snapshot(cr, EDITED))
 
 
 def in_period(ind, figures, period) -> str:

@@ -7,11 +7,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from app.core.answers import moved
 from app.core.editing import save
+from app.core.forms_flow import form_flow, stored_of
 from app.core.locking import StaleEdit
 from app.emulation import bp, queries
 from app.emulation.forms import ModelForm, StepForm
-from app.emulation.routes._common import save_form, set_unit_choices
+from app.emulation.routes._common import set_unit_choices
 from app.emulation.services import good_models as service
 from app.core.errors import Refused
 from app.core.params import query_int
@@ -65,42 +67,36 @@ def gather_models():
 @requires("emulation.manage")
 def new_model():
     year = queries.requested_year()
-    plan = queries.commune_plan(year)
     form = _model_form(ModelForm(formdata=request.form if request.method == "POST" else None),
-                       plan)
-    status = 200
-    if request.method == "POST":
-        status = 422
-        if form.validate():
-            saved = save(lambda: service.save_model(None, _model_values(form), year=year,
-                                                    user=current_user), token=form.token.data)
-            if saved.again:
-                flash(_("Mô hình này đã được ghi nhận."), "success")
-                return redirect(url_for("emulation.models", year=year), 303)
-            m = saved.record
-            flash(_("Đã thêm mô hình “%(title)s”.", title=m.title), "success")
-            return redirect(url_for("emulation.models", year=year, _anchor=f"gm-{m.id}"), 303)
-    return render_template("emulation/model_edit.html", form=form, model=None,
-                           year=year), status
+                       queries.commune_plan(year))
+    return form_flow(form, store=lambda: save(lambda: service.save_model(
+        None, _model_values(form), year=year, user=current_user), token=form.token.data),
+        catch=(), done=lambda saved: _model_added(year, saved),
+        shown=lambda status, _refused: (render_template(
+            "emulation/model_edit.html", form=form, model=None, year=year), status))
+
+
+def _model_added(year, saved):
+    if saved.again:
+        return moved(url_for("emulation.models", year=year), _("Mô hình này đã được ghi nhận."))
+    m = saved.record
+    return moved(url_for("emulation.models", year=year, _anchor=f"gm-{m.id}"),
+                 _("Đã thêm mô hình “%(title)s”.", title=m.title))
 
 
 @bp.route("/emulation/models/<int:model_id>/edit", methods=["GET", "POST"])
 @requires("emulation.manage", load=queries.model_by_id)
 def edit_model(m, model_id):
-    plan = queries.commune_plan(m.year)
-    if request.method == "GET":
-        form = _model_form(ModelForm(obj=m), plan, m.unit_id)
-        return render_template("emulation/model_edit.html", form=form, model=m, year=m.year)
-    form = _model_form(ModelForm(), plan, m.unit_id)
-    status, stored = save_form(
-        form, lambda: service.save_model(m, _model_values(form), form.version.data,
-                                         user=current_user),
-        lambda: queries.model_by_id(model_id))
-    if status is None:
-        flash(_("Đã lưu mô hình."), "success")
-        return redirect(url_for("emulation.models", year=m.year, _anchor=f"gm-{m.id}"), 303)
-    return render_template("emulation/model_edit.html", form=form, model=stored or m,
-                           year=m.year, stored=stored), status
+    form = _model_form(ModelForm(obj=None if request.method == "POST" else m),
+                       queries.commune_plan(m.year), m.unit_id)
+    return form_flow(form, store=lambda: save(lambda: service.save_model(
+        m, _model_values(form), form.version.data, user=current_user),
+        form=form, reload=lambda: queries.model_by_id(model_id)),
+        done=lambda _saved: moved(url_for("emulation.models", year=m.year, _anchor=f"gm-{m.id}"),
+                                  _("Đã lưu mô hình.")),
+        shown=lambda status, refused: (render_template(
+            "emulation/model_edit.html", form=form, model=stored_of(refused) or m, year=m.year,
+            stored=stored_of(refused)), status))
 
 
 @bp.post("/emulation/models/<int:model_id>/delete")

@@ -14,12 +14,12 @@ from wtforms.fields.choices import SelectChoice
 from app.comments import service as comments
 from app.core.answers import answer, moved, wants
 from app.core.editing import save
-from app.core.forms_flow import form_flow
+from app.core.forms_flow import form_flow, stored_of
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import (CommentForm, DecideForm, DeclineForm, EvidenceForm,
                                  ProposalForm, StepForm, VoteForm)
 from app.emulation.models import EVIDENCE_KINDS, PROPOSAL_STATUSES, VOTES
-from app.emulation.routes._common import DOCX, XLSX, attachment, save_form, set_unit_choices
+from app.emulation.routes._common import DOCX, XLSX, attachment, set_unit_choices
 from app.emulation.services import proposals as service
 from app.core.errors import Refused
 from app.evidence import service as evidence
@@ -114,20 +114,15 @@ def _proposal_created(year, saved):
 def edit_proposal(found, proposal_id):
     p = found.proposal
     ensure_open(p)  # a closed proposal offers no form either
-    if request.method == "GET":
-        form = _proposal_form(ProposalForm(obj=p), p.unit_id)
-        return render_template("emulation/proposal_edit.html", form=form, proposal=p,
-                               year=p.year)
-    form = _proposal_form(ProposalForm(), p.unit_id)
-    status, stored = save_form(
-        form, lambda: service.update_proposal(p, form.version.data, _proposal_values(form),
-                                              user=current_user),
-        lambda: _load(proposal_id).proposal)
-    if status is None:
-        flash(_("Đã lưu đề nghị."), "success")
-        return redirect(url_for("emulation.proposal", proposal_id=p.id), 303)
-    return render_template("emulation/proposal_edit.html", form=form, proposal=stored or p,
-                           stored=stored, year=p.year), status
+    form = _proposal_form(ProposalForm(obj=None if request.method == "POST" else p), p.unit_id)
+    return form_flow(form, store=lambda: save(lambda: service.update_proposal(
+        p, form.version.data, _proposal_values(form), user=current_user),
+        form=form, reload=lambda: _load(proposal_id).proposal),
+        done=lambda _saved: moved(url_for("emulation.proposal", proposal_id=p.id),
+                                  _("Đã lưu đề nghị.")),
+        shown=lambda status, refused: (render_template(
+            "emulation/proposal_edit.html", form=form, proposal=stored_of(refused) or p,
+            stored=stored_of(refused), year=p.year), status))
 
 
 # ---------------------------------------------------------------- the proposal page
@@ -282,20 +277,17 @@ def close_vote(proposal_id):
 def decide(found, proposal_id):
     p = found.proposal
     form = DecideForm()
-    if not form.validate():
-        return _proposal_page(found, status=422, decide_form=form,
-                              message=_("Vui lòng kiểm tra lại các ô được đánh dấu."))
-    try:
-        save(lambda: service.decide(p, form.version.data, form.decision_number.data or "",
-                                    form.decision_date.data, user=current_user),
-             message=CHANGED)
-    except Refused as e:
-        e.apply_to(form)
-        return _proposal_page(_load(proposal_id), status=e.status, message=e.message,
-                              decide_form=form)
-    flash(_("Đã quyết định khen thưởng.") if p.status == "decided"
-          else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng."), "success")
-    return redirect(url_for("emulation.proposal", proposal_id=proposal_id), 303)
+    return form_flow(form, store=lambda: save(lambda: service.decide(
+        p, form.version.data, form.decision_number.data or "", form.decision_date.data,
+        user=current_user), message=CHANGED),
+        done=lambda _saved: moved(url_for("emulation.proposal", proposal_id=proposal_id), _(
+            "Đã quyết định khen thưởng.") if p.status == "decided"
+            else _("Đã ghi nhận tờ trình đề nghị cấp trên khen thưởng.")),
+        # refused: the proposal read again after the rollback, the form as typed
+        shown=lambda status, refused: _proposal_page(
+            _load(proposal_id) if refused else found, status=status, decide_form=form,
+            message=refused.message if refused
+            else _("Vui lòng kiểm tra lại các ô được đánh dấu.")))
 
 
 @bp.post("/emulation/proposals/<int:proposal_id>/decline")

@@ -10,11 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from app.core.answers import moved
 from app.core.editing import save
-from app.core.forms_flow import form_flow
+from app.core.forms_flow import form_flow, stored_of
 from app.emulation import bp, documents, queries, scoring, settings
 from app.emulation.forms import NewReviewForm, ReviewForm, StepForm, sheet_form_class
 from app.emulation.models import DERIVED
-from app.emulation.routes._common import DOCX, attachment, commune_wide, save_form
+from app.emulation.routes._common import DOCX, attachment, commune_wide
 from app.emulation.services import reviews as service
 from app.core.errors import Refused
 from app.core.locking import StaleEdit
@@ -93,20 +93,16 @@ def review(review_id):
 @bp.route("/emulation/reviews/<int:review_id>/edit", methods=["GET", "POST"])
 @requires("emulation.manage", load=queries.review_by_id, unit=commune_wide)
 def edit_review(r, review_id):
-    if request.method == "GET":
-        return render_template("emulation/review_edit.html", review=r, form=ReviewForm(obj=r),
-                               intro=service.intro(r))
-    form = ReviewForm()
-    status, stored = save_form(
-        form, lambda: service.update_review(
-            r, form.version.data, {k: form[k].data if k == "issued_on" else (form[k].data or "")
-                                   for k in service.REVIEW_FIELDS}),
-        lambda: queries.review_by_id(review_id))
-    if status is None:
-        flash(_("Đã lưu báo cáo sơ kết, tổng kết."), "success")
-        return redirect(url_for("emulation.review", review_id=review_id), 303)
-    return render_template("emulation/review_edit.html", review=stored or r, form=form,
-                           stored=stored, intro=service.intro(stored or r)), status
+    form = ReviewForm(obj=None if request.method == "POST" else r)
+    return form_flow(form, store=lambda: save(lambda: service.update_review(
+        r, form.version.data, {k: form[k].data if k == "issued_on" else (form[k].data or "")
+                               for k in service.REVIEW_FIELDS}),
+        form=form, reload=lambda: queries.review_by_id(review_id)),
+        done=lambda _saved: moved(url_for("emulation.review", review_id=review_id),
+                                  _("Đã lưu báo cáo sơ kết, tổng kết.")),
+        shown=lambda status, refused: (render_template(
+            "emulation/review_edit.html", review=stored_of(refused) or r, form=form,
+            stored=stored_of(refused), intro=service.intro(stored_of(refused) or r)), status))
 
 
 @bp.post("/emulation/reviews/<int:review_id>/score")

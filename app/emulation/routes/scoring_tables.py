@@ -6,11 +6,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.core.answers import moved
 from app.core.editing import save
+from app.core.forms_flow import form_flow, stored_of
 from app.emulation import bp, queries, seed
 from app.emulation.forms import CriterionForm, NewCriterionForm, NewTitleForm, StepForm, TitleForm
 from app.emulation.models import METHODS
-from app.emulation.routes._common import commune_wide, save_form
+from app.emulation.routes._common import commune_wide
 from app.emulation.services import scoring_tables as service
 from app.core.errors import Refused
 from app.core.policy import can, requires, unit_scope
@@ -52,41 +54,31 @@ def _criterion_values(form) -> dict:
 @requires("emulation.manage")
 def new_criterion():
     form = NewCriterionForm()
-    if form.validate():
-        def create():
-            values = _criterion_values(form)
-            rows = queries.criteria_by_kind(active_only=False).get(values["unit_kind"], [])
-            values["sort_order"] = max((c.sort_order for c in rows), default=0) + 1
-            return service.save_criterion(None, values)
-        try:
-            saved = save(create, token=form.token.data)
-        except Refused as e:
-            e.apply_to(form)
-        else:
-            if saved.again:
-                flash(_("Tiêu chí này đã được thêm."), "success")
-                return redirect(url_for("emulation.criteria"), 303)
-            c = saved.record
-            flash(_("Đã thêm tiêu chí “%(title)s”.", title=c.title), "success")
-            return redirect(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"), 303)
-    return _criteria_page(form, 422)
+    return form_flow(form, store=lambda: save(
+        lambda: service.add_criterion(_criterion_values(form)), token=form.token.data),
+        done=_criterion_added, shown=lambda _status, _refused: _criteria_page(form, 422))
+
+
+def _criterion_added(saved):
+    if saved.again:
+        return moved(url_for("emulation.criteria"), _("Tiêu chí này đã được thêm."))
+    c = saved.record
+    return moved(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"),
+                 _("Đã thêm tiêu chí “%(title)s”.", title=c.title))
 
 
 @bp.route("/emulation/criteria/<int:criterion_id>/edit", methods=["GET", "POST"])
 @requires("emulation.manage", load=queries.criterion_by_id, unit=commune_wide)
 def edit_criterion(c, criterion_id):
-    if request.method == "GET":
-        form = CriterionForm(obj=c)
-        return render_template("emulation/criterion_edit.html", c=c, form=form)
-    form = CriterionForm()
-    status, stored = save_form(
-        form, lambda: service.save_criterion(c, _criterion_values(form), form.version.data),
-        lambda: queries.criterion_by_id(criterion_id))
-    if status is None:
-        flash(_("Đã lưu tiêu chí."), "success")
-        return redirect(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"), 303)
-    return render_template("emulation/criterion_edit.html", c=stored or c, form=form,
-                           stored=stored), status
+    form = CriterionForm(obj=None if request.method == "POST" else c)
+    return form_flow(form, store=lambda: save(
+        lambda: service.save_criterion(c, _criterion_values(form), form.version.data),
+        form=form, reload=lambda: queries.criterion_by_id(criterion_id)),
+        done=lambda _saved: moved(url_for("emulation.criteria", _anchor=f"k-{c.unit_kind}"),
+                                  _("Đã lưu tiêu chí.")),
+        shown=lambda status, refused: (render_template(
+            "emulation/criterion_edit.html", c=stored_of(refused) or c, form=form,
+            stored=stored_of(refused)), status))
 
 
 @bp.post("/emulation/criteria/defaults")
@@ -117,39 +109,27 @@ def _title_values(form) -> dict:
 @requires("emulation.manage")
 def new_title():
     form = NewTitleForm()
-    if form.validate():
-        def create():
-            values = _title_values(form)
-            values["sort_order"] = len(queries.titles()) + 1
-            return service.save_title(None, values)
-        try:
-            saved = save(create, token=form.token.data)
-        except Refused as e:
-            e.apply_to(form)
-        else:
-            if saved.again:
-                flash(_("Danh hiệu, hình thức này đã được thêm."), "success")
-                return redirect(url_for("emulation.titles"), 303)
-            t = saved.record
-            flash(_("Đã thêm “%(name)s”.", name=t.name), "success")
-            return redirect(url_for("emulation.titles"), 303)
-    return render_template("emulation/titles.html", titles=queries.titles(), form=form), 422
+    return form_flow(form, store=lambda: save(
+        lambda: service.add_title(_title_values(form)), token=form.token.data),
+        done=lambda saved: moved(url_for("emulation.titles"), _(
+            "Danh hiệu, hình thức này đã được thêm.") if saved.again
+            else _("Đã thêm “%(name)s”.", name=saved.record.name)),
+        shown=lambda _status, _refused: (render_template(
+            "emulation/titles.html", titles=queries.titles(), form=form), 422))
 
 
 @bp.route("/emulation/titles/<int:title_id>/edit", methods=["GET", "POST"])
 @requires("emulation.manage", load=queries.title_by_id, unit=commune_wide)
 def edit_title(t, title_id):
-    if request.method == "GET":
-        return render_template("emulation/title_edit.html", t=t, form=TitleForm(obj=t))
-    form = TitleForm()
-    status, stored = save_form(
-        form, lambda: service.save_title(t, _title_values(form), form.version.data),
-        lambda: queries.title_by_id(title_id))
-    if status is None:
-        flash(_("Đã lưu “%(name)s”.", name=t.name), "success")
-        return redirect(url_for("emulation.titles"), 303)
-    return render_template("emulation/title_edit.html", t=stored or t, form=form,
-                           stored=stored), status
+    form = TitleForm(obj=None if request.method == "POST" else t)
+    return form_flow(form, store=lambda: save(
+        lambda: service.save_title(t, _title_values(form), form.version.data),
+        form=form, reload=lambda: queries.title_by_id(title_id)),
+        done=lambda _saved: moved(url_for("emulation.titles"),
+                                  _("Đã lưu “%(name)s”.", name=t.name)),
+        shown=lambda status, refused: (render_template(
+            "emulation/title_edit.html", t=stored_of(refused) or t, form=form,
+            stored=stored_of(refused)), status))
 
 
 @bp.post("/emulation/titles/defaults")

@@ -10,6 +10,7 @@ from typing import Iterable, Mapping, Optional
 from sqlalchemy import select
 
 from app.audit.service import record, snapshot
+from app.emulation import events
 from app.emulation.models import (NOMINEE_KINDS, VOTES, AwardTitle, Proposal, ProposalEvidence,
                                   ProposalVote)
 from app.emulation.services.rows import check_version, holds, user_id
@@ -17,7 +18,6 @@ from app.core.errors import Refused
 from app.core.extensions import db
 from app.core.policy import ensure_open
 from app.core.columns import utcnow
-from app.notifications import service as notices
 from app.core.vietnamese import _l
 
 PROPOSAL_FIELDS = ("nominee_kind", "unit_id", "person_name", "person_position", "title_id",
@@ -169,7 +169,7 @@ def close_vote(p: Proposal, version, members: int, pass_percent: Decimal, user=N
     _move(p, version, "council", "approved" if ok else "rejected", "proposal.close", user,
           votes_yes=counted["yes"], votes_no=counted["no"], votes_abstain=counted["abstain"],
           members=members)
-    notices.proposal_decided(p, user)
+    events.proposal_decided.send(p, actor=user)
     return ok
 
 
@@ -182,7 +182,7 @@ def decline(p: Proposal, version, reason: str, user=None) -> None:
                       {"reason": _l("Vui lòng ghi lý do không khen thưởng.")})
     _move(p, version, "approved", "declined", "proposal.decline", user,
           decision_reason=reason.strip(), decided_by_id=user_id(user))
-    notices.proposal_decided(p, user)
+    events.proposal_decided.send(p, actor=user)
 
 
 def decide(p: Proposal, version, number: str, on: date, user=None) -> None:
@@ -199,4 +199,4 @@ def decide(p: Proposal, version, number: str, on: date, user=None) -> None:
     _move(p, version, "approved", new,
           "proposal.decide" if new == "decided" else "proposal.forward", user,
           decision_number=number.strip(), decision_date=on, decided_by_id=user_id(user))
-    notices.proposal_decided(p, user)
+    events.proposal_decided.send(p, actor=user)

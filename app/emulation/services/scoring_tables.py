@@ -29,6 +29,13 @@ def save_criterion(c: Optional[Criterion], values: Mapping, version=None) -> Cri
                     "criterion")
 
 
+def add_criterion(values: Mapping) -> Criterion:
+    """A new criterion, last in its kind's table."""
+    last = db.session.scalar(select(func.max(Criterion.sort_order)).where(
+        Criterion.unit_kind == values["unit_kind"]))
+    return save_criterion(None, {**values, "sort_order": (last or 0) + 1})
+
+
 def kind_totals(by_kind: Mapping[str, list[Criterion]]) -> dict[str, Decimal]:
     return {k: sum((c.max_points for c in rows if c.active), Decimal(0))
             for k, rows in by_kind.items()}
@@ -42,3 +49,9 @@ def save_title(t: Optional[AwardTitle], values: Mapping, version=None) -> AwardT
                       fields={"name": _l("Đã có danh hiệu, hình thức mang tên này.")})
     return save_row(t, AwardTitle, TITLE_FIELDS, values, version, _l("Danh hiệu, hình thức"),
                     "award_title")
+
+
+def add_title(values: Mapping) -> AwardTitle:
+    """A new title or form of commendation, last in the list."""
+    count = db.session.scalar(select(func.count()).select_from(AwardTitle))
+    return save_title(None, {**values, "sort_order": count + 1})

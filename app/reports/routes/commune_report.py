@@ -7,21 +7,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from app.audit.service import record, snapshot
+from app.core.answers import moved
 from app.core.editing import save, version_of
+from app.core.forms_flow import form_flow, stored_of
 from app.core.extensions import db
 from app.core.locking import StaleEdit
 from app.plans import queries as plan_queries
 from app.core.policy import can, requires
 from app.core.vietnamese import today as vn_today
-from app.reports import bp, commune, queries, services
+from app.reports import bp, commune, queries
 from app.reports.forms import CommuneReportForm, CompileForm, EmptyForm
 from app.reports.models import REPORT_SECTIONS, CommuneReport, period_unit
-from app.reports.services import SECTION_KEYS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-EDITED = ("number", "subject", "issued_on", "intro", "signer_name", "recipients",
-          *SECTION_KEYS)
 
 
 def _commune_report(period_id) -> Optional[CommuneReport]:
@@ -74,30 +72,18 @@ def compile_commune(period_id):
 @requires("commune_report.edit")
 def save_commune(period_id):
     period = queries.period_or_404(period_id)
-    cr = _commune_report(period_id)
-    if cr is None:
-        abort(404)
+    cr = _commune_report(period_id) or abort(404)
     form = CommuneReportForm()
-    if not form.validate():
-        return _commune_page(period, cr, form, 422,
-                             _("Vui lòng kiểm tra lại các ô được đánh dấu."))
-
-    def change():
-        before = snapshot(cr, EDITED)
-        for name in EDITED:
-            setattr(cr, name, form[name].data if name == "issued_on" else (form[name].data or ""))
-        cr.updated_by_id = services.current_user_id()
-        db.session.flush()
-        record("commune_report.edit", "commune_report", cr.id, before=before,
-               after=snapshot(cr, EDITED))
-    try:
-        save(change, record=cr, form=form, message=_(
+    return form_flow(form, catch=StaleEdit, store=lambda: save(
+        lambda: commune.edit_report(cr, {name: form[name].data for name in commune.EDITED}),
+        record=cr, form=form, message=_(
             "Báo cáo của xã vừa được người khác sửa. Nội dung bạn nhập vẫn còn dưới đây; bấm "
-            "Lưu lần nữa để ghi đè, hoặc tải lại trang để xem bản kia."))
-    except StaleEdit as stale:
-        return _commune_page(period, stale.current, form, 409, stale.message)
-    flash(_("Đã lưu báo cáo của xã."), "success")
-    return redirect(url_for("reports.commune_report", period_id=period_id))
+            "Lưu lần nữa để ghi đè, hoặc tải lại trang để xem bản kia.")),
+        done=lambda _saved: moved(url_for("reports.commune_report", period_id=period_id),
+                                  _("Đã lưu báo cáo của xã."), 302),
+        shown=lambda status, stale: _commune_page(
+            period, stored_of(stale) or cr, form, status,
+            stale.message if stale else _("Vui lòng kiểm tra lại các ô được đánh dấu.")))
 
 
 @bp.get("/reports/commune/<int:period_id>/report.docx")

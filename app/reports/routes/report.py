@@ -3,10 +3,11 @@ and the report sent. The policy loads the report's context (unit, period, report
 import re
 from datetime import datetime
 
-from flask import flash, redirect, request
+from flask import request
 from flask_babel import gettext as _
 from jinja2_fragments.flask import render_block
 from app.audit.service import saved_by_me
+from app.core.answers import moved
 from app.core.editing import save as saving, version_of
 from app.core.errors import Refused
 from app.core.locking import StaleEdit
@@ -67,23 +68,49 @@ def save(ctx, slug, period_id):
     posted = report_form_class(indicators)()
     figure_errors(posted, indicators)
     version = version_of(posted, required=False)
-    try:
-        _form, sections, entries = _posted_draft()
-        draft = merged_draft(ctx.report, entries, {i.id for i in indicators})
-        saving(lambda: services.save_draft(ctx, sections, draft, version,
-                                           posted_token(posted.draft_token.data)),
-               reload=lambda: fresh(slug, period_id), message=_(
-            "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy lưu lại."))
-    except StaleEdit as e:
-        return stale_page(ctx, posted, e)
-    except Refused as e:
-        return page(fresh(slug, period_id), form=posted, status=e.status, message=e.message)
+    return _settled(ctx, posted, lambda: _save_posted(ctx, posted, indicators, version),
+                    lambda: moved(report_url(ctx), _draft_said(posted, indicators), 302))
+
+
+def _save_posted(ctx, posted, indicators, version):
+    """The draft as posted over the stored one, only the boxes of this unit's indicators."""
+    _form, sections, entries = _posted_draft()
+    draft = merged_draft(ctx.report, entries, {i.id for i in indicators})
+    where = _where(ctx)
+    return saving(lambda: services.save_draft(ctx, sections, draft, version,
+                                              posted_token(posted.draft_token.data)),
+                  reload=lambda: fresh(*where), message=_(
+        "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy lưu lại."))
+
+
+def _draft_said(posted, indicators):
+    """What a draft saved says: the boxes not yet valid are kept as typed, and the page
+    lists them at the top, each a link to its box."""
     bad = sum(1 for ind in indicators if posted[f"v_{ind.id}"].errors)
-    if bad:  # kept as typed; the page lists them at the top, each a link to its box
-        flash(_("Đã lưu nháp; còn %(n)s ô chưa hợp lệ.", n=bad), "warning")
-    else:
-        flash(_("Đã lưu nháp."), "success")
-    return redirect(report_url(ctx))
+    if bad:
+        return _("Đã lưu nháp; còn %(n)s ô chưa hợp lệ.", n=bad), "warning"
+    return _("Đã lưu nháp."), "success"
+
+
+def _where(ctx):
+    """The report's slug and period, read before a save: after a rollback its context is
+    loaded again from them (fresh) without reloading the unit first."""
+    return ctx.unit.slug, ctx.period.id
+
+
+def _settled(ctx, form, store, done):
+    """store(), then done(); a save refused shows the report page again with what was
+    typed: beside the report as someone else saved it (stale_page), or as stored now with
+    the refusal's message and its fields on the form."""
+    where = _where(ctx)
+    try:
+        store()
+    except StaleEdit as e:
+        return stale_page(ctx, form, e)
+    except Refused as e:
+        e.apply_to(form)
+        return page(fresh(*where), form=form, status=e.status, message=e.message)
+    return done()
 
 
 @bp.post("/units/<slug>/reports/<int:period_id>/draft")
@@ -93,20 +120,25 @@ def autosave(ctx, slug, period_id):
     form = ReportForm()
     version = version_of(form, required=False)
     try:
-        _form, sections, entries = _posted_draft(form)
-        saved = saving(lambda: services.save_draft(
-            ctx, sections, merged_draft(ctx.report, entries), version,
-            posted_token(form.draft_token.data)), keep_loaded=True, message=_(
-                "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
-                "nhau."))
+        report = _autosaved(ctx, form, version)
     except StaleEdit as e:
         return _status(409, _clash(e))
     except Refused as e:
         return _status(e.status, str(e.message))
+    return render_block("reports/report.html", "save_status",
+                        saved_at=f"{datetime.now(VN_TZ):%H:%M}", version=report.version)
+
+
+def _autosaved(ctx, form, version):
+    """The boxes the autosave sent over the stored draft, kept loaded for its fragment."""
+    _form, sections, entries = _posted_draft(form)
+    saved = saving(lambda: services.save_draft(
+        ctx, sections, merged_draft(ctx.report, entries), version,
+        posted_token(form.draft_token.data)), keep_loaded=True, message=_(
+            "Có người vừa lưu báo cáo này ở nơi khác. Bấm “Lưu nháp” để xem hai bản cạnh "
+            "nhau."))
     report, _changed = saved.result
-    now = datetime.now(VN_TZ)
-    return render_block("reports/report.html", "save_status", saved_at=f"{now:%H:%M}",
-                        version=report.version)
+    return report
 
 
 def _clash(stale: StaleEdit) -> str:
@@ -135,21 +167,20 @@ def submit(ctx, slug, period_id):
     if not form.validate():
         return page(ctx, form=form, status=422,
                     message=_("Báo cáo chưa gửi được: vui lòng sửa các ô được đánh dấu."))
+    return _settled(ctx, form, lambda: _submit_posted(ctx, form, indicators), lambda: moved(
+        report_url(ctx), _("Đã gửi báo cáo. Phòng Văn hóa – Xã hội sẽ xem và duyệt."), 302))
+
+
+def _submit_posted(ctx, form, indicators):
+    """The report sent as the valid form has it, its figures checked against those accepted
+    and pending."""
     accepted, pending = queries.accepted_and_pending([i.id for i in indicators],
                                                      ctx.period.year, ctx.unit.id)
-    try:
-        saving(lambda: services.submit(
-            ctx, {key: form[key].data or "" for key in SECTION_KEYS},
-            {i.id: form[f"v_{i.id}"].data for i in indicators},
-            {i.id: form[f"e_{i.id}"].data or "" for i in indicators},
-            form.version.data, posted_token(form.draft_token.data), indicators, accepted,
-            pending),
-            reload=lambda: fresh(slug, period_id), message=_(
-            "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy gửi lại."))
-    except StaleEdit as e:
-        return stale_page(ctx, form, e)
-    except Refused as e:
-        e.apply_to(form)
-        return page(fresh(slug, period_id), form=form, status=e.status, message=e.message)
-    flash(_("Đã gửi báo cáo. Phòng Văn hóa – Xã hội sẽ xem và duyệt."), "success")
-    return redirect(report_url(ctx))
+    where = _where(ctx)
+    return saving(lambda: services.submit(
+        ctx, {key: form[key].data or "" for key in SECTION_KEYS},
+        {i.id: form[f"v_{i.id}"].data for i in indicators},
+        {i.id: form[f"e_{i.id}"].data or "" for i in indicators},
+        form.version.data, posted_token(form.draft_token.data), indicators, accepted, pending),
+        reload=lambda: fresh(*where), message=_(
+        "Báo cáo vừa được lưu ở nơi khác. Nội dung bạn nhập vẫn còn dưới đây; hãy gửi lại."))

@@ -4,6 +4,7 @@ from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from app.core import idempotency
+from app.core.answers import moved
 from app.comments import service as comments
 from app.core.editing import save
 from app.core.errors import Refused
@@ -72,8 +73,11 @@ def comment(report, report_id):
             field="comment")).result
     except Refused as e:
         return page(context_of(report), status=e.status, message=e.message, comment_form=form)
+    return _commented(back, again)
+
+
+def _commented(back, again):
+    """A comment sent twice is answered as the first was (its page, said once more)."""
     if again:
-        flash(_("Ý kiến này đã được gửi."), "success")
-        return redirect(back, 303)
-    flash(_("Đã gửi ý kiến."), "success")
-    return redirect(back)
+        return moved(back, _("Ý kiến này đã được gửi."))
+    return moved(back, _("Đã gửi ý kiến."), 302)

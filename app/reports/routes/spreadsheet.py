@@ -33,28 +33,41 @@ def upload(ctx, slug, period_id):
     if ctx.report is not None:
         ensure_open(ctx.report)
     indicators = queries.indicators_to_report(ctx.unit.id, ctx.period.year)
-    file = request.files.get("file")
-    data = file.stream.read(xlsx.MAX_UPLOAD_BYTES + 1) if file else b""
     try:
-        got = xlsx.read_upload(data, ctx.unit, ctx.period, indicators)
+        got = xlsx.read_upload(_uploaded(), ctx.unit, ctx.period, indicators)
     except Refused as e:  # nothing written yet: what is wrong, listed under the upload form
         return page(ctx, status=e.status, upload_errors=xlsx.problems(e),
                     message=xlsx.NOT_IMPORTED)
+    try:
+        save(lambda: _import(ctx, indicators, got))
+    except StaleEdit:
+        return page(fresh(slug, period_id), status=409, message=_(
+            "Báo cáo vừa được lưu ở nơi khác; hãy tải tệp lên lại."))
+    _say_imported(got)
+    return redirect(report_url(ctx))
+
+
+def _uploaded() -> bytes:
+    """The uploaded file's first bytes, one more than an upload may have (read_upload
+    refuses a longer one)."""
+    file = request.files.get("file")
+    return file.stream.read(xlsx.MAX_UPLOAD_BYTES + 1) if file else b""
+
+
+def _import(ctx, indicators, got):
+    """The file's figures and explanations over the stored draft, as one import."""
     by_id = {i.id: i for i in indicators}
     draft = merged_draft(ctx.report, {
         i: {"v": fig.draft_text(by_id[i], v), "e": got.explanations.get(i, "")}
         for i, v in got.values.items()})
-    try:
-        save(lambda: services.save_draft(ctx, {}, draft,
-                                         ctx.report.version if ctx.report else None, "",
-                                         action="report.import"))
-    except StaleEdit:
-        return page(fresh(slug, period_id), status=409, message=_(
-            "Báo cáo vừa được lưu ở nơi khác; hãy tải tệp lên lại."))
-    # say exactly what was taken and what was left, and why (issue 16)
+    return services.save_draft(ctx, {}, draft, ctx.report.version if ctx.report else None, "",
+                               action="report.import")
+
+
+def _say_imported(got):
+    """Say exactly what was taken and what was left, and why (issue 16)."""
     flash(_("Đã nhập %(n)s số liệu từ tệp Excel vào bản nháp. Hãy kiểm tra rồi gửi.",
             n=len(got.values)), "success")
     if got.blank:
         flash(_("Để nguyên %(n)s chỉ tiêu vì ô Thực hiện trong kỳ để trống: %(codes)s.",
                 n=len(got.blank), codes=", ".join(got.blank)), "info")
-    return redirect(report_url(ctx))
