@@ -11,7 +11,7 @@ from typing import NamedTuple, Optional
 
 from flask import abort
 from sqlalchemy import and_, bindparam, case, exists, func, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from app.auth.models import User
 from app.comments.models import Comment
@@ -38,8 +38,8 @@ PERIOD_RANK = {"year": 0, "half": 1, "quarter": 2, "month": 3}
 def _plan_and_areas_stmt(by: str):
     stmt = (select(Plan, Area).outerjoin(Area, Area.plan_id == Plan.id)
             .where(Plan.parent_id.is_(None)).order_by(Area.sort_order))
-    if by == "plan":
-        return stmt.where(Plan.id == bindparam("plan_id"))
+    if by == "plan":  # an area's page, which names each area's lead unit
+        return stmt.where(Plan.id == bindparam("plan_id")).options(joinedload(Area.lead_unit))
     if by == "year":
         return stmt.where(Plan.year == bindparam("year"))
     newest = select(func.max(Plan.year)).where(Plan.parent_id.is_(None)).scalar_subquery()
