@@ -3,7 +3,7 @@
 (the milestone's row, or the add slot), never by a bare "is htmx"."""
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from app.core.i18n import gettext as _  # the request's catalogue, looked up once
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
