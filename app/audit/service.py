@@ -3,6 +3,7 @@ import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
@@ -58,9 +59,14 @@ def _chain_head() -> Optional[str]:
     """The newest event's hash, read once no other writer can add one until we commit.
     SQLite writers are already serialised by BEGIN IMMEDIATE; on PostgreSQL the function
     (migration 0007) takes the chain's advisory lock, then reads, in one round trip."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.scalar(select(func.audit_chain_head()))
-    return db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    return db.session.scalar(_chain_head_stmt(db.session.get_bind().dialect.name))
+
+
+@cache  # every write reads it: built once per process and dialect
+def _chain_head_stmt(dialect: str):
+    if dialect == "postgresql":
+        return select(func.audit_chain_head())
+    return select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
 
 
 def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=None,
