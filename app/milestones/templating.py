@@ -129,5 +129,6 @@ def row_alone(m, today, notice=None, oob=False, locked=False, said=False) -> Mar
     block draws it, without rendering the page template around it (~300 Python calls of a
     template and its context on every status tap, issue 33). `locked`: a closed reason, or
     False; the row carries its forms when the reader may edit the unit and it is open."""
-    editable = policy.can(current_user, "unit.edit", m.unit_id) and not locked
+    editable = policy.can(current_user._get_current_object(), "unit.edit", m.unit_id) \
+        and not locked
     return milestone_row(m, today, editable, notice, said, oob)
