@@ -48,3 +48,15 @@ def test_templates_url_for_is_flasks_url_for_remembered_per_address(app, endpoin
             assert kept_url_for(endpoint, **values) == url_for(endpoint, **values)
     with app.test_request_context("/"):
         assert kept_url_for("main.home", _external=True) == url_for("main.home", _external=True)
+
+
+def test_a_pattern_is_made_once_per_address_and_kept_for_the_next_request(app):
+    from app.core.templating import url_pattern
+    with app.test_request_context("/"):
+        first = url_pattern("reports.report", "period_id", slug="ban-mau-01")
+    with app.test_request_context("/"):
+        assert url_pattern("reports.report", "period_id", slug="ban-mau-01") is first
+    with app.test_request_context("/", base_url="http://localhost/thidua/"):
+        other = url_pattern("reports.report", "period_id", slug="ban-mau-01")
+        assert other(7) == url_for("reports.report", slug="ban-mau-01", period_id=7)
+        assert other(7).startswith("/thidua/")

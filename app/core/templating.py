@@ -27,6 +27,7 @@ def init_app(app):
     from app.core import speedups
 
     app.extensions["thidua_urls"] = {}  # kept_url_for()'s, this app's own
+    app.extensions["thidua_url_patterns"] = {}  # url_pattern()'s
 
     app.jinja_env.filters.update(
         vn_number=vn_number,
@@ -134,13 +135,23 @@ def kept_url_for(endpoint: str, **values) -> str:
 
 
 def url_pattern(endpoint, key, **values) -> "UrlPattern":
-    """UrlPattern(…), made once per request: a row of a list asks for the same pattern
-    as the rows before it."""
-    made = g.setdefault("url_patterns", {})
-    wanted = (endpoint, key, *sorted(values.items()))
+    """UrlPattern(…), made once per app and address as kept_url_for() keeps links (a row of
+    a list asks for the same pattern as the rows before it, and the next request too: ~30
+    Python calls each, four on every milestone answer, issue 33); with a value other than
+    text or a number, once per request."""
+    ctx = _cv_request.get(None)
+    if ctx is None or any(type(value) not in _PLAIN for value in values.values()):
+        made = g.setdefault("url_patterns", {})
+        wanted = (endpoint, key, *sorted(values.items()))
+    else:
+        adapter, made = ctx.url_adapter, ctx.app.extensions["thidua_url_patterns"]
+        wanted = (adapter.server_name, adapter.script_name, endpoint, key,
+                  *sorted(values.items()))
     found = made.get(wanted)
     if found is None:
-        found = made[wanted] = UrlPattern(endpoint, key, **values)
+        found = UrlPattern(endpoint, key, **values)
+        if len(made) < URLS_KEPT:
+            made[wanted] = found
     return found
 
 
