@@ -42,7 +42,8 @@ def init_app(app):
         submission_token=idempotency.new_token, url_pattern=url_pattern,
         report_url=report_url, comment_url=comment_url,
         completeness_cells=speedups.completeness_cells,
-        completeness_row=speedups.completeness_row, csrf_token=csrf_token,
+        completeness_row=speedups.completeness_row, made_once_html=speedups.made_once_html,
+        csrf_token=csrf_token,
         url_for=kept_url_for,
     )
     app.jinja_env.trim_blocks = True
