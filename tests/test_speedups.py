@@ -68,6 +68,17 @@ MILESTONE_ROW = '''\
 {% if oob %}</ul>{% endif %}
 '''
 
+# … and base.html's offline line and outbox, as it had them inline (made once per language now)
+OFFLINE_WORDS = '''\
+<p id="offline" hidden>{{ _("Đang ngoại tuyến — số liệu lúc") }} <time id="kept-at"></time></p>
+<details id="outbox" hidden data-n="{{ _('%(n)s thay đổi chờ gửi', n='{n}') }}"
+  data-kept="{{ _('Chưa có mạng: thay đổi được giữ trên máy này và sẽ tự gửi khi có mạng lại.') }}"
+  data-bad="{{ _('Cần xem lại') }}" data-wait="{{ _('chờ gửi') }}" data-drop="{{ _('Bỏ thay đổi này') }}" data-open="{{ _('Mở trang') }}"
+  data-signin="{{ _('Phiên đăng nhập đã hết: hãy đăng nhập lại để gửi các thay đổi (vẫn giữ trên máy này).') }}"
+  data-lose="{{ _('Còn %(n)s thay đổi chưa gửi được; đăng xuất sẽ xóa chúng khỏi máy này. Vẫn đăng xuất?', n='{n}') }}">
+<summary></summary><p class="muted"></p><ol></ol></details>
+'''
+
 LANGUAGES = ("vi", "en")
 
 
@@ -228,3 +239,12 @@ def test_a_completeness_row_is_the_template_loop(app, lang, one):
             fast = speedups.completeness_row(u, r, every_cell(), report_url, None if one else base)
             assert str(fast) == plain(app, COMPLETENESS_ROW, u=u, r=r, row=every_cell(),
                                       report_url=report_url, one=one, base=base)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_offline_words_made_once_are_what_base_html_had_inline(app, lang):
+    with in_language(app, lang):
+        first = speedups.made_once_html("_offline_words.html")
+        assert isinstance(first, Markup)
+        assert speedups.made_once_html("_offline_words.html") is first  # kept
+        assert str(first) == plain(app, OFFLINE_WORDS)

@@ -3,11 +3,12 @@ import hashlib
 import json
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Optional
 
 from flask_login import current_user
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import Integer, bindparam, event, func, inspect, select
 
 from app.audit.models import AuditEvent
 from app.core import tenancy
@@ -68,10 +69,18 @@ def _chain_head() -> Optional[str]:
     """The newest event's hash, read once no other writer can add one until we commit.
     SQLite writers are already serialised by BEGIN IMMEDIATE; on PostgreSQL the function
     (migrations 0007, 0016) takes the chain's advisory lock, then reads, in one round trip."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.scalar(select(func.audit_chain_head(tenancy.commune_or_province())))
-    return db.session.scalar(select(AuditEvent.hash).where(_chain())
-                             .order_by(AuditEvent.id.desc()).limit(1))
+    chain = tenancy.commune_or_province()
+    stmt = _chain_head_stmt(db.session.get_bind().dialect.name, chain is None)
+    return db.session.scalar(stmt, {"chain": chain})
+
+
+@cache  # every write reads it: built once per process, dialect and kind of chain
+def _chain_head_stmt(dialect: str, province: bool):
+    if dialect == "postgresql":
+        return select(func.audit_chain_head(bindparam("chain", type_=Integer)))
+    own = (AuditEvent.commune_id.is_(None) if province
+           else AuditEvent.commune_id == bindparam("chain"))
+    return select(AuditEvent.hash).where(own).order_by(AuditEvent.id.desc()).limit(1)
 
 
 def record(action: str, entity: str, entity_id=None, *, unit_id=None, before=None,

@@ -8,14 +8,14 @@ plain way (tests/test_speedups.py and tests/test_fields.py check that) and says 
   (report page −26 % render time; _() 9 → ~4 µs).
 - completeness_cells, completeness_row: a unit's cells and row of the completeness table
   (a thousand cells a page).
-- made_once: pieces of HTML kept with the request's catalogue.
+- made_once, made_once_html: pieces of HTML kept with the request's catalogue.
 A domain's own rows built the same way live in its templating module: a milestone's
 buttons and row (app/milestones/templating.py, forty rows on a village's page), a row of
 the units' overview (app/units/templating.py). With the row blocks, status_buttons and
 completeness_cells took the unit page at ×10 from 55 476 to 41 931 Python calls and the
 completeness table from 139 409 to 76 669 (python -m bench.cpu --calls).
 """
-from flask import g
+from flask import current_app, g
 from markupsafe import Markup, escape
 from jinja2 import pass_eval_context
 from wtforms.widgets import core as _widgets
@@ -101,6 +101,18 @@ def made_once() -> dict:
     as label() keeps labels (fixed keys only, so the store stays small)."""
     t = _catalogue.get() or _translations()
     return t.__dict__.setdefault("_thidua_made", {})
+
+
+def made_once_html(name: str) -> Markup:
+    """A template of words only (no values: _() of fixed texts), rendered once per
+    catalogue: base.html's offline line and outbox hold nine translated texts, ~250 Python
+    calls on every signed-in page (issue 33)."""
+    made = made_once()
+    found = made.get(("html", name))
+    if found is None:
+        found = made[("html", name)] = Markup(  # nosec B704 - an autoescaped template's output
+            current_app.jinja_env.get_template(name).render())
+    return found
 
 
 # ---- the completeness table's cells ----------------------------------------------------------

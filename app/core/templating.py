@@ -7,6 +7,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from flask import current_app, g, has_request_context, url_for
+from flask.globals import _cv_request
 from flask_babel import get_locale
 from app.core.i18n import gettext as _
 from flask_login import current_user
@@ -25,6 +26,9 @@ def init_app(app):
 
     from app.core import speedups
 
+    app.extensions["thidua_urls"] = {}  # kept_url_for()'s, this app's own
+    app.extensions["thidua_url_patterns"] = {}  # url_pattern()'s
+
     app.jinja_env.filters.update(
         vn_number=vn_number,
         vn_percent=vietnamese.format_percent,
@@ -38,7 +42,9 @@ def init_app(app):
         submission_token=idempotency.new_token, url_pattern=url_pattern,
         report_url=report_url, comment_url=comment_url,
         completeness_cells=speedups.completeness_cells,
-        completeness_row=speedups.completeness_row, csrf_token=csrf_token,
+        completeness_row=speedups.completeness_row, made_once_html=speedups.made_once_html,
+        csrf_token=csrf_token,
+        url_for=kept_url_for,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -104,14 +110,49 @@ def comment_url(comment, unit, period_id=None):
     return url_for("units.show", slug=unit.slug, _anchor=anchor)
 
 
+URLS_KEPT = 5000
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
+def kept_url_for(endpoint: str, **values) -> str:
+    """Templates' url_for(): Flask's URL, remembered by the address the request came to, the
+    endpoint and its values. Every page's header and footer build a dozen links that never
+    change, ~35 Python calls each (issue 33). Outside a request, for a URL relative to the
+    blueprint, an external one, or with a value other than text or a number, it is Flask's."""
+    ctx = _cv_request.get(None)
+    if ctx is None or endpoint[:1] == "." or "_external" in values or "_scheme" in values:
+        return url_for(endpoint, **values)
+    for value in values.values():
+        if type(value) not in _PLAIN:  # a record could change under the same key
+            return url_for(endpoint, **values)
+    adapter, kept = ctx.url_adapter, ctx.app.extensions["thidua_urls"]
+    key = (adapter.server_name, adapter.script_name, endpoint, *sorted(values.items()))
+    found = kept.get(key)
+    if found is None:
+        found = url_for(endpoint, **values)
+        if len(kept) < URLS_KEPT:  # links of every record a process shows: kept bounded
+            kept[key] = found
+    return found
+
+
 def url_pattern(endpoint, key, **values) -> "UrlPattern":
-    """UrlPattern(…), made once per request: a row of a list asks for the same pattern
-    as the rows before it."""
-    made = g.setdefault("url_patterns", {})
-    wanted = (endpoint, key, *sorted(values.items()))
+    """UrlPattern(…), made once per app and address as kept_url_for() keeps links (a row of
+    a list asks for the same pattern as the rows before it, and the next request too: ~30
+    Python calls each, four on every milestone answer, issue 33); with a value other than
+    text or a number, once per request."""
+    ctx = _cv_request.get(None)
+    if ctx is None or any(type(value) not in _PLAIN for value in values.values()):
+        made = g.setdefault("url_patterns", {})
+        wanted = (endpoint, key, *sorted(values.items()))
+    else:
+        adapter, made = ctx.url_adapter, ctx.app.extensions["thidua_url_patterns"]
+        wanted = (adapter.server_name, adapter.script_name, endpoint, key,
+                  *sorted(values.items()))
     found = made.get(wanted)
     if found is None:
-        found = made[wanted] = UrlPattern(endpoint, key, **values)
+        found = UrlPattern(endpoint, key, **values)
+        if len(made) < URLS_KEPT:
+            made[wanted] = found
     return found
 
 

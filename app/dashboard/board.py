@@ -52,12 +52,27 @@ class Shown(NamedTuple):
     note: Optional[str]
 
 
+class ShownIn:
+    """The language and the address a board's lines are drawn in, looked up at its first
+    line: ~25 Python calls a lookup, once per line of the list before (issue 33)."""
+    __slots__ = ("_key",)
+
+    def __init__(self):
+        self._key = None
+
+    def __call__(self) -> tuple[str, str]:
+        if self._key is None:
+            self._key = (str(get_locale()), request.script_root)
+        return self._key
+
+
 @dataclass
 class Line:
     indicator: Indicator
     progress: Progress
     points: tuple
     note: Optional[object] = None  # a lazy message, see why_no_status
+    shown_in: ShownIn = field(default_factory=ShownIn)  # shared by a board's lines
 
     def html(self, year: int) -> Markup:
         """The line as the dashboard and an area page list it."""
@@ -66,8 +81,7 @@ class Line:
         face = Face(ind.id, ind.code, ind.name, ind.semantics, ind.target, ind.target_places,
                     ind.total, ind.unit_of_measure, lead and Lead(lead.short_name, lead.name))
         note = None if self.note is None else str(self.note)
-        return _line_html(Shown(face, p, self.points, note), year, str(get_locale()),
-                          request.script_root)
+        return _line_html(Shown(face, p, self.points, note), year, *self.shown_in())
 
 
 @lru_cache(maxsize=1024)
@@ -143,13 +157,14 @@ class Board:
 def build(plan: Plan, areas: list[Area], indicators: list[Indicator],
           figures: dict[int, tuple], doubtful: frozenset = frozenset()) -> Board:
     boards = {a.id: AreaBoard(a, []) for a in areas}
+    shown_in = ShownIn()
     for ind in indicators:
         board = boards.get(ind.area_id)
         if board is None:
             continue
         figs = figures.get(ind.id, ())
         p, points = progress_and_trend(target_of(ind), figs, plan.year, ind.id in doubtful)
-        board.lines.append(Line(ind, p, points, why_no_status(ind, p, bool(figs))))
+        board.lines.append(Line(ind, p, points, why_no_status(ind, p, bool(figs)), shown_in))
         board.counts[p.status] += 1
     return Board(plan, list(boards.values()))
 

@@ -30,7 +30,7 @@ SHORT_LIST = 6
 
 def _board(year=None, plan_id=None):
     plan, areas = queries.plan_and_areas(year, plan_id)
-    indicators = plan_queries.indicators_of(plan)
+    indicators = plan_queries.indicator_rows(plan)
     figures, doubtful = plan_queries.figures_and_doubt(plan)
     return build(plan, areas, indicators, figures, doubtful)
 

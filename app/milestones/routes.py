@@ -3,7 +3,7 @@
 (the milestone's row, or the add slot), never by a bare "is htmx"."""
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from app.core.i18n import gettext as _  # the request's catalogue, looked up once
 from flask_login import current_user
 from jinja2_fragments.flask import render_block, render_blocks
 
@@ -18,6 +18,7 @@ from app.milestones.forms import (DeleteForm, MilestoneForm, NewMilestoneForm, S
                                  form_id, unique_ids)
 from app.plans.models import Plan
 from app.milestones.models import MILESTONE_STATUSES, Milestone
+from app.milestones.templating import row_alone
 from app.core.errors import Refused
 from app.core.policy import closed_reason, ensure_open, requires
 from app.core.locking import StaleEdit
@@ -50,8 +51,7 @@ def _unit_of(found):
 def _row(m, status=200, notice=None, oob=False, locked=False, said=False):
     """The milestone's row alone; said: a status tap's answer, which keeps the keyboard on
     the pressed button (autofocus) and says the change in the live region (out of band)."""
-    return render_block("units/show.html", "milestone_row", m=m, today=service.today(),
-                        notice=notice, oob=oob, locked=locked, said=said), status
+    return row_alone(m, service.today(), notice, oob, locked, said), status
 
 
 def _place(m, unit):

@@ -6,8 +6,10 @@ forty rows on a village's page at ×10, each ~500 Python calls as a template blo
 from typing import NamedTuple
 
 from flask import g
+from flask_login import current_user
 from markupsafe import Markup, escape
 
+from app.core import policy
 from app.core.i18n import N_, _catalogue, _translations, label
 from app.core.speedups import made_once
 from app.core.templating import csrf_token, label_of, url_pattern
@@ -120,3 +122,13 @@ def milestone_row(m, today, editable=False, notice=None, said=False, oob=False) 
             f'  hx-target="#m-{m.id}" hx-swap="outerHTML">{delete_said}</a></p>\n')
     out.append("</li>\n</ul>" if oob else "</li>\n")
     return Markup("".join(out))  # nosec B704 - every value escaped above, labels are Markup
+
+
+def row_alone(m, today, notice=None, oob=False, locked=False, said=False) -> Markup:
+    """The answer to a change of one milestone: its row as units/show.html's milestone_row
+    block draws it, without rendering the page template around it (~300 Python calls of a
+    template and its context on every status tap, issue 33). `locked`: a closed reason, or
+    False; the row carries its forms when the reader may edit the unit and it is open."""
+    editable = policy.can(current_user._get_current_object(), "unit.edit", m.unit_id) \
+        and not locked
+    return milestone_row(m, today, editable, notice, said, oob)

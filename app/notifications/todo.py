@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from types import SimpleNamespace
 from typing import Optional
 
@@ -181,15 +181,27 @@ class Item:
     days_left: Optional[int] = None
 
 
-@dataclass(frozen=True)
 class Work:
-    items: tuple
-    total: int          # to-do items, all of them (items holds at most LIMIT)
-    unread: int         # unread notifications
+    """The person's work as one statement read it: the counts at once, the items when a
+    page lists them. Every page's header shows only the counts; making the items (a link
+    and a sentence each) cost ~500 Python calls on a village head's pages (issue 33)."""
+
+    def __init__(self, rows, user, today: date):
+        self._rows, self._user, self._today = rows, user, today
+        self.total = (rows[0].total - 1) if rows else 0  # all of them; items holds ≤ LIMIT
+        self.unread = next((r.n1 for r in rows if r.kind == "unread"), 0) or 0
 
     @property
     def count(self) -> int:
         return self.total
+
+    @cached_property
+    def items(self) -> tuple:
+        user, today = self._user, self._today
+        items = [i for i in (_item(r, user, today) for r in self._rows if r.kind != "unread")
+                 if i]
+        items.sort(key=lambda i: (RANK[i.kind], i.day or date.max))
+        return tuple(items)
 
 
 def _period(year, kind, number, subject):
@@ -237,15 +249,14 @@ def _item(row, user, today) -> Optional[Item]:
     return None
 
 
-def work_of(user, today: Optional[date] = None) -> Work:
-    """The person's work now: one statement."""
+def work_of(user, today: Optional[date] = None, *, listed: bool = True) -> Work:
+    """The person's work now: one statement. listed=False leaves the items to be made when
+    first read (within the request: their links and words need it)."""
     today = today or vn_today()
-    rows = db.session.execute(*statement(user, today)).all()
-    unread = next((r.n1 for r in rows if r.kind == "unread"), 0) or 0
-    items = [i for i in (_item(r, user, today) for r in rows if r.kind != "unread") if i]
-    items.sort(key=lambda i: (RANK[i.kind], i.day or date.max))
-    total = (rows[0].total - 1) if rows else 0
-    return Work(tuple(items), total, unread)
+    work = Work(db.session.execute(*statement(user, today)).all(), user, today)
+    if listed:
+        work.items  # noqa: B018 - made now, so the result stands outside the request too
+    return work
 
 
 def current_work() -> Optional[Work]:
@@ -255,5 +266,5 @@ def current_work() -> Optional[Work]:
     if not getattr(current_user, "is_authenticated", False):
         return None
     if "work" not in g:
-        g.work = work_of(current_user)
+        g.work = work_of(current_user._get_current_object(), listed=False)
     return g.work

@@ -81,6 +81,11 @@ def indicators_of(plan: Plan, with_contributors=False) -> list[Indicator]:
                                    {"plan_id": plan.id}).unique())
 
 
+# the plan's targets as plain rows, for pages that only read them; who reports each is
+# app/plans/assignments' to read (tests/test_assignments.py)
+indicator_rows = assignments.plan_rows
+
+
 def figure_rows():
     """Accepted figures as rows, for a caller to narrow and to order by FIGURE_ORDER: the
     indicator id, a 1 (see figures_and_doubt), then a Figure's fields under its names, so

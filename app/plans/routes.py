@@ -97,7 +97,7 @@ def _plain(value) -> str:
 @requires("indicator.export")
 def export_csv():
     plan = queries.requested_plan()
-    indicators = queries.indicators_of(plan)
+    indicators = queries.indicator_rows(plan)
     areas = {a.id: a for a in queries.areas_of(plan)}
     progress = queries.progress_of(plan, indicators)
     buf = io.StringIO()
