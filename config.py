@@ -30,6 +30,8 @@ class BaseConfig:
     DEMO_MODE = _bool("DEMO_MODE", True)
     # the day the demo's story is built for (yyyy-mm-dd); unset: today in Vietnam
     DEMO_TODAY = os.environ.get("DEMO_TODAY") or None
+    # the province whose communes the deployment holds (its pages name it)
+    PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Lai Châu")
     BABEL_DEFAULT_LOCALE = "vi"
     BABEL_DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
     LANGUAGES = ("vi", "en")

@@ -22,8 +22,8 @@ def create_app(config=None):
     register_web(app)
     register_commands(app)
     if app.config.get("ENV_NAME") == "production":
-        refuse_demo_accounts(app)
         refuse_unsafe_database_role(app)
+        refuse_demo_accounts(app)
     logging.basicConfig(level=logging.INFO)
     return app
 
@@ -154,7 +154,8 @@ def register_request_hooks(app):
 
 # the domains whose app/<domain>/templating.py registers filters and globals every page
 # may use (pages of one domain use another's: a unit page shows milestone statuses)
-TEMPLATING = ("dashboard", "emulation", "milestones", "notifications", "plans", "units")
+TEMPLATING = ("communes", "dashboard", "emulation", "milestones", "notifications", "plans",
+              "units")
 
 
 def register_web(app):

@@ -47,6 +47,8 @@ class User(TenantOrProvince, UserMixin, db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     unit: Mapped[Optional["Unit"]] = relationship(lazy="joined")  # noqa: F821
+    # read with the account by the session loader's one statement: every page names it
+    commune: Mapped[Optional["Commune"]] = relationship(lazy="joined")  # noqa: F821
 
     __mapper_args__ = {"version_id_col": version}
 

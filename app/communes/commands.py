@@ -71,10 +71,11 @@ def commune_add(plan_path, admin_username, admin_name):
         if problem:
             db.session.rollback()
             raise click.ClickException(problem)
+        said = (f"Đã tạo xã {commune.name} ({commune.slug}): kế hoạch {plan.year}, "
+                f"quản trị viên {admin_username}.")
         db.session.commit()
     analyze()
-    click.echo(f"Đã tạo xã {commune.name} ({commune.slug}): kế hoạch {plan.year}, "
-               f"quản trị viên {admin_username}.")
+    click.echo(said)
 
 
 @commune_cli.command("app-role")

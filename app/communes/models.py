@@ -22,5 +22,10 @@ class Commune(db.Model):
     is_sample: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    @property
+    def kind(self) -> str:
+        """"phường" for a ward, else "xã" (as its committee is named)."""
+        return "phường" if "phường" in self.committee.lower() else "xã"
+
     def __repr__(self):
         return f"<Commune {self.slug}>"

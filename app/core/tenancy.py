@@ -25,10 +25,12 @@ commune means that one, and one holding several refuses the statement rather tha
 """
 from __future__ import annotations
 
+import weakref
 from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import g, has_app_context, has_request_context, session
+from flask.globals import _cv_request  # the request context itself (see _explicit)
 from sqlalchemy import ForeignKey, bindparam, event, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
 
@@ -94,17 +96,19 @@ def current():
 
 
 def _explicit():
-    """The scope chosen by `using`, or the signed-in session's; None when neither."""
+    """The scope chosen by `using`, or the signed-in session's; None when neither. Asked
+    for every statement: it keeps the request's scope on the request context itself (one
+    attribute read, where `g` costs a proxy's lookups)."""
     chosen = _chosen.get()
     if chosen is not None:
         return chosen
-    if has_request_context():
-        scope = g.get("commune_scope")
-        if scope is None:
-            scope = g.commune_scope = _from_cookie()
-        if scope != NOBODY:
-            return scope
-    return None
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return None
+    scope = getattr(ctx, "commune_scope", None)
+    if scope is None:
+        scope = ctx.commune_scope = _from_cookie()
+    return None if scope == NOBODY else scope
 
 
 def commune_or_province():
@@ -190,16 +194,20 @@ def enter(commune_id) -> None:
     cookie for the next requests, and the scope of the rest of this one."""
     scope = scope_of(commune_id)
     session[SESSION_KEY] = scope
-    if has_request_context():
-        g.commune_scope = scope
+    _set_request_scope(scope)
     _follow_in_database()
 
 
 def leave() -> None:
     session.pop(SESSION_KEY, None)
-    if has_request_context():
-        g.commune_scope = NOBODY
+    _set_request_scope(NOBODY)
     _follow_in_database()
+
+
+def _set_request_scope(scope) -> None:
+    ctx = _cv_request.get(None)
+    if ctx is not None:
+        ctx.commune_scope = scope
 
 
 # ---- wall 1: every ORM statement ----
@@ -214,23 +222,40 @@ _OWN_COMMUNE = with_loader_criteria(
     track_closure_variables=False)
 
 
-def _scope_statement(state):
+_SCOPED = weakref.WeakKeyDictionary()
+
+
+def _scoped(statement):
+    """`statement` with the criteria, made once per statement object: a statement the app
+    builds once per process keeps its scoped twin, and SQLAlchemy's cache key, memoized on
+    that twin, is not computed again on every execution (~100 calls a statement)."""
     try:
-        scope = current()
-    except NoCommuneChosen:
-        scope = NOBODY  # several communes, none chosen: reads find nothing, writes refuse
-    if _explicit() is None:
-        _tell_database(state.session, scope)  # the fallback's commune, found just now
+        return _SCOPED[statement]
+    except KeyError:
+        scoped = _SCOPED[statement] = statement.options(_OWN_COMMUNE)
+        return scoped
+    except TypeError:  # a statement that cannot be weakly referenced
+        return statement.options(_OWN_COMMUNE)
+
+
+def _scope_statement(state):
+    scope = _explicit()
+    if scope is None:  # nothing chosen, nobody signed in: the deployment's only commune
+        try:
+            scope = _only_commune(refuse=not has_request_context())
+        except NoCommuneChosen:
+            scope = NOBODY  # several communes, none chosen: reads find nothing, writes refuse
+        _tell_database(state.session, scope)
     if scope == PROVINCE:
         return
     params = state.parameters
-    if isinstance(params, dict) or params is None:
+    if params is None or isinstance(params, dict):
         # NOBODY matches no row ("commune_id = NULL" is never true)
-        state.parameters = {**(params or {}), _PARAM: scope if scope != NOBODY else None}
-    if state.is_column_load or state.is_relationship_load:
-        return  # their parent statement's criteria travel with them; the value is above
-    if state.is_orm_statement and (state.is_select or state.is_update or state.is_delete):
-        state.statement = state.statement.options(_OWN_COMMUNE)
+        state.parameters = {**(params or {}), _PARAM: scope or None}
+    if (state.is_orm_statement and (state.is_select or state.is_update or state.is_delete)
+            and not (state.is_column_load or state.is_relationship_load)):
+        # a column or relationship load carries its parent statement's criteria
+        state.statement = _scoped(state.statement)
 
 
 # ---- wall 2: PostgreSQL's policies read the transaction's setting ----

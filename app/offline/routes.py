@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.communes.templating import movement_title
 from app.offline import bp
 from app.core.policy import public, requires
 from app.core.templating import static_version
@@ -44,7 +45,7 @@ def worker():
 def manifest():
     icons = [{"src": url_for("static", filename=f"icon-{n}.png"), "sizes": f"{n}x{n}",
               "type": "image/png"} for n in (192, 512)]
-    body = {"name": _("Thi đua xã Bình Lư"), "short_name": _("Thi đua 2026"),
+    body = {"name": movement_title(visitor=True), "short_name": _("Thi đua 2026"),
             "start_url": "/", "scope": "/", "display": "standalone", "lang": "vi",
             "background_color": "#ffffff", "theme_color": "#8b1a1a", "icons": icons}
     response = current_app.response_class(json.dumps(body, ensure_ascii=False),
