@@ -20,6 +20,9 @@ ROLES = {
     "supervisor": N_("Giám sát (MTTQ)"),
     "editor": N_("Cán bộ đơn vị"),
     "council": N_("Thành viên Hội đồng TĐKT"),
+    # the province's accounts (no commune: app/core/tenancy.py), issue 31
+    "province_admin": N_("Quản trị hệ thống tỉnh"),
+    "province_board": N_("Ban Thi đua – Khen thưởng tỉnh"),
 }
 
 
