@@ -105,9 +105,28 @@ def run_migrations_online():
             render_item=render_item,
             **conf_args
         )
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # a batch migration copies a table and drops the old one: with rows referring
+            # to it, SQLite's foreign keys would refuse. Off for the migration (outside any
+            # transaction, where the pragma takes effect), checked after, then on again.
+            _sqlite_pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with context.begin_transaction():
+                context.run_migrations()
+            if sqlite:
+                broken = _sqlite_pragma(connection, "PRAGMA foreign_key_check")
+                if broken:
+                    raise RuntimeError(f"migration left rows pointing nowhere: {broken[:5]}")
+        finally:
+            if sqlite:
+                _sqlite_pragma(connection, "PRAGMA foreign_keys=ON")
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _sqlite_pragma(connection, pragma):
+    """Straight to the driver's connection, which runs outside a transaction."""
+    cursor = connection.connection.driver_connection.execute(pragma)
+    return cursor.fetchall()
 
 
 if context.is_offline_mode():

@@ -13,6 +13,7 @@ from PIL import Image
 from sqlalchemy import func, insert, select
 
 from app.auth.models import User, username_key
+from app.communes.models import Commune
 from app.core.extensions import db
 from app.core.vietnamese import format_number, parse_number, today
 from app.emulation.models import AwardTitle, GoodModel, Proposal, Review
@@ -20,6 +21,7 @@ from app.evidence import service
 from app.evidence.models import EvidenceFile
 from app.evidence.owners import OWNERS
 from app.milestones.models import Milestone
+from app.plans.loader import DEFAULT_PLAN_FILE
 from app.plans.models import Indicator, IndicatorValue, Plan
 from app.reports import services, xlsx
 from app.reports.models import Report, ReportingPeriod, period_unit
@@ -435,12 +437,13 @@ _pictures = (_png(n) for n in itertools.count())
 SLUGS = sorted({s for people in PEOPLE.values() for _u, s in people if s} | set(OTHER.values()))
 
 
-def make_records(app, slugs=SLUGS, files_each=1) -> dict:
+def make_records(app, slugs=SLUGS, files_each=1, by="admin") -> dict:
     """For each unit: a milestone, a draft report, a good model and a proposal of 2026, each
-    with `files_each` files; returns {slug: {kind: record id}}."""
+    with `files_each` files attached by the administrator `by`; returns
+    {slug: {kind: record id}}."""
     made = {}
     with app.app_context():
-        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        admin = db.session.scalar(select(User).where(User.username == by))
         title = db.session.scalar(select(AwardTitle).order_by(AwardTitle.id).limit(1))
         period = ReportingPeriod(year=2026, kind="month", number=11, starts_on=date(2026, 11, 1),
                                  ends_on=date(2026, 11, 30), deadline=date(2026, 12, 5))
@@ -567,3 +570,25 @@ def indicator_post(app, ind_id, **changes):
 
 def start_2027(c):
     return c.post("/plan/new-year", {"from_year": "2026"})
+
+
+# ---- a second commune, made as an operator makes one (flask commune add) ----
+
+OTHER_ADMIN, OTHER_PASSWORD = "qtkhonglao", "Khổng Lào quản trị 2026"
+
+
+def other_plan(tmp_path):
+    """Bình Lư's plan file written for another commune (Khổng Lào)."""
+    text_ = DEFAULT_PLAN_FILE.read_text(encoding="utf-8").replace("Bình Lư", "Khổng Lào")
+    path = tmp_path / "plan-khong-lao.toml"
+    path.write_text(text_, encoding="utf-8")
+    return path
+
+
+def add_other_commune(app, tmp_path):
+    result = app.test_cli_runner().invoke(
+        args=["commune", "add", "--plan", str(other_plan(tmp_path)), "--admin", OTHER_ADMIN],
+        input=OTHER_PASSWORD + "\n")
+    assert result.exit_code == 0, (result.output, result.exception)
+    with app.app_context():
+        return {c.slug: c.id for c in db.session.scalars(select(Commune))}

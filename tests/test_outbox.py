@@ -189,6 +189,7 @@ def test_the_webhook_posts_signed_json_through_the_outbox(app, hook_server):
     assert data["kind"] == "report_returned" and data["recipient"]["username"] == "ban01"
     assert data["link"] == "https://thidua.binhlu.vn/units/ban-mau-01/reports/1"
     assert data["detail"] == "Thiếu số liệu."
+    assert data["commune"] == {"slug": "binh-lu", "name": "Bình Lư"}
 
 
 def test_a_webhook_that_fails_is_retried(app, hook_server):

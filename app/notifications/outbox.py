@@ -68,7 +68,10 @@ def enqueue_webhook(user, n):
                "where": n.where_text, "who": n.who_text, "detail": n.detail,
                "link": absolute(n.link), "created_at": n.created_at.isoformat(),
                "recipient": {"id": user.id, "username": user.username,
-                             "full_name": user.full_name}}
+                             "full_name": user.full_name},
+               # one receiver may serve the whole province: say whose commune this is
+               "commune": ({"slug": user.commune.slug, "name": user.commune.name}
+                           if user.commune is not None else None)}
     m = OutboxMessage(channel="webhook", recipient_id=user.id, to_address="", subject="",
                       body_text="", body_html="", last_error="", attempts=0,
                       next_attempt_at=utcnow(),
