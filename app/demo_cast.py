@@ -41,6 +41,8 @@ class Cast:
     names: Mapping[str, str] = field(default_factory=dict)  # this commune's slug → unit name
     lagging: Optional[Mapping[str, str]] = None  # indicator code → "risk" / "off"; None: Bình Lư's
     points: Mapping[str, int] = field(default_factory=dict)  # a village part → the office's points
+    # the villages beyond the six parts → the office's points for them (no part to play)
+    extras: Mapping[str, int] = field(default_factory=dict)
     chair: str = ""  # the chair's name (the plan's signer)
     ward: bool = False
 
@@ -88,7 +90,8 @@ def cast_of(pf, slug: str, seed: int, village_points: Mapping[str, int]) -> Cast
     lag = rng.sample(codes, 7)
     lagging = {**{c: "off" for c in lag[4:]}, **{c: "risk" for c in lag[:4]}}
     points = {part: max(0, min(20, p + rng.randint(-2, 2))) for part, p in village_points.items()}
+    extras = {v: rng.randint(9, 16) for v in villages if v not in parts.values()}
     committee = (data.get("commune") or {}).get("committee", "")
     return Cast(code=code_of(slug), units=parts, names={u["slug"]: u["name"] for u in units},
-                lagging=lagging, points=points, chair=data["plan"].get("signer_name", ""),
+                lagging=lagging, points=points, extras=extras, chair=data["plan"].get("signer_name", ""),
                 ward="phường" in committee.lower())

@@ -32,6 +32,9 @@ VILLAGE_POINTS = {
     "ban-mau-06": (4, "Chưa họp dân bàn sửa quy ước của bản; ít hộ tham gia các hoạt động "
                       "chung."),
 }
+# a sample commune's villages beyond the six the story names (app/demo_cast.py)
+OTHER_VILLAGE_REASON = ("Phát động, tuyên truyền theo kế hoạch; tham gia đầy đủ các hoạt động "
+                        "chung; chưa có mô hình mới nổi bật.")
 
 
 def _score(kind: str, year: int, day: date, user, cast: Cast = BINH_LU) -> None:
@@ -41,6 +44,8 @@ def _score(kind: str, year: int, day: date, user, cast: Cast = BINH_LU) -> None:
     reviews.compute(review, today=day, user=user)
     given = {cast.slug(part): (cast.points.get(part, points), cast.say(reason))
              for part, (points, reason) in VILLAGE_POINTS.items()}
+    given.update({slug: (points, cast.say(OTHER_VILLAGE_REASON))
+                  for slug, points in cast.extras.items()})
     sheets = db.session.scalars(
         select(ScoreSheet).join(Unit, Unit.id == ScoreSheet.unit_id)
         .where(ScoreSheet.review_id == review.id, Unit.slug.in_(given))
