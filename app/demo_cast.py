@@ -70,7 +70,7 @@ def code_of(slug: str) -> str:
 
 def cast_of(pf, slug: str, seed: int, village_points: Mapping[str, int]) -> Cast:
     """A sample commune's cast, from its plan file (app/plans/loader.py PlanFile)."""
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 - a repeatable demo story, no secret
     data = pf.data
     units = data["units"]
     villages = [u["slug"] for u in units if u["kind"] == "village"]
