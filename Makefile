@@ -6,7 +6,7 @@ PORT ?= 5000
 HOST ?= 127.0.0.1
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-fast fuzz install install-dev db translations clean bench load lighthouse s3rver
+.PHONY: run run-province test test-fast fuzz install install-dev db db-province translations clean bench load lighthouse s3rver
 
 # `make run` needs only the runtime requirements; the tests and tools come on top for
 # `make test` (each stamp is remade when its requirements file changes)
@@ -37,6 +37,24 @@ db: install translations
 # the web server, and beside it the worker that sends e-mail (to files in instance/mail/ when
 # no SMTP_HOST is set) and the reminders and digests; stopping make stops both
 run: db
+	$(BIN)/flask worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# the province demo (issue 31): Bình Lư, three sample communes and the province's own accounts
+# in one deployment, on a database of its own beside make run's (`flask demo accounts` lists
+# who signs in); the same virtualenv, the same worker beside the server
+PROVINCE_ENV := DATABASE_URL=sqlite:///$(CURDIR)/instance/province.sqlite \
+	AUDIT_ANCHORS=$(CURDIR)/instance/province-audit-anchors.txt \
+	MAIL_SINK_DIR=$(CURDIR)/instance/mail-province
+
+db-province: install translations
+	mkdir -p instance
+	$(PROVINCE_ENV) $(BIN)/flask db upgrade
+	@# Bình Lư, the samples, every commune's reporting periods and the province's accounts
+	$(PROVINCE_ENV) $(BIN)/flask seed --province
+
+run-province: db-province
+	export $(PROVINCE_ENV); \
 	$(BIN)/flask worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

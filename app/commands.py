@@ -25,6 +25,8 @@ def init_app(app):
     app.cli.add_command(restore_cmd)
     app.cli.add_command(calendar_cmd)
     app.cli.add_command(commune_cli)
+    from app.demo_commands import demo_cli
+    app.cli.add_command(demo_cli)
     from app.notifications import commands as notification_commands
     notification_commands.init_app(app)
 
@@ -33,7 +35,11 @@ def init_app(app):
 @with_appcontext
 @click.option("--scale", default=1, show_default=True, type=click.IntRange(1, 100),
               help="Multiply the sample content (villages, milestones) for budget tests.")
-def seed(scale):
+@click.option("--province", is_flag=True,
+              help="The province demo: also the sample communes of app/data/samples/ with "
+                   "their accounts and stories, every commune's reporting periods, and the "
+                   "province's accounts (demo mode only).")
+def seed(scale, province):
     """Load the 2026 plan, and in demo mode the demo accounts and sample content."""
     from app.communes.service import named_in
     from app.plans.loader import DEFAULT_PLAN_FILE, read_plan_file
@@ -41,11 +47,30 @@ def seed(scale):
     if current_app.config.get("ENV_NAME") == "production":
         raise click.ClickException("seed refuses to touch a production database; "
                                    "use `flask plan load FILE` on an empty one.")
+    if province and not current_app.config.get("DEMO_MODE"):
+        raise click.ClickException("--province is the demo: DEMO_MODE only.")
     pf = read_plan_file(DEFAULT_PLAN_FILE)
     commune = named_in(pf)
     with tenancy.using(commune.id):
         _seed(pf, scale)
+        if province:
+            from app.reports.services import generate_year
+            generate_year(pf.data["plan"]["year"])
+            db.session.commit()
+    if province:
+        _seed_province(scale)
     analyze()
+
+
+def _seed_province(scale):
+    from app.demo_province import load_province_demo
+
+    made = load_province_demo(scale)
+    db.session.commit()
+    for commune, day in made:
+        click.echo(f"{commune.kind.capitalize()} mẫu {commune.name} ({commune.slug}): dữ liệu "
+                   f"demo tính đến ngày {day:%d/%m/%Y}.")
+    click.echo("Tài khoản demo của cả tỉnh: flask demo accounts")
 
 
 def _seed(pf, scale):

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from app.audit.service import record
 from app.auth.models import User, username_key
 from app.core.extensions import db
+from app.demo_cast import BINH_LU, Cast
 from app.plans.models import Plan
 from app.milestones.models import Milestone
 from app.units.models import Unit
@@ -26,12 +27,30 @@ DEMO_ACCOUNTS = (
 )
 
 
-def load_demo_accounts() -> list[str]:
+def demo_accounts(cast: Cast = BINH_LU) -> tuple:
+    """The commune's demo accounts as DEMO_ACCOUNTS lists Bình Lư's: a sample commune's
+    are the same people under its code, named after its own units and chair."""
+    if cast is BINH_LU:
+        return DEMO_ACCOUNTS
+    accounts = []
+    for username, full_name, position, slug, roles in DEMO_ACCOUNTS:
+        own = cast.slug(slug) if slug else None
+        if username == "chutich" and cast.chair:
+            full_name = cast.chair
+        elif own and own != slug and own in cast.names:  # "Trưởng Bản mẫu 01" → its own name
+            head = "Tổ trưởng " if cast.ward else "Trưởng "
+            full_name = (head if full_name.startswith("Trưởng ") else "Cán bộ ") + cast.names[own]
+        accounts.append((cast.username(username), cast.say(full_name), cast.say(position), own,
+                         roles))
+    return tuple(accounts)
+
+
+def load_demo_accounts(cast: Cast = BINH_LU) -> list[str]:
     """Create the demo accounts that are missing; return the usernames created."""
     units = {u.slug: u for u in db.session.scalars(select(Unit))}
     existing = set(db.session.scalars(select(User.username_key)))
     created = []
-    for username, full_name, position, slug, roles in DEMO_ACCOUNTS:
+    for username, full_name, position, slug, roles in demo_accounts(cast):
         if username_key(username) in existing:
             continue
         user = User(username=username, username_key=username_key(username),
@@ -100,7 +119,8 @@ def demo_today(year: int) -> date:
     return day
 
 
-def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None) -> int:
+def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None,
+                      cast: Cast = BINH_LU) -> int:
     """Sample milestones in every unit's plan, and once a period has ended by `day`, each
     village's own (how far along as of `day`) and a few dated from it in every state; with
     scale > 1, extra sample villages too, so budgets are measured on a data set larger than
@@ -131,14 +151,15 @@ def load_demo_content(year: int, scale: int = 1, day: Optional[date] = None) -> 
                     status, progress = "done", 100
                 _milestone(plan, title + suffix, date(year, 1, 1), s, e, status, progress)
                 count += 1
-    for slug, title, s, e, status, progress in VILLAGE_MILESTONES if started else ():
-        if slug in plans:
+    for part, title, s, e, status, progress in VILLAGE_MILESTONES if started else ():
+        if cast.slug(part) in plans:
             status, progress = _as_of(date(year, 1, 1), s, e, status, progress, day)
-            _milestone(plans[slug], title, date(year, 1, 1), s, e, status, progress)
+            _milestone(plans[cast.slug(part)], cast.say(title), date(year, 1, 1), s, e, status,
+                       progress)
             count += 1
-    for slug, title, s, e, status, progress in STATE_MILESTONES if started else ():
-        if slug in plans:
-            _milestone(plans[slug], title, day, s, e, status, progress)
+    for part, title, s, e, status, progress in STATE_MILESTONES if started else ():
+        if cast.slug(part) in plans:
+            _milestone(plans[cast.slug(part)], cast.say(title), day, s, e, status, progress)
             count += 1
     record("demo.content", "milestone", None, after={"milestones": count, "scale": scale})
     return count
@@ -169,32 +190,34 @@ def _started(year: int, day: date) -> bool:
     return any(spec.ends_on < day for spec in year_calendar(year))
 
 
-def load_front_comment(day: date) -> bool:
+def load_front_comment(day: date, cast: Cast = BINH_LU) -> bool:
     """The Front's supervision question on a village's work, not yet answered."""
     from app.comments import service as comments
     from app.comments.models import Comment
 
-    mttq = db.session.scalar(select(User).where(User.username == "mttq"))
+    mttq = db.session.scalar(select(User).where(User.username == cast.username("mttq")))
     m = db.session.scalar(select(Milestone).join(Unit, Unit.id == Milestone.unit_id).where(
-        Unit.slug == "ban-mau-01", Milestone.title == SAMPLE_MILESTONES[2][0]))
+        Unit.slug == cast.slug("ban-mau-01"), Milestone.title == SAMPLE_MILESTONES[2][0]))
     if mttq is None or m is None or db.session.scalar(
             select(Comment.id).where(Comment.author_id == mttq.id).limit(1)) \
             or not _started(day.year, day):
         return False
-    c, _again = comments.post("milestone", m.id, unit_id=m.unit_id, body=FRONT_COMMENT, user=mttq)
+    c, _again = comments.post("milestone", m.id, unit_id=m.unit_id, body=cast.say(FRONT_COMMENT),
+                              user=mttq)
     c.created_at = datetime.combine(day - timedelta(days=2), time(2))  # 09:00 in Vietnam
     return True
 
 
-def load_story(year: int, scale: int = 1) -> date:
+def load_story(year: int, scale: int = 1, cast: Cast = BINH_LU) -> date:
     """The whole demo as of its day: milestones, the reports, the Front's question, then
-    the review of the ended half-year and the proposal (app/emulation/demo.py)."""
+    the review of the ended half-year and the proposal (app/emulation/demo.py); played by
+    the commune's cast (app/demo_cast.py)."""
     from app.emulation.demo import load_demo
     from app.reports.demo import load_reports
 
     day = demo_today(year)
-    load_demo_content(year, scale=scale, day=day)
-    load_reports(year, day)
-    load_front_comment(day)
-    load_demo(year, day)
+    load_demo_content(year, scale=scale, day=day, cast=cast)
+    load_reports(year, day, cast=cast)
+    load_front_comment(day, cast=cast)
+    load_demo(year, day, cast=cast)
     return day

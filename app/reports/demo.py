@@ -20,6 +20,7 @@ from app.audit.service import record
 from app.auth.models import User
 from app.comments.models import Comment
 from app.core.extensions import db
+from app.demo_cast import BINH_LU, Cast
 from app.notifications import service as notices
 from app.plans.models import Indicator, IndicatorValue
 from app.plans.progress import FLOWS, Figure, year_share
@@ -65,8 +66,12 @@ def _at(d: date, hour: int = 9) -> datetime:
     return datetime.combine(d, time(hour), VN_TZ).astimezone(timezone.utc).replace(tzinfo=None)
 
 
-def _pace(code: str) -> Decimal:
-    return PACE["risk" if code in AT_RISK else "off" if code in OFF_TRACK else "on"]
+# Bình Lư's: indicator code → how its figures run ("on" when absent)
+LAGGING = {**{c: "off" for c in OFF_TRACK}, **{c: "risk" for c in AT_RISK}}
+
+
+def _pace(code: str, lagging) -> Decimal:
+    return PACE[lagging.get(code, "on")]
 
 
 def _round(ind: Indicator, value: Decimal) -> Decimal:
@@ -74,35 +79,37 @@ def _round(ind: Indicator, value: Decimal) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-def _level(ind: Indicator, end: date, share: int, size: Decimal = Decimal(1)) -> Decimal:
+def _level(ind: Indicator, end: date, share: int, size: Decimal = Decimal(1),
+           lagging=LAGGING) -> Decimal:
     """A level at a period's end: near the target by its pace, drifting a little over the year."""
     t, code, m = ind.target, ind.code, Decimal(end.month)
+    kind = lagging.get(code, "on")
     if ind.semantics == "yes_no":
-        return Decimal(0 if code in OFF_TRACK else 1)
+        return Decimal(0 if kind == "off" else 1)
     if ind.semantics == "count_of_total":
-        return t - (2 if code in OFF_TRACK else 1 if code in AT_RISK else 0)
+        return t - {"off": 2, "risk": 1, "on": 0}[kind]
     if ind.semantics == "at_most":
         return _round(ind, t * {"on": Decimal("0.97"), "risk": Decimal("1.06"),
-                                "off": Decimal("1.25")}[_kind(code)])
+                                "off": Decimal("1.25")}[kind])
+    if ind.semantics == "reduce_by" and ind.baseline is not None:
+        # the rate itself, falling from its baseline by the target over the year, at its pace
+        return _round(ind, ind.baseline - t * m / 12 * PACE[kind])
     if ind.semantics == "reduce_by":  # the rate itself, falling over the year
         return _round(ind, Decimal("8.5") - Decimal("0.1") * m)
     factor = {"on": Decimal("1") + Decimal("0.002") * m, "risk": Decimal("0.93") + Decimal("0.002") * m,
-              "off": Decimal("0.78") + Decimal("0.004") * m}[_kind(code)]
+              "off": Decimal("0.78") + Decimal("0.004") * m}[kind]
     value = t * factor / share * size
     _low, high = checks.bounds(ind)
     return _round(ind, min(value, high) if high is not None else value)
 
 
-def _kind(code: str) -> str:
-    return "risk" if code in AT_RISK else "off" if code in OFF_TRACK else "on"
-
-
 def _flow(ind: Indicator, period: ReportingPeriod, share: int, year: int,
-          size: Decimal = Decimal(1)) -> Decimal:
+          size: Decimal = Decimal(1), lagging=LAGGING) -> Decimal:
     """A flow's amount for the period: the difference of a paced year-to-date, rounded, so
     months add up to their quarter and the year keeps its pace."""
     def ytd(d: date) -> Decimal:
-        return _round(ind, ind.target * year_share(d, year) * _pace(ind.code) / share * size)
+        return _round(ind, ind.target * year_share(d, year) * _pace(ind.code, lagging) / share
+                      * size)
     return ytd(period.ends_on) - ytd(period.starts_on - timedelta(days=1))
 
 
@@ -120,8 +127,9 @@ def _asked(indicators) -> dict[int, list[tuple[Indicator, int]]]:
 
 
 class _Story:
-    def __init__(self, year: int, today: date, office: User):
-        self.year, self.today, self.office = year, today, office
+    def __init__(self, year: int, today: date, office: User, cast: Cast = BINH_LU):
+        self.year, self.today, self.office, self.cast = year, today, office, cast
+        self.lagging = LAGGING if cast.lagging is None else cast.lagging
         self.accepted: dict[int, list[Figure]] = {}
         self.reports = 0
 
@@ -129,9 +137,11 @@ class _Story:
         """The unit's figures for the period; `size` scales a part of a shared target."""
         if period.kind == "adhoc":
             return {}
-        return {ind: (_flow(ind, period, share, self.year, size if share > 1 else Decimal(1))
+        return {ind: (_flow(ind, period, share, self.year, size if share > 1 else Decimal(1),
+                            self.lagging)
                       if ind.semantics in FLOWS
-                      else _level(ind, period.ends_on, share, size if share > 1 else Decimal(1)))
+                      else _level(ind, period.ends_on, share, size if share > 1 else Decimal(1),
+                                  self.lagging))
                 for ind, share in asked}
 
     def report(self, unit_id, period, status, values, sent: date, flags=None) -> Report:
@@ -187,8 +197,9 @@ class _Story:
     def send_back(self, report: Report) -> None:
         """The office returns the report, as the return button does, dated yesterday."""
         when = _at(max(self.today - timedelta(days=1), report.submitted_at.date()), 16)
+        reason = self.cast.say(RETURN_REASON)
         comment = Comment(subject_type="report", subject_id=report.id, unit_id=report.unit_id,
-                          author_id=self.office.id, kind="return", body=RETURN_REASON,
+                          author_id=self.office.id, kind="return", body=reason,
                           created_at=when)
         db.session.add(comment)
         report.status, report.reviewed_at, report.reviewed_by_id = "returned", when, self.office.id
@@ -197,18 +208,19 @@ class _Story:
                                    user_id=self.office.id, comment_id=comment.id))
         with current_app.test_request_context():  # the notice's link is built for a page
             login_user(self.office)
-            notices.report_returned(report, RETURN_REASON, self.office)
+            notices.report_returned(report, reason, self.office)
 
 
-def load_reports(year: int, today: date) -> int:
-    """The demo's calendar and reports as of `today`; 0 (nothing done) when reports exist
-    or there is no plan. Returns the reports written."""
+def load_reports(year: int, today: date, cast: Cast = BINH_LU) -> int:
+    """The demo's calendar and reports as of `today`, played by the commune's cast
+    (app/demo_cast.py); 0 (nothing done) when reports exist or there is no plan. Returns
+    the reports written."""
     plan = commune_plan(year)
     if plan is None or db.session.scalar(select(Report.id).limit(1)):
         return 0
     if not any(spec.ends_on < today for spec in year_calendar(year)):
         return 0  # nothing has ended yet: no report to tell of (`flask calendar` makes the year)
-    office = db.session.scalar(select(User).where(User.username == "vhxh"))
+    office = db.session.scalar(select(User).where(User.username == cast.username("vhxh")))
     services.generate_year(year)
     units = {u.id: u for u in services.reporting_units()}
     asked = _asked(db.session.scalars(select(Indicator).where(Indicator.plan_id == plan.id)
@@ -227,7 +239,11 @@ def load_reports(year: int, today: date) -> int:
     for p in periods:
         for uid in listed.get(p.id, ()):
             latest[uid] = p.ends_on
-    story = _Story(year, today, office)
+    story = _Story(year, today, office, cast)
+    late_ones = {cast.slug(s) for s in LATE}
+    sends_late = {cast.slug(s): when for s, when in SENDS_LATE.items()}
+    sizes = {cast.slug(s): size for s, size in VILLAGE_SIZE.items()}
+    returned, flagged = cast.slug(RETURNED), cast.slug(FLAGGED)
     done_special = set()
     for p in periods:
         for uid in sorted(listed.get(p.id, ()), key=lambda i: (units[i].sort_order, i)):
@@ -235,23 +251,22 @@ def load_reports(year: int, today: date) -> int:
             if unit is None:
                 continue
             deadline = deadline_for(unit.kind, p.deadline, kinds.get(p.id, {}))
-            values = story.values(uid, p, asked.get(uid, ()),
-                                  VILLAGE_SIZE.get(unit.slug, Decimal(1)))
-            if p.ends_on == latest.get(uid) and unit.slug in LATE:
+            values = story.values(uid, p, asked.get(uid, ()), sizes.get(unit.slug, Decimal(1)))
+            if p.ends_on == latest.get(uid) and unit.slug in late_ones:
                 continue  # late, or not sent yet
             first_day = p.ends_on + timedelta(days=1)
             if first_day >= today:
                 continue  # ended yesterday: nobody has sent it yet
-            if p.ends_on == latest.get(uid) and unit.slug in (RETURNED, FLAGGED) \
+            if p.ends_on == latest.get(uid) and unit.slug in (returned, flagged) \
                     and unit.slug not in done_special:
                 done_special.add(unit.slug)
-                flags = story.flagged(uid, p, values) if unit.slug == FLAGGED else {}
+                flags = story.flagged(uid, p, values) if unit.slug == flagged else {}
                 r = story.report(uid, p, "submitted", values, first_day, flags)
-                if unit.slug == RETURNED:
+                if unit.slug == returned:
                     story.send_back(r)
                 continue
             # on time, a day or two ahead of the deadline; a few villages now and then late
-            late = SENDS_LATE.get(unit.slug, lambda _p: False)(p)
+            late = sends_late.get(unit.slug, lambda _p: False)(p)
             sent = deadline + timedelta(days=2) if late else deadline - timedelta(days=uid % 3)
             sent = max(first_day, min(sent, today - timedelta(days=1)))
             status = "accepted" if deadline < today else "submitted"
