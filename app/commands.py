@@ -39,7 +39,10 @@ def init_app(app):
               help="The province demo: also the sample communes of app/data/samples/ with "
                    "their accounts and stories, every commune's reporting periods, and the "
                    "province's accounts (demo mode only).")
-def seed(scale, province):
+@click.option("--communes", default=1, show_default=True, type=click.IntRange(1, 100),
+              help="With --province: numbered sample communes until the deployment holds "
+                   "this many (the budgets at the province's size, 38).")
+def seed(scale, province, communes):
     """Load the 2026 plan, and in demo mode the demo accounts and sample content."""
     from app.communes.service import named_in
     from app.plans.loader import DEFAULT_PLAN_FILE, read_plan_file
@@ -59,6 +62,11 @@ def seed(scale, province):
             db.session.commit()
     if province:
         _seed_province(scale)
+        if communes > 1:
+            from app.demo_province import load_more_samples
+            click.echo(f"Thêm {len(load_more_samples(communes))} xã mẫu đánh số.")
+    elif communes > 1:
+        raise click.ClickException("--communes goes with --province.")
     analyze()
 
 

@@ -32,9 +32,10 @@ PROVINCE_ACCOUNTS = (
 )
 
 
-def load_sample(path: Path, seed: int, scale: int = 1):
-    """A sample commune from its plan file, with its demo accounts and story as of the
-    demo's day and the year's reporting periods; idempotent. Returns (commune, day)."""
+def load_sample(path: Path, seed: int, scale: int = 1, name: str | None = None):
+    """A sample commune from its plan file (under another `name` when given), with its demo
+    accounts and story as of the demo's day and the year's reporting periods; idempotent.
+    Returns (commune, day)."""
     from app.communes.service import named_in
     from app.emulation.demo import VILLAGE_POINTS
     from app.emulation.seed import ensure_defaults
@@ -42,6 +43,9 @@ def load_sample(path: Path, seed: int, scale: int = 1):
     from app.reports.services import generate_year
 
     pf = read_plan_file(path)
+    if name is not None:
+        pf.data["commune"] = {**pf.data["commune"], "name": name,
+                              "committee": f"Ủy ban nhân dân xã {name}"}
     commune = named_in(pf)
     commune.is_sample = True
     cast = cast_of(pf, commune.slug, seed, {p: v[0] for p, v in VILLAGE_POINTS.items()})
@@ -95,6 +99,24 @@ def load_province_demo(scale: int = 1) -> list:
     sample communes made, with the day their story is told as of."""
     made = [load_sample(SAMPLES_DIR / name, seed, scale) for name, seed in SAMPLES]
     load_province_accounts()
+    return made
+
+
+def load_more_samples(total: int, scale: int = 1) -> list:
+    """Numbered sample communes ("Xã mẫu 05" …) until the deployment holds `total`: the
+    province at its size, for the budgets (issue 31 item 5). Each is a sample plan played by
+    its own cast; idempotent."""
+    from sqlalchemy import func
+
+    from app.communes.models import Commune
+    made = []
+    number = db.session.scalar(select(func.count(Commune.id)))
+    while number < total:
+        number += 1
+        plan, seed = SAMPLES[number % len(SAMPLES)]
+        made.append(load_sample(SAMPLES_DIR / plan, seed + number, scale,
+                                name=f"Mẫu {number:02d}"))
+        db.session.commit()
     return made
 
 

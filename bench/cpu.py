@@ -43,13 +43,14 @@ def _token(html):
     return m.group(1) or m.group(2)
 
 
-def build(workdir: Path, scale: int, db: str = "sqlite", day: date | None = None):
+def build(workdir: Path, scale: int, db: str = "sqlite", day: date | None = None,
+          communes: int = 1):
     """The app on a fresh database, prepared as the load test prepares its own; the demo's
     story as on `day` when given."""
     from app import create_app
     from bench.stack import prepare_database
     from config import DevelopmentConfig
-    url = prepare_database(db, workdir, scale, day)
+    url = prepare_database(db, workdir, scale, day, communes)
     return create_app(type("CpuConfig", (DevelopmentConfig,), {
         "SQLALCHEMY_DATABASE_URI": url, "LOGIN_MAX_FAILURES": 1000,
         "DEMO_TODAY": day.isoformat() if day else None}))
@@ -240,6 +241,8 @@ def main():
                              "slowest statements")
     parser.add_argument("--day", type=date.fromisoformat,
                         help="the demo's story and every page as on this day (default: today)")
+    parser.add_argument("--communes", type=int, default=1,
+                        help="communes in the deployment (Bình Lư, measured, and samples)")
     parser.add_argument("--write-budget", action="store_true",
                         help=f"measure the calls as the test does and rewrite {BUDGET.name}")
     args = parser.parse_args()
@@ -250,7 +253,7 @@ def main():
             for name, n in measured.items():
                 print(f"{name:40} {n:>8}")
             return
-        app = build(Path(tmp), args.scale, args.db, args.day)
+        app = build(Path(tmp), args.scale, args.db, args.day, args.communes)
         with pinned_day(args.day):
             _run(app, args)
 

@@ -31,8 +31,11 @@ def _flask(env, *args):
                    stdout=subprocess.DEVNULL)
 
 
-def prepare_database(kind: str, workdir: Path, scale: int = 10, day=None) -> str:
-    """A migrated, seeded database; the demo's story as on `day` (a date) when given."""
+def prepare_database(kind: str, workdir: Path, scale: int = 10, day=None, communes: int = 1
+                     ) -> str:
+    """A migrated, seeded database; the demo's story as on `day` (a date) when given; with
+    communes > 1, the province demo and numbered sample communes up to that many (Bình Lư,
+    the one measured, at `scale`; the others ×1)."""
     if kind == "sqlite":
         url = f"sqlite:///{workdir / 'bench.sqlite'}"
     else:
@@ -48,8 +51,12 @@ def prepare_database(kind: str, workdir: Path, scale: int = 10, day=None) -> str
     if day is not None:
         env["DEMO_TODAY"] = day.isoformat()
     _flask(env, "db", "upgrade")
-    _flask(env, "seed", "--scale", str(scale))
-    _flask(env, "calendar", "2026")  # the year's reporting periods, so report saves happen
+    if communes > 1:
+        _flask(env, "seed", "--scale", str(scale), "--province", "--communes", str(communes))
+    else:
+        _flask(env, "seed", "--scale", str(scale))
+    # the year's reporting periods, so report saves happen
+    _flask(env, "calendar", "2026", "--commune", "binh-lu")
     return url
 
 

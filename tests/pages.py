@@ -82,3 +82,21 @@ def get_pages(app, people):
         if any(v is None for v in args.values()):
             continue
         yield c, url(app, rule, args), rule.endpoint
+
+
+# ---- the budget test's people and pages (tests/test_budgets.py, test_tenancy_budget.py) ----
+
+BUDGET_SKIP = {"main.set_language", "auth.logout", "main.healthz"}
+BUDGET_USERS = {"chutich": "ubnd-xa", "vhxh": "phong-vhxh", "ban01": "ban-mau-01",
+                "mttq": "mttq", "admin": "ubnd-xa"}
+
+
+def budget_page_urls(app, slug):
+    """(endpoint, address) of every GET page that takes at most a unit's slug."""
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if (rule.endpoint == "static" or rule.endpoint in BUDGET_SKIP
+                    or "GET" not in rule.methods or set(rule.arguments) - {"slug"}):
+                continue
+            yield rule.endpoint, url_for(rule.endpoint,
+                                         **({"slug": slug} if rule.arguments else {}))

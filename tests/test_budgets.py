@@ -7,25 +7,11 @@ import re
 
 import brotli
 import pytest
-from flask import url_for
 from tests.conftest import PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, assets_of, wire_bytes
+from tests.pages import BUDGET_USERS as USERS, budget_page_urls as page_urls
 
 LOGIN_FIRST_VISIT_BYTES = 30_000
 LOGIN_FIRST_VISIT_REQUESTS = 4
-SKIP = {"main.set_language", "auth.logout", "main.healthz"}
-USERS = {"chutich": "ubnd-xa", "vhxh": "phong-vhxh", "ban01": "ban-mau-01", "mttq": "mttq",
-         "admin": "ubnd-xa"}
-
-
-def page_urls(app, slug):
-    with app.test_request_context():
-        for rule in app.url_map.iter_rules():
-            if (rule.endpoint == "static" or rule.endpoint in SKIP or "GET" not in rule.methods
-                    or set(rule.arguments) - {"slug"}):
-                continue
-            yield rule.endpoint, url_for(rule.endpoint, **({"slug": slug} if rule.arguments else {}))
-
-
 def test_login_first_visit_fits_in_30_kb_and_4_requests(client):
     page = client.get("/login", headers={"Accept-Encoding": "br, gzip"})
     html = brotli.decompress(page.get_data()).decode() if page.headers.get("Content-Encoding") == "br" else page.get_data(as_text=True)
