@@ -7,7 +7,6 @@ role row-level security binds, so the province's reading is checked by both wall
 import io
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEvent
@@ -19,8 +18,8 @@ from app.milestones.models import Milestone
 from app.plans.loader import DEFAULT_PLAN_FILE
 from app.units.models import Unit
 from tests.authz.routes import _fingerprint, _resolve
+from tests.communes import OTHER_ADMIN, OTHER_PASSWORD, add_other_commune
 from tests.conftest import Client, PAGE_SQL_BUDGET, REPEAT_VISIT_BYTES, wire_bytes
-from tests.test_tenancy import OTHER_ADMIN, OTHER_PASSWORD, add_other_commune
 
 BOARD, BOARD_PASSWORD = "tinh_tdkt", "Ban thi đua tỉnh 2026"
 PADMIN, PADMIN_PASSWORD = "tinh_quantri", "Quản trị tỉnh Lai Châu 2026"
@@ -340,15 +339,15 @@ def test_a_commune_person_with_a_viewing_cookie_stays_in_their_commune(app, tmp_
 def test_the_boards_pages_keep_the_budgets_and_cost_one_statement_more(app_x10, count_queries):
     """docs/design.md §5 for the board reading a commune; its scope costs it one statement
     (tenancy.view), a commune person none (their budgets: tests/test_budgets.py)."""
-    from tests.test_budgets import page_urls
+    from tests.conftest import _urls
     board = province_client(app_x10)
     open_commune(board, "binh-lu")
     chair = Client(app_x10)
     assert chair.login("chutich").status_code == 302
     over, compared = [], 0
-    # listed first: page_urls holds a request context open while it yields, and requests
+    # listed first: _urls holds a request context open while it yields, and requests
     # made inside it would share its `g` (the signed-in user) between the two clients
-    for endpoint, url in list(page_urls(app_x10, "ubnd-xa")):
+    for url in list(_urls(app_x10, "ubnd-xa")):
         with count_queries(app_x10) as n:
             response = board.get(url, headers={"Accept-Encoding": "br, gzip"})
         if response.status_code in (403, 302):
@@ -358,7 +357,7 @@ def test_the_boards_pages_keep_the_budgets_and_cost_one_statement_more(app_x10, 
             over.append(f"{url}: {n()} SQL statements > {PAGE_SQL_BUDGET}")
         if wire_bytes(response) > REPEAT_VISIT_BYTES:
             over.append(f"{url}: {wire_bytes(response)} bytes > {REPEAT_VISIT_BYTES}")
-        if endpoint in ("dashboard.index", "plans.overview", "units.overview"):
+        if url in ("/dashboard", "/plan", "/units/"):
             board_n = n()
             with count_queries(app_x10) as chair_n:
                 again = chair.get(url)

@@ -16,29 +16,12 @@ from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.plans.loader import DEFAULT_PLAN_FILE
 from app.units.models import Unit
+from tests.communes import OTHER_ADMIN, OTHER_PASSWORD, add_other_commune, other_plan
 from tests.conftest import Client
 
 # tables that belong to no commune: the communes themselves, and the sign-in throttle,
 # counted per username (unique in the deployment) and per address
 DEPLOYMENT_TABLES = {"commune", "login_attempt", "alembic_version"}
-OTHER_ADMIN, OTHER_PASSWORD = "qtkhonglao", "Khổng Lào quản trị 2026"
-
-
-def other_plan(tmp_path):
-    """Bình Lư's plan file written for another commune (Khổng Lào)."""
-    text_ = DEFAULT_PLAN_FILE.read_text(encoding="utf-8").replace("Bình Lư", "Khổng Lào")
-    path = tmp_path / "plan-khong-lao.toml"
-    path.write_text(text_, encoding="utf-8")
-    return path
-
-
-def add_other_commune(app, tmp_path):
-    result = app.test_cli_runner().invoke(
-        args=["commune", "add", "--plan", str(other_plan(tmp_path)), "--admin", OTHER_ADMIN],
-        input=OTHER_PASSWORD + "\n")
-    assert result.exit_code == 0, (result.output, result.exception)
-    with app.app_context():
-        return {c.slug: c.id for c in db.session.scalars(select(Commune))}
 
 
 def test_every_table_belongs_to_a_commune(app):
