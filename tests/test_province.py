@@ -242,12 +242,30 @@ def test_the_board_reads_each_commune_and_only_that_communes_data(any_app, tmp_p
     assert "Bình Lư" in c.get("/province/").get_data(as_text=True)
 
 
-def test_the_province_admin_reads_the_same_way(app):
+def test_the_province_admin_reads_the_same_way_and_keeps_its_own_account(any_app):
+    app = any_app
     c = province_client(app, PADMIN, PADMIN_PASSWORD, "province_admin")
     open_commune(c, "binh-lu")
     assert "Đang xem xã Bình Lư — chỉ xem" in c.get("/plan").get_data(as_text=True)
     assert c.get("/admin/accounts").status_code == 403  # not the commune's administrator
     assert c.post("/units/ban-mau-01/comments", data={"comment": "x"}).status_code == 403
+    # its own password is the province's business, not the commune's: changed while viewing
+    new = "Mật khẩu mới của tỉnh 2026"
+    changed = c.post("/account/password", data={"current": PADMIN_PASSWORD, "new": new,
+                                                  "confirm": new})
+    assert changed.status_code == 302, changed.get_data(as_text=True)[:1000]
+    assert Client(app).login(PADMIN, new).status_code == 302
+
+
+def test_a_refused_or_missing_page_is_a_plain_4xx_for_the_board(any_app):
+    """An error page rolls the transaction back; the account, read in the province's scope,
+    must not be reloaded in the commune's (PostgreSQL's policies hide it there)."""
+    c = province_client(any_app)
+    open_commune(c, "binh-lu")
+    refused = c.get("/units/ban-mau-01/milestones/new")
+    assert refused.status_code == 403 and "Đang xem xã Bình Lư" in refused.get_data(as_text=True)
+    assert c.get("/milestones/999999").status_code == 404
+    assert c.get("/dashboard").status_code == 200
 
 
 def test_every_write_by_the_board_is_refused_in_vietnamese_and_changes_nothing(any_app):

@@ -13,6 +13,7 @@ from app.communes.models import Commune
 from app.core import tenancy
 from app.core.database import SAFE_METHODS
 from app.core.errors import Refused
+from app.core.extensions import db
 from app.core.i18n import gettext as _
 
 VIEWING = "viewing"
@@ -60,6 +61,10 @@ def enter_viewed_commune():
                       404)
     # a record of no session: what the pages say of the commune (its name, kind, sample)
     g.viewed_commune = Commune(**row)
+    # the account, read in the province's scope, leaves the commune's session: a rollback
+    # (any error page) would reload it in the commune's, where the database's policies hide
+    # it. Nothing of it is written here: every write is refused above.
+    db.session.expunge(current_user._get_current_object())
     return None
 
 
