@@ -22,6 +22,8 @@ for (kept in the signed session cookie, so it is known before the first statemen
 session row itself is read inside it; the row then confirms it). Outside a request (the
 CLI, the worker, tests): `using(commune_id)`; with none chosen, a deployment that holds one
 commune means that one, and one holding several refuses the statement rather than guess.
+A province account's cookie says PROVINCE; on a commune's page, once the account is loaded,
+`view(slug)` makes the request's scope the commune it chose to read (app/province/viewing.py).
 """
 from __future__ import annotations
 
