@@ -118,7 +118,7 @@ def register_extensions(app):
 
 BLUEPRINTS = ("auth", "main", "plans", "units", "milestones", "reports", "admin", "dashboard",
               "emulation", "notifications", "evidence",
-              "offline")
+              "offline", "province")
 
 
 def register_blueprints(app):
@@ -140,10 +140,13 @@ def register_request_hooks(app):
     from app.core import policy, speedups, web
     from app.evidence.service import upload_limit
     from app.offline.keeping import mark_keepable
+    from app.province.viewing import enter_viewed_commune
 
     app.before_request_funcs.setdefault(None, []).insert(0, upload_limit)
     app.before_request(force_password_change)
     app.before_request(policy.fail_closed)  # a view that declared no policy: refused
+    # a province account on a commune's page: that commune's scope, and reading only
+    app.before_request(enter_viewed_commune)
     # after the view, last registered first: the SQL count, the headers, then the X-Keep mark
     app.after_request(mark_keepable)
     app.after_request(web.security_headers)
@@ -155,7 +158,7 @@ def register_request_hooks(app):
 # the domains whose app/<domain>/templating.py registers filters and globals every page
 # may use (pages of one domain use another's: a unit page shows milestone statuses)
 TEMPLATING = ("communes", "dashboard", "emulation", "milestones", "notifications", "plans",
-              "units")
+              "province", "units")
 
 
 def register_web(app):

@@ -108,15 +108,34 @@ def _seed(pf, scale):
 @in_commune
 @click.option("--username", required=True)
 @click.option("--full-name", required=True)
-def create_admin(username, full_name):
-    """Create the first real administrator of the commune (asks for the password)."""
+@click.option("--province", is_flag=True,
+              help="A province account (no commune): the province's administrator, who then "
+                   "adds communes on the web (no web page makes the first one).")
+@click.option("--role", type=click.Choice(["province_admin", "province_board"]),
+              default="province_admin", show_default=True,
+              help="With --province: the administrator, or a member of the province's "
+                   "emulation board (reads every commune, writes nothing there).")
+@click.pass_context
+def create_admin(ctx, username, full_name, province, role):
+    """Create the first real administrator of the commune, or with --province a province
+    account (asks for the password)."""
     from app.auth.accounts import make_admin, read_password
 
-    problem = make_admin(username, full_name, read_password())
+    if province and ctx.params.get("commune_slug"):
+        raise click.ClickException("--province và --commune không dùng cùng nhau.")
+    if not province and ctx.get_parameter_source("role").name != "DEFAULT":
+        raise click.ClickException("--role chỉ dùng với --province.")
+    password = read_password()
+    if province:
+        with tenancy.using(tenancy.PROVINCE):
+            problem = make_admin(username, full_name, password, roles=(role,))
+    else:
+        problem = make_admin(username, full_name, password)
     if problem:
         raise click.ClickException(problem)
     db.session.commit()
-    click.echo(f"Đã tạo quản trị viên {username}.")
+    said = "tài khoản cấp tỉnh" if province else "quản trị viên"
+    click.echo(f"Đã tạo {said} {username}.")
 
 
 @click.group("plan")

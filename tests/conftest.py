@@ -250,8 +250,9 @@ class Client:
         response = self.http.post("/login", data={"csrf_token": self.token,
                                                   "username": username, "password": password})
         if response.status_code == 302:
-            # a new session carries a new token
-            home = self.http.get("/plan")
+            # a new session carries a new token (a province account is sent on to its
+            # list of communes until it opens one)
+            home = self.http.get("/plan", follow_redirects=True)
             self.token = csrf_from(home.get_data(as_text=True))
         return response
 

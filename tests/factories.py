@@ -13,7 +13,6 @@ from PIL import Image
 from sqlalchemy import func, insert, select
 
 from app.auth.models import User, username_key
-from app.communes.models import Commune
 from app.core.extensions import db
 from app.core.vietnamese import format_number, parse_number, today
 from app.emulation.models import AwardTitle, GoodModel, Proposal, Review
@@ -21,7 +20,6 @@ from app.evidence import service
 from app.evidence.models import EvidenceFile
 from app.evidence.owners import OWNERS
 from app.milestones.models import Milestone
-from app.plans.loader import DEFAULT_PLAN_FILE
 from app.plans.models import Indicator, IndicatorValue, Plan
 from app.reports import services, xlsx
 from app.reports.models import Report, ReportingPeriod, period_unit
@@ -570,25 +568,3 @@ def indicator_post(app, ind_id, **changes):
 
 def start_2027(c):
     return c.post("/plan/new-year", {"from_year": "2026"})
-
-
-# ---- a second commune, made as an operator makes one (flask commune add) ----
-
-OTHER_ADMIN, OTHER_PASSWORD = "qtkhonglao", "Khổng Lào quản trị 2026"
-
-
-def other_plan(tmp_path):
-    """Bình Lư's plan file written for another commune (Khổng Lào)."""
-    text_ = DEFAULT_PLAN_FILE.read_text(encoding="utf-8").replace("Bình Lư", "Khổng Lào")
-    path = tmp_path / "plan-khong-lao.toml"
-    path.write_text(text_, encoding="utf-8")
-    return path
-
-
-def add_other_commune(app, tmp_path):
-    result = app.test_cli_runner().invoke(
-        args=["commune", "add", "--plan", str(other_plan(tmp_path)), "--admin", OTHER_ADMIN],
-        input=OTHER_PASSWORD + "\n")
-    assert result.exit_code == 0, (result.output, result.exception)
-    with app.app_context():
-        return {c.slug: c.id for c in db.session.scalars(select(Commune))}

@@ -18,8 +18,10 @@ def person(id, *roles, unit_id=None):
 ADMIN = person(1, "admin")
 
 
-def test_an_administrator_may_grant_every_role():
-    assert grantable_roles(ADMIN) == frozenset(ROLES)
+def test_an_administrator_may_grant_every_role_of_a_commune_and_none_of_the_province():
+    assert grantable_roles(ADMIN) == frozenset(ROLES) - {"province_admin", "province_board"}
+    problems = account_problems(ADMIN, None, ["province_board"], True, None)
+    assert any("Ban Thi đua – Khen thưởng tỉnh" in p for p in problems)
 
 
 @pytest.mark.parametrize("roles", [("chair", "council"), ("secretariat", "editor"),

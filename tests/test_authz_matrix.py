@@ -7,7 +7,7 @@ allow or deny, checked with real requests by two people of each role.
 import pytest
 
 from tests.authz.routes import (MATRIX, NOT_CHECKED, OTHER, PEOPLE, ROLES, _ensure_people,
-                                _request, _url)
+                                _request, _url, sign_in)
 
 
 def test_every_route_has_a_row(app):
@@ -25,7 +25,7 @@ def test_matrix_holds_for_two_people_of_each_role(app, login, role):
     unexpected = []
     checked = 0
     for username, slug in PEOPLE[role]:
-        client = login(username)
+        client = sign_in(login, role, username)
         for rule in app.url_map.iter_rules():
             if rule.endpoint == "static" or rule.endpoint in NOT_CHECKED:
                 continue

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.core.extensions import db
 from tests.authz.routes import (MATRIX, NOT_CHECKED, OTHER, PEOPLE, ROLES, _ensure_people,
-                                     _request, _url)
+                                     _request, _url, sign_in)
 from tests.factories import make_records
 
 
@@ -23,7 +23,7 @@ def test_the_matrix_holds_on_every_evidence_route(records_app, login, role):
     assert len(rules) == 25 and not {r.endpoint for r in rules} & NOT_CHECKED
     unexpected, checked = [], 0
     for username, slug in PEOPLE[role]:
-        client = login(username, on=app)
+        client = sign_in(login, role, username, on=app)
         for rule in rules:
             expected = MATRIX[rule.endpoint][role]
             own_url = _url(app, rule, slug or "ubnd-xa")

@@ -16,12 +16,14 @@ from app.core.extensions import db
 from app.milestones.models import Milestone
 from app.plans.loader import DEFAULT_PLAN_FILE
 from app.units.models import Unit
+from tests.communes import OTHER_ADMIN, OTHER_PASSWORD, add_other_commune, other_plan
 from tests.conftest import Client
-from tests.factories import OTHER_ADMIN, OTHER_PASSWORD, add_other_commune, other_plan
 
 # tables that belong to no commune: the communes themselves, and the sign-in throttle,
 # counted per username (unique in the deployment) and per address
 DEPLOYMENT_TABLES = {"commune", "login_attempt", "alembic_version"}
+
+
 def test_every_table_belongs_to_a_commune(app):
     with app.app_context():
         tables = {t.name for t in db.metadata.sorted_tables}

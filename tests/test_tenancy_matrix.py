@@ -14,7 +14,8 @@ from app.core import tenancy
 from app.core.extensions import db
 from tests.authz.routes import (MATRIX, NOT_CHECKED, PEOPLE, ROLES, _ensure_people,
                                 _fingerprint, _request, _url)
-from tests.factories import add_other_commune, make_records
+from tests.communes import add_other_commune
+from tests.factories import make_records
 
 # units of the other commune whose records are asked for: a village, a department, the
 # committee (their slugs are the same as Bình Lư's)

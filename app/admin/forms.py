@@ -6,6 +6,7 @@ from wtforms.validators import Regexp
 
 from app.core.idempotency import SubmissionField
 from app.notifications.forms import email_field
+from app.admin.rules import COMMUNE_ROLES
 from app.auth.models import ROLES
 from app.core.editing import VersionField
 from app.plans.forms import ChoiceField, ChoicesField, text
@@ -19,7 +20,7 @@ class AccountForm(FlaskForm):
     position = text(_l("Chức vụ"), 120)
     unit_id = ChoiceField(_l("Đơn vị"))
     roles = ChoicesField(_l("Vai trò"), coerce=str,
-                         choices=[SelectChoice(k, _l(v)) for k, v in ROLES.items()])
+                         choices=[SelectChoice(k, _l(ROLES[k])) for k in COMMUNE_ROLES])
     # issue 19: where notifications are mailed (the person picks how often on their page)
     email = email_field()
     version = VersionField()

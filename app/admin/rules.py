@@ -12,18 +12,21 @@ from typing import Optional
 
 from app.auth.passwords import password_problem
 from app.auth.models import ROLES, username_key
-from app.core.policy import can
+from app.core.policy import PROVINCE_ROLES, can
 from app.core.vietnamese import _l
 
+COMMUNE_ROLES = tuple(r for r in ROLES if r not in PROVINCE_ROLES)
 USERNAME = re.compile(r"^[\w.\-]+$")  # letters (accented too), digits, dot, dash, underscore
 USERNAME_MIN, USERNAME_MAX = 3, 60
 
 
 def grantable_roles(actor) -> frozenset:
-    """The roles `actor` may give to, or take from, an account."""
+    """The roles `actor` may give to, or take from, an account: a commune's roles only —
+    the province's accounts are made on the command line (flask create-admin --province),
+    never by a commune's administrator (issue 31)."""
     if not can(actor, "admin.accounts"):
         return frozenset()
-    return frozenset(r for r in ROLES if r != "admin" or actor.has_role("admin"))
+    return frozenset(r for r in COMMUNE_ROLES if r != "admin" or actor.has_role("admin"))
 
 
 def account_problems(actor, target, roles, active: bool, unit_id: Optional[int]) -> list[str]:

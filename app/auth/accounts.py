@@ -18,9 +18,11 @@ def read_password() -> str:
     return sys.stdin.readline().rstrip("\n")
 
 
-def make_admin(username: str, full_name: str, password: str) -> str | None:
-    """An administrator of the scope's commune; what is wrong, if anything. Usernames are
-    unique in the whole deployment, so the name is looked up across communes."""
+def make_admin(username: str, full_name: str, password: str, roles=("admin",),
+               actor=None) -> str | None:
+    """An administrator of the scope's commune (in the province's scope: a province account
+    of `roles`), made by `actor` (None: the command line); what is wrong, if anything.
+    Usernames are unique in the whole deployment, so the name is looked up across communes."""
     key = username_key(username)
     with tenancy.across_communes():
         taken = db.session.scalar(select(User.id).where(User.username_key == key))
@@ -31,9 +33,10 @@ def make_admin(username: str, full_name: str, password: str) -> str | None:
         return problem
     user = User(username=username, username_key=key, full_name=full_name,
                 position="Quản trị viên")
-    user.roles = ("admin",)
+    user.roles = roles
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
-    record("user.create", "user", user.id, after={"username": username, "roles": ["admin"]})
+    record("user.create", "user", user.id, user=actor,
+           after={"username": username, "roles": sorted(roles)})
     return None

@@ -5,7 +5,9 @@ from app.core.policy import can
 
 def landing_url(user) -> str:
     """Where a person starts: the chair from the dashboard; the office and the Front from the
-    whole plan; a unit from its page."""
+    whole plan; a unit from its page; a province account from the list of communes."""
+    if user.commune_id is None:
+        return url_for("province.index")
     if user.has_role("chair"):
         return url_for("dashboard.index")
     if can(user, "overview.view") or user.unit is None:

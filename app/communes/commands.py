@@ -49,28 +49,25 @@ def commune_list():
 def commune_add(plan_path, admin_username, admin_name):
     """Create a commune from its plan file: the commune, its units, its plan and its first
     administrator."""
-    from app.auth.accounts import make_admin, read_password
-    from app.communes.service import by_slug, named_in, slug_of
+    from app.auth.accounts import read_password
+    from app.communes.service import CommuneRefused, add_commune, by_slug, slug_of
     from app.core.database import analyze
-    from app.plans.loader import PlanFileError, load_plan, read_plan_file
+    from app.plans.loader import PlanFileError, read_plan_file
 
     try:
         pf = read_plan_file(plan_path)
     except PlanFileError as exc:
         raise click.ClickException("\n".join(exc.errors))
     name = (pf.data.get("commune") or {}).get("name", "")
-    if by_slug(slug_of(name)) is not None:
+    if by_slug(slug_of(name)) is not None:  # said before the password is asked for
         raise click.ClickException(f"Xã {name} đã có (flask commune list).")
     password = read_password()
-    commune = named_in(pf)
-    with tenancy.using(commune.id):
-        plan = load_plan(pf)
-        from app.emulation.seed import ensure_defaults
-        ensure_defaults()
-        problem = make_admin(admin_username, admin_name, password)
-        if problem:
+    with tenancy.using(tenancy.PROVINCE):  # the province makes a commune
+        try:
+            commune, plan = add_commune(pf, admin_username, admin_name, password)
+        except CommuneRefused as exc:
             db.session.rollback()
-            raise click.ClickException(problem)
+            raise click.ClickException(str(exc))
         said = (f"Đã tạo xã {commune.name} ({commune.slug}): kế hoạch {plan.year}, "
                 f"quản trị viên {admin_username}.")
         db.session.commit()

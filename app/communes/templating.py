@@ -26,7 +26,8 @@ def movement_title(whose: bool = False, visitor: bool = False) -> str:
 
 def _whose(visitor: bool) -> tuple[str, str]:
     if not visitor and current_user.is_authenticated:
-        commune = current_user.commune
+        # a province account reading a commune: that commune (app/province/viewing.py)
+        commune = current_user.commune or g.get("viewed_commune")
     else:
         commune = _only_commune()
     if commune is not None:

@@ -22,7 +22,9 @@ from app.core.extensions import db, htmx
 from app.core.i18n import gettext as _
 
 ANY, OWN = "any", "own"
+# a commune's roles; the province's accounts (no commune) hold the province's own
 ALL_ROLES = ("admin", "chair", "secretariat", "supervisor", "editor", "council")
+PROVINCE_ROLES = ("province_admin", "province_board")
 
 RULES = {
     # reading
@@ -68,7 +70,19 @@ RULES = {
     "report.remind": {"secretariat": ANY},
     # issue 16: the figures the checks flagged, for those who judge the commune's figures
     "figures.check": {"chair": ANY, "secretariat": ANY, "supervisor": ANY},
+    # issue 31: the province lists its communes and picks one to read; its administrator
+    # adds communes and their administrators
+    "province.communes": {r: ANY for r in PROVINCE_ROLES},
+    "province.manage": {"province_admin": ANY},
 }
+
+# The province reads a commune as its chair does and writes nothing there (issue 31): every
+# read the chair holds, on any unit, and no other action of a commune. (A province account
+# reads only the commune it chose; app/province/viewing.py refuses its every write there.)
+PROVINCE_READS = ("plan.view", "unit.view", "indicator.export", "audit.view", "overview.view",
+                  "report.view", "emulation.view", "figures.check")
+for _action in (*PROVINCE_READS, "account.self"):
+    RULES[_action].update({r: ANY for r in PROVINCE_ROLES})
 
 
 def can(user, action: str, unit_id=None) -> bool:

@@ -22,6 +22,8 @@ for (kept in the signed session cookie, so it is known before the first statemen
 session row itself is read inside it; the row then confirms it). Outside a request (the
 CLI, the worker, tests): `using(commune_id)`; with none chosen, a deployment that holds one
 commune means that one, and one holding several refuses the statement rather than guess.
+A province account's cookie says PROVINCE; on a commune's page, once the account is loaded,
+`view(slug)` makes the request's scope the commune it chose to read (app/province/viewing.py).
 """
 from __future__ import annotations
 
@@ -31,7 +33,7 @@ from contextvars import ContextVar
 
 from flask import g, has_app_context, has_request_context, session
 from flask.globals import _cv_request  # the request context itself (see _explicit)
-from sqlalchemy import ForeignKey, bindparam, event, select
+from sqlalchemy import ForeignKey, String, bindparam, cast, event, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, with_loader_criteria
 
 PROVINCE = "*"
@@ -198,6 +200,32 @@ def enter(commune_id) -> None:
     _follow_in_database()
 
 
+def view(slug: str):
+    """A province account reads one commune for the rest of this request (issue 31): the
+    cookie keeps PROVINCE, under which the account was loaded, and from here the request's
+    scope is the commune named `slug`. Found and set in one statement: on PostgreSQL the
+    same SELECT tells the open transaction (set_config on the one row found), so a province
+    account's page costs one statement and a commune person's none. The commune's row (id,
+    slug, name, committee, is_sample) as a dict, or None when there is no such commune
+    (the scope is then left as it was)."""
+    from app.core.extensions import db
+    table = _commune_table()
+    columns = [table.c[name] for name in ("id", "slug", "name", "committee", "is_sample")]
+    stmt = select(*columns).where(table.c.slug == slug)
+    # a plain connection: the commune table has no policy and the ORM hook has nothing to add
+    conn = db.session.connection()
+    told = conn.dialect.name == "postgresql"
+    if told:
+        stmt = stmt.add_columns(func.set_config(PG_SETTING, cast(table.c.id, String), True))
+    row = conn.execute(stmt).first()
+    if row is None:
+        return None
+    _set_request_scope(row.id)
+    if told:
+        conn.info[PG_SETTING] = _setting_value(row.id)
+    return {column.name: value for column, value in zip(columns, row)}
+
+
 def leave() -> None:
     session.pop(SESSION_KEY, None)
     _set_request_scope(NOBODY)
@@ -276,7 +304,13 @@ def _follow_in_database() -> None:
         return
     conn = sess.connection()
     if conn.dialect.name == "postgresql":
-        _set_in(conn, current())
+        try:
+            scope = current()
+        except NoCommuneChosen:
+            # leaving using() outside a request, several communes, none chosen: the rest of
+            # the transaction sees no commune's rows (as _scope_statement's reads find none)
+            scope = NOBODY
+        _set_in(conn, scope)
 
 
 def _tell_database(sess, scope) -> None:
@@ -324,5 +358,5 @@ def _begin_scope():
     return NOBODY if scope is None else scope
 
 
-__all__ = ["Tenant", "TenantOrProvince", "link_commune_column", "PROVINCE", "NOBODY", "using", "across_communes", "enter", "leave",
+__all__ = ["Tenant", "TenantOrProvince", "link_commune_column", "PROVINCE", "NOBODY", "using", "across_communes", "enter", "view", "leave",
            "current", "install", "tenant_tables", "NoCommuneChosen"]

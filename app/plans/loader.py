@@ -113,7 +113,12 @@ class PlanFile:
 
 def read_plan_file(path) -> PlanFile:
     """Read and validate a plan file; every problem names its line ("dòng N: …")."""
-    raw = Path(path).read_bytes()
+    return read_plan_bytes(Path(path).read_bytes())
+
+
+def read_plan_bytes(raw: bytes) -> PlanFile:
+    """A plan file's bytes (one uploaded to the province's page), read and validated as
+    read_plan_file reads a file."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

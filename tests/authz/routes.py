@@ -96,8 +96,13 @@ def _period_id(unit):
 
 
 # Domains add a resolver here when they add a URL variable that names a unit's record.
-EXTRA_RESOLVERS = {"period_id": _period_id, "report_id": _report_id, "indicator_id": _indicator_id, "area_id": _area_id,
+EXTRA_RESOLVERS = {"commune": lambda unit: _commune_slug(unit), "period_id": _period_id, "report_id": _report_id, "indicator_id": _indicator_id, "area_id": _area_id,
                    "user_id": _user_id, "unit_id": lambda unit: unit.id}
+
+
+def _commune_slug(unit):
+    from app.communes.models import Commune
+    return db.session.scalar(select(Commune.slug).where(Commune.id == unit.commune_id))
 
 
 def _emulation(model, unit=None):
@@ -146,7 +151,8 @@ EXTRA_RESOLVERS.update({f"{kind}_file_id": (lambda unit, kind=kind: _evidence_fi
 MATRIX = tomllib.loads((Path(__file__).parent / "matrix.toml").read_text())
 
 
-ROLES = ("admin", "chair", "secretariat", "supervisor", "editor", "council")
+ROLES = ("admin", "chair", "secretariat", "supervisor", "editor", "council", "province_admin",
+         "province_board")
 
 
 # Two people per role, each holding that role alone (several demo accounts hold two roles,
@@ -158,7 +164,11 @@ PEOPLE = {
     "supervisor": [("supervisor1", "mttq"), ("supervisor2", "mttq")],
     "editor": [("ban01", "ban-mau-01"), ("kinhte", "phong-kinh-te")],
     "council": [("council1", "van-phong"), ("council2", "hoi-nong-dan")],
+    # the province's accounts: no commune, no unit; they open the commune's pages to read
+    "province_admin": [("tinh_qt1", None), ("tinh_qt2", None)],
+    "province_board": [("tinh_tdkt1", None), ("tinh_tdkt2", None)],
 }
+PROVINCE_ROLES = ("province_admin", "province_board")
 
 
 OTHER = {"ban-mau-01": "ban-mau-02", "phong-kinh-te": "phong-vhxh", "phong-vhxh": "phong-kinh-te",
@@ -173,18 +183,32 @@ NOT_CHECKED = {"auth.login", "auth.logout", "main.set_language", "main.healthz",
 
 
 def _ensure_people(app):
+    from app.core import tenancy
+
     with app.app_context():
         units = {u.slug: u for u in db.session.scalars(select(Unit))}
         for role, people in PEOPLE.items():
             for username, slug in people:
                 if db.session.scalar(select(User.id).where(User.username == username)):
                     continue
-                user = User(username=username, username_key=username_key(username),
-                            full_name=f"Người thử {username}", unit=units.get(slug))
-                user.roles = (role,)
-                user.set_password("binhlu2026")
-                db.session.add(user)
+                # a province account belongs to no commune
+                with tenancy.using(tenancy.PROVINCE if role in PROVINCE_ROLES
+                                   else tenancy.current()):
+                    user = User(username=username, username_key=username_key(username),
+                                full_name=f"Người thử {username}", unit=units.get(slug))
+                    user.roles = (role,)
+                    user.set_password("binhlu2026")
+                    db.session.add(user)
         db.session.commit()
+
+
+def sign_in(login, role, username, on=None, commune="binh-lu"):
+    """A person of the matrix signed in; a province account has opened `commune`'s pages."""
+    client = login(username, on=on)
+    if role in PROVINCE_ROLES:
+        opened = client.post(f"/province/communes/{commune}/view")
+        assert opened.status_code == 303, opened.status_code
+    return client
 
 
 def _url(app, rule, slug):
