@@ -13,7 +13,7 @@ import pytest
 from app.core import tenancy
 from app.core.extensions import db
 from tests.authz.routes import (MATRIX, NOT_CHECKED, PEOPLE, ROLES, _ensure_people,
-                                _fingerprint, _request, _url)
+                                _fingerprint, _request, _url, sign_in)
 from tests.communes import add_other_commune
 from tests.factories import make_records
 
@@ -37,8 +37,9 @@ def _their_urls(app, commune_id):
     urls = []
     with tenancy.using(commune_id):
         for rule in app.url_map.iter_rules():
-            if rule.endpoint == "static" or rule.endpoint in NOT_CHECKED:
-                continue
+            if (rule.endpoint == "static" or rule.endpoint in NOT_CHECKED
+                    or rule.endpoint.startswith("province.")):
+                continue  # the province's own pages name every commune on purpose
             if not set(rule.arguments) - {"slug"}:
                 continue  # no record id: a slug is always the person's own commune's
             for slug in THEIR_UNITS:
@@ -55,7 +56,7 @@ def test_no_route_reaches_another_communes_records(app, login, two_communes, rol
     with tenancy.using(tenancy.PROVINCE):
         before = _fingerprint(app)
     username, _slug = PEOPLE[role][0]
-    client = login(username)
+    client = sign_in(login, role, username)  # the province's people read Bình Lư's pages
     leaks = []
     for rule, url in theirs:
         response = _request(client, rule, url)
