@@ -30,6 +30,9 @@ class BaseConfig:
     DEMO_MODE = _bool("DEMO_MODE", True)
     # the day the demo's story is built for (yyyy-mm-dd); unset: today in Vietnam
     DEMO_TODAY = os.environ.get("DEMO_TODAY") or None
+    # PostgreSQL: the tables' owner, for backups and restores (the app's own role, in
+    # DATABASE_URL, sees one commune at a time; README, Production)
+    OWNER_DATABASE_URL = os.environ.get("OWNER_DATABASE_URL") or None
     # the province whose communes the deployment holds (its pages name it)
     PROVINCE_NAME = os.environ.get("PROVINCE_NAME", "Lai Châu")
     BABEL_DEFAULT_LOCALE = "vi"

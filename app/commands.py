@@ -251,6 +251,14 @@ def _note_head(path: Path) -> str:
     return line
 
 
+def _owner_url() -> str:
+    """Backups and restores read and write every commune's rows: on PostgreSQL they run as
+    the tables' owner (OWNER_DATABASE_URL), which the policies let through, not as the app's
+    role, which sees one commune at a time."""
+    cfg = current_app.config
+    return cfg.get("OWNER_DATABASE_URL") or cfg["SQLALCHEMY_DATABASE_URI"]
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 @with_appcontext
@@ -260,7 +268,7 @@ def backup_cmd(path):
 
     db.session.remove()
     try:
-        backup(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        backup(_owner_url(), path)
     except BackupError as exc:
         raise click.ClickException(str(exc))
     click.echo(f"Đã sao lưu vào {path}.")
@@ -287,7 +295,7 @@ def restore_cmd(path, yes):
     db.session.remove()
     db.engine.dispose()
     try:
-        restore(current_app.config["SQLALCHEMY_DATABASE_URI"], path)
+        restore(_owner_url(), path)
     except BackupError as exc:
         raise click.ClickException(str(exc))
     analyze()

@@ -191,7 +191,7 @@ def pg_app(pg_template):
     engine = _pg_admin_engine()
     with engine.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{pg_template}"'))
-    app = create_app(make_config(_pg_url(name, role=APP_ROLE)))
+    app = create_app(make_config(_pg_url(name, role=APP_ROLE), OWNER_DATABASE_URL=_pg_url(name)))
     yield app
     with app.app_context():
         from app.core.extensions import db

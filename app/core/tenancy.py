@@ -329,7 +329,10 @@ def _set_in(conn, scope) -> None:
 def install(app) -> None:
     from app.core.extensions import db
 
-    event.listen(Session, "do_orm_execute", _scope_statement)
+    # on the Session class, so once per process: each app made (every test makes one) must
+    # not add the hook again, or each statement would be scoped once per app
+    if not event.contains(Session, "do_orm_execute", _scope_statement):
+        event.listen(Session, "do_orm_execute", _scope_statement)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "postgresql":
