@@ -56,21 +56,28 @@ def test_the_crop_area_moves_to_checked_only_where_it_keeps_the_old_default(tmp_
     """Migration 0014 (issue 28): III.2-02 loaded as "sum" before the plan file said
     "checked" is moved; one the office set otherwise since is left as it is."""
     from sqlalchemy import select
+    from app.communes.service import named_in
+    from app.core import tenancy
     from app.plans.loader import DEFAULT_PLAN_FILE, load_plan, read_plan_file
     from app.plans.models import Indicator
     from app.units.models import Unit
 
     def rule_after(change):
+        # the plan as loaded before issue 28 (made with today's models, then the schema taken
+        # back to 0013, before the move), then upgraded again
         app = create_app(make_config(f"sqlite:///{tmp_path / change.__name__}.sqlite"))
         runner = app.test_cli_runner()
-        assert runner.invoke(args=["db", "upgrade", "0013"]).exit_code == 0
+        assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
         with app.app_context():
-            load_plan(read_plan_file(DEFAULT_PLAN_FILE))
-            ind = db.session.scalar(select(Indicator).where(Indicator.code == "III.2-02"))
-            ind.combine = "sum"  # as the plan file loaded it before issue 28
-            change(ind)
+            pf = read_plan_file(DEFAULT_PLAN_FILE)
+            with tenancy.using(named_in(pf).id):
+                load_plan(pf)
+                ind = db.session.scalar(select(Indicator).where(Indicator.code == "III.2-02"))
+                ind.combine = "sum"  # as the plan file loaded it before issue 28
+                change(ind)
             db.session.commit()
             db.session.remove()
+        assert runner.invoke(args=["db", "downgrade", "0013"]).exit_code == 0
         assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
         with app.app_context():
             rule = db.session.scalar(select(Indicator.combine).where(Indicator.code == "III.2-02"))
