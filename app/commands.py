@@ -125,6 +125,14 @@ def create_admin(ctx, username, full_name, province, role):
         raise click.ClickException("--province và --commune không dùng cùng nhau.")
     if not province and ctx.get_parameter_source("role").name != "DEFAULT":
         raise click.ClickException("--role chỉ dùng với --province.")
+    try:
+        scope = None if province else tenancy.current()
+    except tenancy.NoCommuneChosen:
+        raise click.ClickException("Có nhiều xã: chọn xã bằng --commune SLUG.")
+    if scope == tenancy.NOBODY:
+        raise click.ClickException("Chưa có xã nào: tạo xã cùng quản trị viên đầu tiên bằng "
+                                   "`flask commune add --plan TỆP --admin TÊN`, hoặc tài "
+                                   "khoản cấp tỉnh bằng `create-admin --province`.")
     password = read_password()
     if province:
         with tenancy.using(tenancy.PROVINCE):

@@ -48,14 +48,23 @@ def demo_accounts(cast: Cast = BINH_LU) -> tuple:
 def load_demo_accounts(cast: Cast = BINH_LU) -> list[str]:
     """Create the demo accounts that are missing; return the usernames created."""
     units = {u.slug: u for u in db.session.scalars(select(Unit))}
+    return make_demo_accounts((username, full_name, position, units.get(slug) if slug else None,
+                               roles)
+                              for username, full_name, position, slug, roles
+                              in demo_accounts(cast))
+
+
+def make_demo_accounts(accounts) -> list[str]:
+    """The missing ones of `accounts` — (username, full name, position, unit or None,
+    roles) — made in the scope's commune (or the province's), with the demo password; the
+    usernames made."""
     existing = set(db.session.scalars(select(User.username_key)))
     created = []
-    for username, full_name, position, slug, roles in demo_accounts(cast):
+    for username, full_name, position, unit, roles in accounts:
         if username_key(username) in existing:
             continue
         user = User(username=username, username_key=username_key(username),
-                    full_name=full_name, position=position,
-                    unit=units.get(slug) if slug else None, is_demo=True)
+                    full_name=full_name, position=position, unit=unit, is_demo=True)
         user.roles = roles
         user.set_password(DEMO_PASSWORD)
         db.session.add(user)

@@ -12,10 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.audit.service import record
-from app.auth.models import ROLES, User, username_key
+from app.auth.models import ROLES, User
 from app.core import tenancy
 from app.core.extensions import db
-from app.demo import DEMO_PASSWORD, load_demo_accounts, load_story
+from app.demo import DEMO_PASSWORD, load_demo_accounts, load_story, make_demo_accounts
 from app.demo_cast import cast_of
 
 SAMPLES_DIR = Path(__file__).resolve().parent / "data" / "samples"
@@ -76,22 +76,9 @@ def _own_title_words(cast) -> None:
 
 def load_province_accounts() -> list[str]:
     """The province's demo accounts (no commune) that are missing; the usernames made."""
-    created = []
     with tenancy.using(tenancy.PROVINCE):
-        existing = set(db.session.scalars(select(User.username_key)))
-        for username, full_name, position, roles in PROVINCE_ACCOUNTS:
-            if username_key(username) in existing:
-                continue
-            user = User(username=username, username_key=username_key(username),
-                        full_name=full_name, position=position, unit=None, is_demo=True)
-            user.roles = roles
-            user.set_password(DEMO_PASSWORD)
-            db.session.add(user)
-            created.append(username)
-        if created:
-            db.session.flush()
-            record("demo.accounts", "user", None, after={"created": created})
-    return created
+        return make_demo_accounts((username, full_name, position, None, roles)
+                                  for username, full_name, position, roles in PROVINCE_ACCOUNTS)
 
 
 def load_province_demo(scale: int = 1) -> list:

@@ -202,6 +202,12 @@ def pg_app(pg_template):
     engine.dispose()
 
 
+def owner_url(app) -> str:
+    """The database as its owner reaches it: every commune's rows (on PostgreSQL the app's
+    own role sees one commune at a time, and nothing with none chosen)."""
+    return app.config.get("OWNER_DATABASE_URL") or app.config["SQLALCHEMY_DATABASE_URI"]
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def any_app(request):
     """The same test on SQLite and on PostgreSQL."""

@@ -118,8 +118,9 @@ def test_kill_9_during_writes_on_sqlite(sqlite_template, tmp_path):
 
 
 def test_kill_9_during_writes_on_postgresql(pg_app):
+    from tests.conftest import owner_url
     url = pg_app.config["SQLALCHEMY_DATABASE_URI"]
-    engine = create_engine(url)
+    engine = create_engine(owner_url(pg_app))  # reads every commune's rows
     lost, total = [], 0
 
     def check(confirmed):

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from app.audit.models import AuditEvent
 from app.audit.service import verify_chain
+from app.core import tenancy
 from app.core.extensions import db
 from app.milestones import service
 from app.milestones.models import Milestone
@@ -153,7 +154,8 @@ def test_a_save_that_races_past_the_version_check_is_caught_at_write_time(pg_app
     m = first_milestone(pg_app)
     with pg_app.test_request_context(method="POST"):
         loaded = service.load_milestone(m.id)
-        with db.engine.begin() as other:  # someone else saves first
+        # someone else saves first (their own transaction, in the milestone's commune)
+        with tenancy.using(m.commune_id), db.engine.begin() as other:
             other.execute(update(Milestone).where(Milestone.id == m.id)
                           .values(title="Người khác", version=Milestone.version + 1))
         values = {"title": "Của tôi", "owner": "", "start_on": None, "due_on": None,

@@ -37,6 +37,14 @@ def test_production_starts_on_an_empty_migrated_database_and_seed_refuses_it(tmp
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["seed"])
     assert result.exit_code != 0 and "production" in result.output
+    # no commune yet: an administrator of what? The command says how to make one
+    result = runner.invoke(args=["create-admin", "--username", "quantri",
+                                 "--full-name", "Nguyễn Văn Quản"], input="Mot-Mat-Khau-Dai-2026\n")
+    assert result.exit_code != 0 and "flask commune add" in result.output
+    # a real production database loads its plan with `flask plan load` (or `commune add`)
+    from app.plans.loader import DEFAULT_PLAN_FILE
+    result = runner.invoke(args=["plan", "load", str(DEFAULT_PLAN_FILE)])
+    assert result.exit_code == 0, result.output
     # the first real account
     result = runner.invoke(args=["create-admin", "--username", "quantri",
                                  "--full-name", "Nguyễn Văn Quản"], input="Mot-Mat-Khau-Dai-2026\n")
@@ -44,8 +52,4 @@ def test_production_starts_on_an_empty_migrated_database_and_seed_refuses_it(tmp
     result = runner.invoke(args=["create-admin", "--username", "QUANTRI",
                                  "--full-name", "Trùng"], input="Mot-Mat-Khau-Dai-2026\n")
     assert result.exit_code != 0 and "đã có" in result.output
-    # a real production database loads its plan with `flask plan load`
-    from app.plans.loader import DEFAULT_PLAN_FILE
-    result = runner.invoke(args=["plan", "load", str(DEFAULT_PLAN_FILE)])
-    assert result.exit_code == 0, result.output
     assert create_app(prod(app.config["SQLALCHEMY_DATABASE_URI"])) is not None

@@ -27,6 +27,7 @@ from PIL import Image, ImageDraw
 from sqlalchemy import create_engine, text
 
 from tests.conftest import DEMO_PASSWORD, free_port
+from tests.conftest import owner_url
 
 ROOT = Path(__file__).resolve().parent.parent
 UPLOADS = 8
@@ -187,7 +188,7 @@ def test_eight_big_photos_never_block_anothers_save_on_sqlite(sqlite_template, t
 @pytest.mark.slow
 def test_eight_big_photos_never_block_anothers_save_on_postgresql(pg_app, tmp_path):
     _check(*_run(pg_app.config["SQLALCHEMY_DATABASE_URI"], tmp_path))
-    engine = create_engine(pg_app.config["SQLALCHEMY_DATABASE_URI"])
+    engine = create_engine(owner_url(pg_app))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM evidence_file")).scalar() == UPLOADS
     engine.dispose()

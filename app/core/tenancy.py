@@ -130,7 +130,7 @@ def _from_cookie():
     return value if isinstance(value, int) and not isinstance(value, bool) else NOBODY
 
 
-def _only_commune(refuse: bool):
+def _only_commune(refuse: bool, conn=None):
     """No commune chosen, nobody signed in: the deployment's only commune (asked once per
     application context). With several, a request not signed in sees none of them, and
     anything else is refused (`refuse`): which one is meant cannot be guessed."""
@@ -140,7 +140,7 @@ def _only_commune(refuse: bool):
     from app.core.extensions import db
     stmt = select(_commune_table().c.id).limit(2)
     # a plain connection: no ORM hook, no recursion (the commune table has no policy)
-    ids = db.session.connection().execute(stmt).scalars().all()
+    ids = (conn or db.session.connection()).execute(stmt).scalars().all()
     if len(ids) > 1:
         if refuse:
             raise NoCommuneChosen("several communes here: choose one (--commune)")
@@ -319,6 +319,20 @@ def _tell_database(sess, scope) -> None:
         _set_in(conn, scope)
 
 
+def _fallback_in_database(_session, _transaction, connection) -> None:
+    """A session's transaction begun with no commune chosen and nobody signed in (the CLI,
+    a test's setup): PostgreSQL is told the deployment's only commune before the first
+    statement — a flush's INSERT included, which no ORM hook sees."""
+    if connection.dialect.name != "postgresql" or _explicit() is not None:
+        return
+    try:
+        scope = _only_commune(refuse=not has_request_context(), conn=connection)
+    except NoCommuneChosen:
+        return  # several communes: the transaction sees none, and says so when it writes
+    if connection.info.get(PG_SETTING) != _setting_value(scope):
+        _set_in(connection, scope)
+
+
 def _set_in(conn, scope) -> None:
     value = _setting_value(scope)
     conn.exec_driver_sql("SELECT set_config(%(name)s, %(value)s, true)",
@@ -333,6 +347,7 @@ def install(app) -> None:
     # not add the hook again, or each statement would be scoped once per app
     if not event.contains(Session, "do_orm_execute", _scope_statement):
         event.listen(Session, "do_orm_execute", _scope_statement)
+        event.listen(Session, "after_begin", _fallback_in_database)
     with app.app_context():
         engine = db.engine
     if engine.dialect.name != "postgresql":
