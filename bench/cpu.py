@@ -51,6 +51,13 @@ def build(workdir: Path, scale: int, db: str = "sqlite", day: date | None = None
     from bench.stack import prepare_database
     from config import DevelopmentConfig
     url = prepare_database(db, workdir, scale, day, communes)
+    if db == "postgresql":
+        # as production runs: the app's own role, bound by row-level security
+        owner = create_app(type("OwnerConfig", (DevelopmentConfig,), {
+            "SQLALCHEMY_DATABASE_URI": url}))
+        assert owner.test_cli_runner().invoke(args=["commune", "app-role", "thidua_app"]
+                                              ).exit_code == 0
+        url = url.replace("//postgres@", "//thidua_app@")
     return create_app(type("CpuConfig", (DevelopmentConfig,), {
         "SQLALCHEMY_DATABASE_URI": url, "LOGIN_MAX_FAILURES": 1000,
         "DEMO_TODAY": day.isoformat() if day else None}))
