@@ -7,6 +7,7 @@ PostgreSQL and Chromium tests skip when those are missing, unless REQUIRE_POSTGR
 REQUIRE_BROWSER=1 (CI sets both), in which case they fail.
 """
 import itertools
+from contextlib import contextmanager
 import os
 import re
 import shutil
@@ -151,6 +152,22 @@ def _pg_admin_engine():
 def _pg_url(name, role=None):
     url = re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN_URL)
     return url if role is None else re.sub(r"//[^@/]*@", f"//{role}@", url)
+
+
+@contextmanager
+def empty_pg_database(name):
+    """A new empty PostgreSQL database `name` for the block (a test that migrates one
+    itself), dropped afterwards; yields its owner's URL."""
+    admin = _pg_admin_engine()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield _pg_url(name)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 # The app connects as this role, as in production: the tables belong to the migrations'

@@ -4,11 +4,11 @@ import os
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from app import create_app
 from app.core.extensions import db
-from tests.conftest import _pg_admin_engine, _pg_url, make_config
+from tests.conftest import empty_pg_database, make_config
 
 
 def _roundtrip(url):
@@ -39,17 +39,8 @@ def test_migrations_up_down_up_on_sqlite(tmp_path):
 
 
 def test_migrations_up_down_up_on_postgresql(pg_template):
-    name = f"thidua_mig_{os.getpid()}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _roundtrip(_pg_url(name))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_pg_database(f"thidua_mig_{os.getpid()}") as url:
+        _roundtrip(url)
 
 
 def test_the_crop_area_moves_to_checked_only_where_it_keeps_the_old_default(tmp_path):

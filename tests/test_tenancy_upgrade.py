@@ -17,7 +17,7 @@ from sqlalchemy import create_engine, inspect, text
 
 from app import create_app
 from app.core.extensions import db
-from tests.conftest import APP_ROLE, Client, _pg_admin_engine, _pg_url, make_config
+from tests.conftest import APP_ROLE, Client, _pg_url, empty_pg_database, make_config
 
 ROOT = Path(__file__).resolve().parent.parent
 # the last commit before communes: its migrations end at 0015
@@ -104,13 +104,5 @@ def test_the_previous_release_upgrades_in_place_on_sqlite(previous_release, tmp_
 
 def test_the_previous_release_upgrades_in_place_on_postgresql(previous_release, pg_template):
     name = f"thidua_prev_{os.getpid()}"
-    admin = _pg_admin_engine()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _upgrade_and_check(previous_release, _pg_url(name), app_url=_pg_url(name, role=APP_ROLE))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_pg_database(name) as url:
+        _upgrade_and_check(previous_release, url, app_url=_pg_url(name, role=APP_ROLE))
